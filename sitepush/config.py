@@ -1,0 +1,221 @@
+"""``sitepush.toml`` → :class:`Config`: parsed with tomllib, validated once, every problem reported together.
+
+Each option is declared once below with its type, default and documentation; the loader in
+``_schema`` derives type checks, unknown-key suggestions and the README's config reference from it.
+Errors read ``sitepush.toml:LINE: what is wrong — how to fix it``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sitepush._schema import SchemaLoader, option
+from sitepush._toml_lines import TomlLines
+from sitepush.errors import ConfigError
+
+CONFIG_NAME = "sitepush.toml"
+
+
+def _url_check(value: str) -> str | None:
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+        return "must be an absolute http(s) URL — write e.g. `base_url = \"https://example.com/\"`"
+    return None
+
+
+def _relative_dir_check(value: str) -> str | None:
+    if not value or value.strip() != value:
+        return "must be a folder name — write e.g. `\"content\"`"
+    return None
+
+
+def _positive(value: int) -> str | None:
+    return None if value > 0 else "must be at least 1 — use e.g. 10"
+
+
+def _non_negative(value: int) -> str | None:
+    return None if value >= 0 else "must be 0 or more — use 0 to disable"
+
+
+def _timezone_check(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f'"{value}" is not a known time zone — use an IANA name such as "UTC" or "Europe/Paris"'
+    return None
+
+
+def _taxonomy_check(value: tuple[str, ...]) -> str | None:
+    for name in value:
+        if not re.fullmatch(r"[a-z][a-z0-9_-]*", name):
+            return f'has "{name}", not a usable name — use lower-case words such as "tags"'
+    return None
+
+
+def _redirect_from_check(value: str) -> str | None:
+    if not value.startswith("/") or "://" in value:
+        return "must be a path on this site starting with `/` — write e.g. `from = \"/old/\"`"
+    return None
+
+
+def _redirect_to_check(value: str) -> str | None:
+    if not (value.startswith("/") or re.match(r"^https?://\S+$", value)):
+        return "must start with `/` or `http(s)://` — S3 website redirects accept only these"
+    return None
+
+
+def _menu_url_check(value: str) -> str | None:
+    if not (value.startswith("/") or re.match(r"^https?://\S+$", value)):
+        return "must start with `/` or `http(s)://`"
+    return None
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """``[site]``: who the site is, for templates, feeds and the sitemap."""
+
+    title: str = option("My site", doc="Site title shown in the header, feed and page titles.")
+    base_url: str = option("http://localhost/", check=_url_check,
+                           doc="Absolute URL the site is served from; used for the sitemap, feeds "
+                               "and canonical links.")
+    description: str = option("", doc="One-sentence description for the home page and feed.")
+    language: str = option("en", doc="BCP 47 language tag for `<html lang>` and the feed.")
+    author: str = option("", doc="Default author of pages and the feed.")
+    timezone: str = option("UTC", check=_timezone_check,
+                           doc="Time zone for dates written without an offset.")
+    params: Mapping[str, Any] = option(default_factory=dict,
+                                       doc="Free-form values passed to templates as `site.params`.")
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """``[[menu]]``: one link in the site's main navigation."""
+
+    title: str = option(doc="Link text.")
+    url: str = option(check=_menu_url_check, doc="Link target: a site path or an absolute URL.")
+    weight: int = option(0, doc="Order in the menu, lowest first.")
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """``[build]``: where the sources are and how pages are rendered."""
+
+    content_dir: str = option("content", check=_relative_dir_check,
+                              doc="Folder of Markdown pages, relative to the site folder.")
+    static_dir: str = option("static", check=_relative_dir_check,
+                             doc="Folder copied as-is into the output.")
+    templates_dir: str = option("templates", check=_relative_dir_check,
+                                doc="Folder whose templates override the default theme's.")
+    output_dir: str = option("_site", check=_relative_dir_check,
+                             doc="Folder the built site is written to.")
+    pretty_urls: bool = option(True, doc="`post/index.html` served as `/post/` (else `post.html`).")
+    paginate: int = option(10, check=_positive, doc="Pages per list page in sections and tags.")
+    summary_words: int = option(60, check=_positive,
+                                doc="Words in an automatic summary when a page has no description.")
+    taxonomies: tuple[str, ...] = option(("tags", "categories"), check=_taxonomy_check,
+                                         doc="Front-matter lists that get term pages.")
+    drafts: bool = option(False, doc="Build pages marked `draft: true` (also `--drafts`).")
+    future: bool = option(False, doc="Build pages dated in the future.")
+    highlight_style: str = option("friendly", doc="Pygments style for code in light mode.")
+    highlight_style_dark: str = option("monokai", doc="Pygments style for code in dark mode.")
+    feed_items: int = option(20, check=_positive, doc="Entries in each Atom feed.")
+    workers: int = option(0, check=_non_negative,
+                          doc="Rendering processes; 0 means one per CPU core.")
+
+
+@dataclass(frozen=True)
+class DeployConfig:
+    """``[deploy]``: the bucket the built site is synced to."""
+
+    bucket: str = option("", doc="Bucket name; required for `sitepush deploy` (not for `--sandbox`).")
+    prefix: str = option("", doc="Key prefix inside the bucket (no leading slash).")
+    region: str = option("us-east-1", doc="AWS region of the bucket.")
+    endpoint_url: str = option("", doc="S3-compatible endpoint (MinIO, R2); empty for AWS.")
+    profile: str = option("", doc="AWS profile name from ~/.aws/config; empty for the default chain.")
+    max_deletes: int = option(50, check=_non_negative,
+                              doc="A deploy deleting more objects than this stops unless `--yes`.")
+    workers: int = option(16, check=_positive, doc="Parallel upload threads.")
+    state_prefix: str = option(".sitepush/", doc="Key prefix of sitepush's private deploy state.")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """``[[redirects]]``: an old path that answers with a 301 to a new location."""
+
+    from_: str = option(key="from", check=_redirect_from_check, doc="Path that redirects.")
+    to: str = option(check=_redirect_to_check, doc="Target: a site path or an absolute URL.")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole validated ``sitepush.toml`` plus where it was found."""
+
+    site: SiteConfig = option(default_factory=SiteConfig, doc="")
+    build: BuildConfig = option(default_factory=BuildConfig, doc="")
+    deploy: DeployConfig = option(default_factory=DeployConfig, doc="")
+    menu: tuple[MenuItem, ...] = option((), doc="Main navigation; default: the top-level sections.")
+    redirects: tuple[Redirect, ...] = option((), doc="Redirects served by S3.")
+    root: Path = field(default=Path("."), metadata={"internal": True, "doc": "Site folder."})
+
+    @property
+    def content_path(self) -> Path:
+        """Absolute folder of the Markdown sources."""
+        return (self.root / self.build.content_dir).resolve()
+
+    @property
+    def static_path(self) -> Path:
+        """Absolute folder of the static files."""
+        return (self.root / self.build.static_dir).resolve()
+
+    @property
+    def templates_path(self) -> Path:
+        """Absolute folder of the site's template overrides."""
+        return (self.root / self.build.templates_dir).resolve()
+
+    @property
+    def output_path(self) -> Path:
+        """Absolute folder the site is built into."""
+        return (self.root / self.build.output_dir).resolve()
+
+
+def load_config(site_dir: Path) -> Config:
+    """Read and validate ``SITE/sitepush.toml``; a site without one gets every default."""
+    path = site_dir / CONFIG_NAME
+    if not site_dir.is_dir():
+        raise ConfigError(f"site folder {site_dir} does not exist",
+                          hint="pass the folder that holds sitepush.toml, e.g. `sitepush build example-site`")
+    if not path.exists():
+        return Config(root=site_dir.resolve())
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[:error.start].count(b"\n") + 1
+        raise ConfigError("is not valid UTF-8", file=CONFIG_NAME, line=line,
+                          hint="save the file as UTF-8") from None
+    except OSError as error:
+        raise ConfigError(f"cannot be read: {error.strerror}", file=CONFIG_NAME,
+                          hint="check the file's permissions") from None
+    return parse_config(text, root=site_dir.resolve())
+
+
+def parse_config(text: str, *, root: Path, file: str = CONFIG_NAME) -> Config:
+    """Validate a sitepush.toml document; raises one ConfigError listing every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(match.group(1)) if match else None
+        what = re.sub(r"\s*\(at line \d+, column \d+\)|\s*\(at end of document\)", "", message)
+        raise ConfigError(f"invalid TOML: {what}", file=file, line=line,
+                          hint="fix the syntax (strings need quotes, tables are [name])") from None
+    loader = SchemaLoader(file, TomlLines(text))
+    config = loader.load(Config, data, ())
+    if loader.problems:
+        raise ConfigError.from_problems(sorted(loader.problems, key=lambda p: p.line or 0))
+    return replace(config, root=root)
