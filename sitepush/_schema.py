@@ -116,7 +116,7 @@ class SchemaLoader:
             if not isinstance(value, dict):
                 self._wrong_type(path, value, "a table")
                 return _INVALID
-            return types.MappingProxyType(dict(value))
+            return dict(value)
         if annotation is Any:
             return value
         if annotation is float and isinstance(value, int) and not isinstance(value, bool):

@@ -39,7 +39,7 @@ def _positive(value: int) -> str | None:
 
 
 def _non_negative(value: int) -> str | None:
-    return None if value >= 0 else "must be 0 or more — use 0 to disable"
+    return None if value >= 0 else "must be 0 or more — use e.g. 0"
 
 
 def _timezone_check(value: str) -> str | None:

@@ -1,0 +1,188 @@
+"""boto3 clients for sitepush, and the translation of botocore's exceptions into sitepush errors.
+
+One place decides how every client is configured (retries, connection pool, addressing style,
+checksums, proxies) and how AWS saying no becomes one line with a fix. boto3 and botocore are imported
+inside the functions, so ``import sitepush.cli`` stays fast (see STYLE.md, "Lazy heavy imports").
+
+Two ways to build a client:
+
+* ``credentials=None`` — the ordinary AWS chain (``profile``, environment, ``~/.aws``, instance role);
+* ``credentials=Credentials(...)`` — an isolated session that reads nothing from the environment or
+  ``~/.aws`` at all; the sandbox uses this, so a user's ``AWS_PROFILE`` can neither break it nor leak in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from sitepush.errors import AwsRefused, DeployError, SitepushError
+
+# Error codes meaning "these credentials may not do this"; their AWS message is replaced by ours,
+# because some of them echo request details we do not want on a CI log.
+_CREDENTIAL_CODES = {
+    "InvalidAccessKeyId": "the access key id is not known to AWS",
+    "SignatureDoesNotMatch": "the secret key does not match the access key id",
+    "ExpiredToken": "the session token has expired",
+    "InvalidToken": "the session token is not valid",
+    "TokenRefreshRequired": "the session token has expired",
+    "UnrecognizedClientException": "the access key id is not known to AWS",
+}
+_DENIED_CODES = {"AccessDenied", "AccessDeniedException", "AllAccessDisabled", "Forbidden", "403"}
+_THROTTLE_CODES = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded",
+                   "TooManyRequestsException", "ServiceUnavailable", "503"}
+_ACCESS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b")
+_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """An explicit access key pair (the sandbox's fake keys, or keys handed in by a caller)."""
+
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+    session_token: str | None = field(default=None, repr=False)
+
+
+def make_client(
+    service: str,
+    *,
+    region: str | None,
+    endpoint_url: str | None,
+    profile: str | None = None,
+    max_pool: int = 10,
+    credentials: Credentials | None = None,
+) -> Any:
+    """A boto3 client for ``service`` with sitepush's retry, pool and addressing settings.
+
+    ``max_pool`` is the number of threads that will share the client; the pool is never smaller than
+    botocore's default of 10. Path-style addressing is used only with ``endpoint_url`` (MinIO, R2 and
+    moto need it; AWS prefers virtual-hosted style). Raises DeployError for an unknown profile.
+    """
+    import boto3  # type: ignore[import-untyped]
+    from botocore.config import Config  # type: ignore[import-untyped]
+    from botocore.exceptions import BotoCoreError  # type: ignore[import-untyped]
+
+    options: dict[str, Any] = {
+        "retries": {"mode": "standard", "max_attempts": 5},
+        "max_pool_connections": max(max_pool, 10),
+        # Every PutObject carries Content-MD5 already; botocore's default CRC32 on top would read
+        # each body twice over plain HTTP and is refused by some S3-compatible stores.
+        "request_checksum_calculation": "when_required",
+    }
+    if endpoint_url:
+        options["s3"] = {"addressing_style": "path"}
+        if (urlsplit(endpoint_url).hostname or "") in _LOOPBACK_HOSTS:
+            # A loopback endpoint must never be sent through an HTTP(S)_PROXY from the environment.
+            options["proxies"] = {}
+    try:
+        if credentials is not None:
+            session = boto3.Session(
+                botocore_session=_isolated_botocore_session(),
+                aws_access_key_id=credentials.access_key_id,
+                aws_secret_access_key=credentials.secret_access_key,
+                aws_session_token=credentials.session_token,
+                region_name=region,
+            )
+        else:
+            session = boto3.Session(profile_name=profile or None, region_name=region or None)
+        return session.client(service, endpoint_url=endpoint_url or None, config=Config(**options))
+    except BotoCoreError as error:
+        raise aws_error(error, action=f"create the {service} client", resource=endpoint_url or service) \
+            from None
+
+
+def _isolated_botocore_session() -> Any:
+    """A botocore session whose settings come only from defaults and what the caller passes."""
+    import botocore.session  # type: ignore[import-untyped]
+
+    # Dropping the environment-variable and config-file names from every session variable leaves
+    # only the built-in defaults, so AWS_PROFILE, AWS_DEFAULT_REGION or ~/.aws/config cannot apply.
+    isolated = {
+        name: (None, None, default, convert)
+        for name, (_config_name, _env, default, convert) in botocore.session.Session.SESSION_VARIABLES.items()
+    }
+    isolated["config_file"] = (None, None, os.devnull, None)
+    isolated["credentials_file"] = (None, None, os.devnull, None)
+    isolated["profile"] = (None, None, None, None)
+    return botocore.session.Session(session_vars=isolated)
+
+
+def aws_error(error: BaseException, *, action: str, resource: str) -> SitepushError:
+    """The sitepush error for a botocore exception raised while trying to ``action`` on ``resource``.
+
+    ``action`` reads as a verb phrase ("upload", "create the bucket"); ``resource`` names what was
+    touched ("s3://bucket/key"). The result renders as one line with a fix and never holds a secret.
+    """
+    from botocore.exceptions import (
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+        ProfileNotFound,
+    )
+
+    if isinstance(error, (NoCredentialsError, PartialCredentialsError)):
+        return AwsRefused(f"cannot {action} {resource}: no AWS credentials found",
+                          hint="set AWS_PROFILE or run `aws configure`, or try it locally with --sandbox")
+    if isinstance(error, ProfileNotFound):
+        return DeployError(f"cannot {action}: {error.kwargs.get('profile', '?')!r} is not a profile "
+                           "in ~/.aws/config",
+                           hint="run `aws configure --profile NAME` or fix `profile` in [deploy]")
+    if isinstance(error, EndpointConnectionError):
+        return DeployError(f"cannot {action} {resource}: cannot reach {error.kwargs.get('endpoint_url')}",
+                           hint="check --endpoint-url and the network, then rerun")
+    if isinstance(error, NoRegionError):
+        return DeployError(f"cannot {action} {resource}: no region is set",
+                           hint="set `region` in [deploy] or pass --region")
+    if isinstance(error, ClientError):
+        return _client_error(error, action=action, resource=resource)
+    return AwsRefused(f"cannot {action} {resource}: {_redact(str(error))}",
+                      hint="check the endpoint and credentials, then rerun")
+
+
+def _client_error(error: Any, *, action: str, resource: str) -> SitepushError:
+    details = error.response.get("Error", {})
+    code = str(details.get("Code", "Unknown"))
+    message = _redact(str(details.get("Message", "")).strip()) or "no message"
+    if code in _CREDENTIAL_CODES:
+        return AwsRefused(f"cannot {action} {resource}: {_CREDENTIAL_CODES[code]} ({code})",
+                          hint="check the credentials of the profile in use (`aws sts get-caller-identity`)")
+    if code in _DENIED_CODES:
+        return AwsRefused(f"cannot {action} {resource}: access denied ({code})",
+                          hint="grant these credentials the S3 permission for it, or use another --profile")
+    if code == "NoSuchBucket":
+        return DeployError(f"cannot {action} {resource}: the bucket does not exist",
+                           hint="check the bucket name, or create it with `sitepush configure`")
+    if code == "BucketAlreadyExists":
+        return AwsRefused(f"cannot {action} {resource}: the name belongs to another AWS account",
+                          hint="bucket names are global — choose another `bucket` in [deploy]")
+    if code in {"BadDigest", "InvalidDigest"}:
+        return DeployError(f"cannot {action} {resource}: the file changed while it was being uploaded",
+                           hint="let the build finish, then rerun the deploy")
+    if code in _THROTTLE_CODES:
+        return AwsRefused(f"cannot {action} {resource}: AWS is throttling requests ({code})",
+                          hint="rerun the deploy, or lower --workers")
+    return AwsRefused(f"cannot {action} {resource}: {message} ({code})",
+                      hint="fix what AWS names above, then rerun")
+
+
+def _redact(text: str) -> str:
+    return _ACCESS_KEY_ID.sub("[access key id]", text)
+
+
+@contextmanager
+def translated_aws_errors(*, action: str, resource: str) -> Iterator[None]:
+    """Turn any botocore exception raised inside into the matching sitepush error."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except (BotoCoreError, ClientError) as error:
+        raise aws_error(error, action=action, resource=resource) from None

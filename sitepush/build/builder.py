@@ -1,0 +1,424 @@
+"""One build: sources in, the output folder out, doing only the work that changed since the last build.
+
+::
+
+    discover ─► hash sources (stat-cached) ─► parse + render Markdown (cache misses, in parallel)
+             ─► assemble_site (pure) ─► resolve links ─► plan_outputs (pure)
+             ─► render templates whose context changed (in parallel) ─► write files whose bytes changed
+             ─► remove outputs no longer produced ─► save the cache
+
+The output folder belongs to sitepush: files the build does not produce are removed, so a folder that is
+not empty and was not made by sitepush is refused rather than emptied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sitepush.build._workers import (ParseJob, ParseSettings, TemplateSettings, parse_sources,
+                                     render_pages)
+from sitepush.build.cache import BuildCache, cache_dir_for
+from sitepush.build.discover import CopiedFile, discover_content, discover_static
+from sitepush.build.links import line_of_link, resolve_links
+from sitepush.build.outputs import HIGHLIGHT_CSS_KEY, plan_outputs
+from sitepush.build.site import ParsedSource, Site, assemble_site
+from sitepush.build.urls import slugify
+from sitepush.config import Config
+from sitepush.errors import BuildError, Problem
+
+MARKER = ".sitepush-build"
+"""File that marks a folder as a sitepush output folder (safe to clean)."""
+INLINE_LIMIT = 24
+"""Below this many jobs a pool costs more than it saves: run them in this process."""
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the built site: what the syncer needs without reading it again."""
+
+    key: str
+    md5: str
+    size: int
+
+
+@dataclass(frozen=True)
+class BuildStats:
+    """What a build did, for reports and tests of incrementality."""
+
+    sources: int
+    published: int
+    parsed: int
+    """Sources whose front matter and Markdown were parsed (cache misses)."""
+    rendered: int
+    """Outputs whose template ran."""
+    written: int
+    """Files whose bytes changed and were written (rendered, generated or copied)."""
+    removed: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The built site: where it is, every file in it, the redirects for the syncer, warnings."""
+
+    output_dir: Path
+    files: dict[str, OutputFile]
+    redirects: dict[str, str]
+    warnings: tuple[Problem, ...]
+    stats: BuildStats
+    site: Site = field(repr=False)
+
+
+def _templates_digest(folders: Iterable[Path], cache: BuildCache) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if path.is_file() and rel.parts[0] != "assets" and not rel.name.startswith("."):
+                digest.update(f"{folder}|{rel.as_posix()}|{cache.file_digest(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def _pool_context() -> Any:
+    # fork is fastest, but forking a process that runs other threads (the preview server, the moto
+    # sandbox) can deadlock in the child; then pay for forkserver instead.
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver")
+
+
+class Builder:
+    """Builds one site again and again, keeping its cache in memory between builds (the preview server)."""
+
+    def __init__(self, config: Config, *, drafts: bool | None = None, strict: bool = False,
+                 output_dir: Path | None = None, workers: int | None = None,
+                 cache_folder: Path | None = None) -> None:
+        self.config = config
+        self.drafts = config.build.drafts if drafts is None else drafts
+        self.strict = strict
+        self.output_dir = (output_dir or config.output_path).resolve()
+        self.workers = workers or config.build.workers or os.cpu_count() or 1
+        self.cache_folder = cache_folder or cache_dir_for(config.root)
+        self.cache: BuildCache | None = None
+
+    # -- orchestration ------------------------------------------------------------------------------
+
+    def build(self, *, now: datetime | None = None) -> BuildResult:
+        """Build the site into the output folder; raises BuildError listing every problem found."""
+        started = time.perf_counter()
+        now = now or datetime.now(timezone.utc)
+        config = self.config
+        if self.cache is None:
+            self.cache = BuildCache.load(self.cache_folder)
+        cache = self.cache
+        self._check_output_folder()
+        if not config.content_path.is_dir():
+            raise BuildError(f"content folder {config.build.content_dir}/ does not exist",
+                             file="sitepush.toml",
+                             hint="create it with your Markdown pages, or set [build] content_dir")
+        tree = discover_content(config.content_path)
+        executor: Executor | None = None
+        try:
+            parsed, parsed_count, executor = self._parse(tree.sources, cache, executor)
+            site = assemble_site(parsed, config, drafts=self.drafts, now=now,
+                                 display_prefix=f"{config.build.content_dir}/")
+            if site.problems:
+                raise BuildError.from_problems(site.problems)
+            html_of, warnings = self._resolve_links(site)
+            plan = plan_outputs(site, config, html_of)
+            if plan.problems:
+                raise BuildError.from_problems(plan.problems)
+            rendered, executor = self._render(plan.jobs, cache, executor)
+        finally:
+            if executor is not None:
+                executor.shutdown()
+        contents: dict[str, tuple[str, bytes]] = {}
+        for key, (render_key, text) in rendered.items():
+            contents[key] = (render_key, text.encode("utf-8") if isinstance(text, str) else text)
+        for key, data in plan.generated.items():
+            contents[key] = ("", data)
+        copies = self._copied_files(tree.files, site, set(contents))
+        files, written = self._write(contents, copies, cache)
+        removed = self._remove_stale(set(files))
+        cache.outputs = {k: v for k, v in cache.outputs.items() if k in files}
+        try:
+            cache.save(self.cache_folder)
+        except OSError:
+            pass  # a read-only cache folder costs speed next time, never correctness
+        stats = BuildStats(sources=len(tree.sources), published=len(site.pages), parsed=parsed_count,
+                           rendered=sum(1 for v in rendered.values() if isinstance(v[1], str)),
+                           written=written, removed=removed,
+                           seconds=time.perf_counter() - started)
+        return BuildResult(self.output_dir, files, dict(plan.redirects), warnings, stats, site)
+
+    # -- steps --------------------------------------------------------------------------------------
+
+    def _check_output_folder(self) -> None:
+        out = self.output_dir
+        if out == self.config.root.resolve() or self.config.root.resolve().is_relative_to(out):
+            raise BuildError(f"output folder {out} contains the site itself", file="sitepush.toml",
+                             hint="set [build] output_dir to a folder of its own, such as \"_site\"")
+        if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()):
+            raise BuildError(f"output folder {out} is not empty and was not made by sitepush",
+                             hint="choose an empty or new folder with --output, or delete this one")
+        out.mkdir(parents=True, exist_ok=True)
+        (out / MARKER).touch()
+
+    def _map(self, executor: Executor | None, function: Callable[[Sequence[T], Any], list[R]],
+             items: Sequence[T], settings: Any) -> tuple[list[R], Executor | None]:
+        """Run ``function`` over ``items`` in chunks, in a process pool when there are enough of them."""
+        if len(items) < INLINE_LIMIT or self.workers < 2:
+            return function(items, settings), executor
+        if executor is None:
+            executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context())
+        chunk = max(1, min(64, len(items) // (self.workers * 4)))
+        futures = [executor.submit(function, items[i:i + chunk], settings)
+                   for i in range(0, len(items), chunk)]
+        results: list[R] = []
+        for future in futures:
+            results.extend(future.result())
+        return results, executor
+
+    def _parse(self, sources: Sequence[Any], cache: BuildCache, executor: Executor | None
+               ) -> tuple[list[ParsedSource], int, Executor | None]:
+        config = self.config
+        settings = ParseSettings(ZoneInfo(config.site.timezone), config.build.summary_words)
+        settings_key = f"{config.site.timezone}|{config.build.summary_words}"
+        by_rel: dict[str, ParsedSource] = {}
+        jobs: list[ParseJob] = []
+        parse_keys: dict[str, str] = {}
+        for source in sources:
+            display = f"{config.build.content_dir}/{source.rel}"
+            try:
+                digest = cache.file_digest(source.path)
+            except OSError as error:
+                raise BuildError(f"cannot be read: {error.strerror}", file=display,
+                                 hint="check the file's permissions") from None
+            key = f"{digest}|{source.kind.value}|{source.bundle}|{source.lang}|{settings_key}"
+            parse_keys[source.rel] = key
+            known = cache.parsed.get(source.rel)
+            if known and known[0] == key:
+                by_rel[source.rel] = known[1]
+                continue
+            try:
+                raw = source.path.read_bytes()
+            except OSError as error:
+                raise BuildError(f"cannot be read: {error.strerror}", file=display,
+                                 hint="check the file's permissions") from None
+            jobs.append(ParseJob(source, raw, cache.file_digest(source.path, raw), display))
+        results, executor = self._map(executor, parse_sources, jobs, settings)
+        problems: list[Problem] = []
+        for job, result in zip(jobs, results):
+            if isinstance(result, ParsedSource):
+                by_rel[job.source.rel] = result
+                cache.parsed[job.source.rel] = (parse_keys[job.source.rel], result)
+            else:
+                problems.extend(result)
+        if problems:
+            raise BuildError.from_problems(sorted(problems, key=lambda p: (p.file or "", p.line or 0)))
+        present = {s.rel for s in sources}
+        for rel in [r for r in cache.parsed if r not in present]:
+            del cache.parsed[rel]
+        return [by_rel[s.rel] for s in sources], len(jobs), executor
+
+    def _resolve_links(self, site: Site) -> tuple[dict[str, str], tuple[Problem, ...]]:
+        url_of = {page.rel: page.url for page in site.pages}
+        hidden = set(site.hidden)
+        html_of: dict[str, str] = {}
+        warnings: list[Problem] = []
+        for page in site.pages:
+            html, broken = resolve_links(page.parsed.body.html, page.rel, url_of, hidden.__contains__)
+            html_of[page.rel] = html
+            if broken:
+                display = f"{self.config.build.content_dir}/{page.rel}"
+                try:
+                    text = page.parsed.source.path.read_text("utf-8", errors="replace")
+                except OSError:
+                    text = ""
+                for link in broken:
+                    warnings.append(Problem(f"broken link to {link.target}: {link.reason}", display,
+                                            line_of_link(text, link.target),
+                                            "fix the path (relative to this file) or remove the link"))
+        if warnings and self.strict:
+            raise BuildError.from_problems(warnings)
+        return html_of, tuple(warnings)
+
+    def _render(self, jobs: Sequence[Any], cache: BuildCache, executor: Executor | None
+                ) -> tuple[dict[str, tuple[str, str | bytes]], Executor | None]:
+        config = self.config
+        from sitepush.build.theme import default_theme_dir
+
+        theme = default_theme_dir()
+        site_templates = config.templates_path if config.templates_path.is_dir() else None
+        digest = _templates_digest([p for p in (site_templates, theme) if p is not None], cache)
+        settings = TemplateSettings(site_templates, config.root, config.site.base_url, digest)
+        out: dict[str, tuple[str, str | bytes]] = {}
+        todo: list[tuple[str, str, Any, str]] = []
+        render_keys: dict[str, str] = {}
+        for job in jobs:
+            render_key = hashlib.md5(
+                pickle.dumps((job.template, job.context), protocol=pickle.HIGHEST_PROTOCOL)
+                + digest.encode(), usedforsecurity=False).hexdigest()
+            render_keys[job.key] = render_key
+            known = cache.outputs.get(job.key)
+            if known and known[0] == render_key and self._intact(job.key, known):
+                out[job.key] = (render_key, b"")  # unchanged: bytes are not needed
+                continue
+            todo.append((job.key, job.template, job.context, job.origin))
+        results, executor = self._map(executor, render_pages, todo, settings)
+        problems: list[Problem] = []
+        for key, result in results:
+            if isinstance(result, str):
+                out[key] = (render_keys[key], result)
+            else:
+                problems.extend(result)
+        if problems:
+            unique = list(dict.fromkeys(problems))
+            raise BuildError.from_problems(unique)
+        css_key = f"highlight|{config.build.highlight_style}|{config.build.highlight_style_dark}"
+        known = cache.outputs.get(HIGHLIGHT_CSS_KEY)
+        if known and known[0] == css_key and self._intact(HIGHLIGHT_CSS_KEY, known):
+            out[HIGHLIGHT_CSS_KEY] = (css_key, b"")
+        else:
+            from sitepush.build.highlight import highlight_css
+
+            try:
+                css = highlight_css(config.build.highlight_style, config.build.highlight_style_dark)
+            except BuildError as error:
+                raise error.with_file("sitepush.toml") from None
+            out[HIGHLIGHT_CSS_KEY] = (css_key, css)
+        return out, executor
+
+    def _intact(self, key: str, known: tuple[str, str, int, int]) -> bool:
+        """The output file is still the one the cache recorded (nobody changed or removed it)."""
+        try:
+            stat = (self.output_dir / key).stat()
+        except OSError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns) == (known[2], known[3])
+
+    def _copied_files(self, content_files: Sequence[CopiedFile], site: Site, produced: set[str]
+                      ) -> dict[str, Path]:
+        """Output key → source file for theme assets, content files and static files, checking clashes."""
+        from sitepush.build.theme import default_theme_dir, theme_assets
+
+        copies: dict[str, Path] = {}
+        origin: dict[str, str] = {}
+        for rel, path in theme_assets(default_theme_dir()):
+            copies[rel] = path
+            origin[rel] = "theme"
+        problems: list[Problem] = []
+        content_dir = self.config.build.content_dir
+        for item in content_files:
+            if item.bundle_of is not None:
+                owner = site.by_rel.get(item.bundle_of)
+                if owner is None:
+                    continue  # the bundle's page is a draft or unpublished: so are its files
+                bundle_folder = item.bundle_of.rpartition("/")[0]
+                key = owner.url.lstrip("/") + item.rel[len(bundle_folder) + 1:]
+                if not owner.url.endswith("/"):
+                    key = owner.url.lstrip("/").rpartition("/")[0] + "/" + item.rel[len(bundle_folder) + 1:]
+            else:
+                folder, _, name = item.rel.rpartition("/")
+                key = "".join((slugify(p) or p) + "/" for p in folder.split("/") if p) + name
+            if key in produced:
+                problems.append(Problem(f"would overwrite the built page {key}",
+                                        f"{content_dir}/{item.rel}", None, "rename or move the file"))
+                continue
+            copies[key] = item.path
+            origin[key] = f"{content_dir}/{item.rel}"
+        static_dir = self.config.build.static_dir
+        rendered_pages = {k for k in produced if k.endswith(".html") and k != "404.html"}
+        for item in discover_static(self.config.static_path):
+            if item.rel in rendered_pages:
+                problems.append(Problem(f"would overwrite the page built at {item.rel}",
+                                        f"{static_dir}/{item.rel}", None,
+                                        "remove the static file or give the page another URL"))
+                continue
+            if item.rel in copies and origin[item.rel] != "theme":
+                problems.append(Problem(f"clashes with {origin[item.rel]} (same output path)",
+                                        f"{static_dir}/{item.rel}", None, "remove one of them"))
+                continue
+            copies[item.rel] = item.path  # static files override theme assets and generated files
+            origin[item.rel] = f"{static_dir}/{item.rel}"
+        if problems:
+            raise BuildError.from_problems(problems)
+        return copies
+
+    def _write(self, contents: dict[str, tuple[str, bytes]], copies: dict[str, Path],
+               cache: BuildCache) -> tuple[dict[str, OutputFile], int]:
+        files: dict[str, OutputFile] = {}
+        written = 0
+        for key, (render_key, data) in contents.items():
+            if key in copies:
+                continue  # a static file of the same name wins
+            known = cache.outputs.get(key)
+            if not data and known and known[0] == render_key and render_key:
+                files[key] = OutputFile(key, known[1], known[2])
+                continue
+            md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
+            if not (known and known[1] == md5 and self._intact(key, known)):
+                self._write_bytes(key, data)
+                written += 1
+            stat = (self.output_dir / key).stat()
+            cache.outputs[key] = (render_key, md5, len(data), stat.st_mtime_ns)
+            files[key] = OutputFile(key, md5, len(data))
+        for key, source in copies.items():
+            md5 = cache.file_digest(source)
+            known = cache.outputs.get(key)
+            if not (known and known[1] == md5 and known[0] == f"copy|{source}"
+                    and self._intact(key, known)):
+                target = self.output_dir / key
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(f".{target.name}.sitepush-tmp")
+                shutil.copyfile(source, tmp)
+                os.replace(tmp, target)
+                written += 1
+            stat = (self.output_dir / key).stat()
+            cache.outputs[key] = (f"copy|{source}", md5, stat.st_size, stat.st_mtime_ns)
+            files[key] = OutputFile(key, md5, stat.st_size)
+        return dict(sorted(files.items())), written
+
+    def _write_bytes(self, key: str, data: bytes) -> None:
+        target = self.output_dir / key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.sitepush-tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)  # readers (the preview server) never see half a file
+
+    def _remove_stale(self, keep: set[str]) -> int:
+        removed = 0
+        for folder, dirs, names in os.walk(self.output_dir, topdown=False):
+            for name in names:
+                path = Path(folder) / name
+                key = path.relative_to(self.output_dir).as_posix()
+                if key != MARKER and key not in keep:
+                    path.unlink()
+                    removed += 1
+            if Path(folder) != self.output_dir and not any(Path(folder).iterdir()):
+                Path(folder).rmdir()
+        return removed
+
+
+def build_site(config: Config, **options: Any) -> BuildResult:
+    """Build once (see :class:`Builder` for the options)."""
+    now = options.pop("now", None)
+    return Builder(config, **options).build(now=now)

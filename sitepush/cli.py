@@ -1,0 +1,149 @@
+"""The command line: parse arguments, call the core, print, exit. Nothing else lives here.
+
+Heavy modules (boto3, moto, Jinja2, Markdown, Pygments, watchdog) are imported inside the commands, so
+``sitepush --help`` answers at once; tests/test_cli.py pins it.
+
+Exit codes: 0 done, 1 user error (one line per problem), 2 usage, 3 safety stop, 4 AWS refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from sitepush import __version__
+from sitepush.errors import Problem, SitepushError, UsageError
+
+if TYPE_CHECKING:
+    from sitepush.build.builder import BuildResult
+    from sitepush.config import Config
+
+
+def _site_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("site", nargs="?", default=".", type=Path,
+                        help="site folder holding sitepush.toml (default: the current folder)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="sitepush",
+        description="Build a folder of Markdown into a website and publish it to S3.")
+    parser.add_argument("--version", action="version", version=f"sitepush {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    build = commands.add_parser("build", help="build the site into its output folder",
+                                description="Build the site into its output folder (default _site/).")
+    _site_arg(build)
+    build.add_argument("--drafts", action="store_true", help="also build pages marked draft")
+    build.add_argument("--strict", action="store_true", help="treat warnings (broken links) as errors")
+    build.add_argument("--output", type=Path, metavar="DIR", help="output folder (default: [build] output_dir)")
+    build.add_argument("--workers", type=int, metavar="N", help="rendering processes (default: one per core)")
+
+    deploy = commands.add_parser(
+        "deploy", help="build the site and upload it to its bucket",
+        description="Build the site and upload it to the bucket named in sitepush.toml, "
+                    "or to an embedded local S3 with --sandbox.")
+    _site_arg(deploy)
+    deploy.add_argument("--sandbox", action="store_true",
+                        help="deploy to an embedded S3 (moto) on 127.0.0.1 instead of AWS")
+    deploy.add_argument("--keep", action="store_true",
+                        help="with --sandbox: keep the sandbox running until Ctrl-C")
+    deploy.add_argument("--site-dir", type=Path, metavar="DIR",
+                        help="upload this already-built folder as-is (no build)")
+    deploy.add_argument("--bucket", metavar="NAME", help="bucket (default: [deploy] bucket)")
+    deploy.add_argument("--prefix", metavar="P", help="key prefix in the bucket")
+    deploy.add_argument("--endpoint-url", metavar="URL", help="S3-compatible endpoint (MinIO, R2)")
+    deploy.add_argument("--region", metavar="R", help="AWS region of the bucket")
+    deploy.add_argument("--profile", metavar="P", help="AWS profile from ~/.aws/config")
+    deploy.add_argument("--workers", type=int, metavar="N", help="parallel uploads")
+    deploy.add_argument("--drafts", action="store_true", help="also build and upload draft pages")
+    return parser
+
+
+def _load(site: Path) -> Config:
+    from sitepush.config import load_config
+
+    return load_config(site)
+
+
+def _print_problems(problems: Sequence[Problem], prefix: str, stream: TextIO) -> None:
+    for problem in problems:
+        print(f"{prefix}{problem.render()}", file=stream)
+
+
+def _build(config: Config, *, drafts: bool, strict: bool = False, output: Path | None = None,
+           workers: int | None = None) -> BuildResult:
+    from sitepush.build.builder import build_site
+
+    if workers is not None and workers < 1:
+        raise UsageError("--workers must be at least 1")
+    result = build_site(config, drafts=drafts, strict=strict, output_dir=output, workers=workers)
+    _print_problems(result.warnings, "warning: ", sys.stderr)
+    stats = result.stats
+    print(f"Built {stats.published} pages from {stats.sources} sources in {stats.seconds:.2f} s "
+          f"(parsed {stats.parsed}, rendered {stats.rendered}, wrote {stats.written} files, "
+          f"removed {stats.removed}) → {_shown(result.output_dir)}")
+    return result
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """``sitepush build``."""
+    config = _load(args.site)
+    output = args.output.resolve() if args.output else None
+    _build(config, drafts=args.drafts, strict=args.strict, output=output, workers=args.workers)
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    """``sitepush deploy``: build (unless --site-dir), then upload to the bucket or the sandbox."""
+    from sitepush.deploy import DeployTarget, deploy_folder
+
+    if args.site_dir is not None:
+        if not args.site_dir.is_dir():
+            raise UsageError(f"--site-dir {args.site_dir} is not a folder",
+                             hint="pass the folder of a built site, e.g. example-site/_site")
+        folder, redirects = args.site_dir.resolve(), {}
+        config = None
+    else:
+        config = _load(args.site)
+        result = _build(config, drafts=args.drafts)
+        folder, redirects = result.output_dir, result.redirects
+    deploy_config = config.deploy if config is not None else None
+    target = DeployTarget.from_options(
+        deploy_config, sandbox=args.sandbox, bucket=args.bucket, prefix=args.prefix,
+        endpoint_url=args.endpoint_url, region=args.region, profile=args.profile,
+        workers=args.workers)
+    deploy_folder(folder, redirects, target, keep=args.keep, out=sys.stdout)
+    return 0
+
+
+COMMANDS: dict[str, Any] = {"build": cmd_build, "deploy": cmd_deploy}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``sitepush`` console script."""
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(COMMANDS[args.command](args))
+    except SitepushError as error:
+        _print_problems(error.problems, "error: ", sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""``sitepush deploy``: put a built folder into a bucket — on AWS, an S3-compatible endpoint, or the sandbox.
+
+This first version uploads every file (the syncer issue replaces the upload with a diff of the bucket);
+what it prints is what it did.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from sitepush.config import DeployConfig
+from sitepush.errors import UsageError
+
+SANDBOX_BUCKET = "sitepush-sandbox"
+
+
+@dataclass(frozen=True)
+class DeployTarget:
+    """Where a deploy goes, after command-line options have overridden sitepush.toml."""
+
+    bucket: str
+    prefix: str
+    region: str
+    endpoint_url: str | None
+    profile: str | None
+    workers: int
+    sandbox: bool
+
+    @classmethod
+    def from_options(cls, config: DeployConfig | None, *, sandbox: bool, bucket: str | None,
+                     prefix: str | None, endpoint_url: str | None, region: str | None,
+                     profile: str | None, workers: int | None) -> DeployTarget:
+        """Command-line values win over ``[deploy]``; the sandbox needs no bucket name."""
+        base = config or DeployConfig()
+        chosen_bucket = bucket or base.bucket or (SANDBOX_BUCKET if sandbox else "")
+        if not chosen_bucket:
+            raise UsageError("no bucket to deploy to",
+                             hint="set [deploy] bucket in sitepush.toml, pass --bucket, or try --sandbox")
+        if sandbox and (endpoint_url or profile):
+            raise UsageError("--sandbox runs its own S3; it cannot be combined with --endpoint-url or --profile")
+        chosen_workers = workers if workers is not None else base.workers
+        if chosen_workers < 1:
+            raise UsageError("--workers must be at least 1")
+        chosen_prefix = (prefix if prefix is not None else base.prefix).strip("/")
+        return cls(bucket=chosen_bucket, prefix=chosen_prefix + "/" if chosen_prefix else "",
+                   region=region or base.region, endpoint_url=endpoint_url or base.endpoint_url or None,
+                   profile=profile or base.profile or None, workers=chosen_workers, sandbox=sandbox)
+
+
+def _size(nbytes: int) -> str:
+    size = float(nbytes)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{nbytes} B"
+
+
+def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarget, *,
+                  keep: bool = False, out: TextIO) -> object:
+    """Upload ``folder`` and the redirect objects to ``target``; returns the upload report."""
+    from sitepush.publish.local import scan_site
+    from sitepush.publish.upload import upload_site
+
+    site = scan_site(folder)
+    if target.sandbox:
+        from sitepush.sandbox import Sandbox
+
+        with Sandbox() as sandbox:
+            print(f"Sandbox S3 (moto) listening on {sandbox.endpoint_url} — nothing leaves this machine",
+                  file=out)
+            report = upload_site(site, redirects, client=sandbox.client("s3"), bucket=target.bucket,
+                                 prefix=target.prefix, workers=target.workers, create_bucket=True,
+                                 region=sandbox.region)
+            _print_report(report, out)
+            index = f"{sandbox.endpoint_url}/{target.bucket}/{target.prefix}index.html"
+            print(f"Look at it: {index}", file=out)
+            if keep:
+                print("The sandbox keeps running; press Ctrl-C to stop it.", file=out, flush=True)
+                threading.Event().wait()
+            else:
+                print("The sandbox stops when this command exits (add --keep to keep it running).",
+                      file=out)
+            return report
+    from sitepush.aws import make_client
+
+    client = make_client("s3", region=target.region, endpoint_url=target.endpoint_url,
+                         profile=target.profile, max_pool=target.workers)
+    report = upload_site(site, redirects, client=client, bucket=target.bucket, prefix=target.prefix,
+                         workers=target.workers, create_bucket=False, region=target.region)
+    _print_report(report, out)
+    return report
+
+
+def _print_report(report: object, out: TextIO) -> None:
+    uploaded = getattr(report, "uploaded")
+    nbytes = getattr(report, "bytes")
+    redirects = getattr(report, "redirects")
+    seconds = getattr(report, "seconds")
+    bucket = getattr(report, "bucket")
+    prefix = getattr(report, "prefix")
+    print(f"Uploaded {uploaded} files ({_size(nbytes)}) and {redirects} redirects to "
+          f"s3://{bucket}/{prefix} in {seconds:.2f} s", file=out)
+    skipped = getattr(report, "skipped")
+    if skipped:
+        listed = ", ".join(f"{s.rel} ({s.reason})" for s in skipped[:10])
+        more = f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
+        print(f"Skipped {len(skipped)} files: {listed}{more}", file=out)

@@ -1,0 +1,36 @@
+/* sitepush default theme: the light/dark toggle.
+   Loaded (blocking, it is tiny) from <head> so that a stored choice is applied before the first paint:
+   no flash of the other theme. Without JavaScript the site follows prefers-color-scheme and the
+   toggle stays hidden. */
+(function () {
+  "use strict";
+  var KEY = "sitepush-theme";
+  var root = document.documentElement;
+  var stored = null;
+  try { stored = window.localStorage.getItem(KEY); } catch (e) { /* storage blocked: follow the system */ }
+  if (stored === "light" || stored === "dark") { root.setAttribute("data-theme", stored); }
+
+  function isDark() {
+    var chosen = root.getAttribute("data-theme");
+    if (chosen) { return chosen === "dark"; }
+    return !!(window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.querySelector(".theme-toggle");
+    if (!button) { return; }
+    function sync() { button.setAttribute("aria-pressed", isDark() ? "true" : "false"); }
+    button.hidden = false;
+    sync();
+    button.addEventListener("click", function () {
+      var next = isDark() ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try { window.localStorage.setItem(KEY, next); } catch (e) { /* the choice lasts for this page only */ }
+      sync();
+    });
+    if (window.matchMedia) {
+      var query = window.matchMedia("(prefers-color-scheme: dark)");
+      if (query.addEventListener) { query.addEventListener("change", sync); }
+    }
+  });
+})();
