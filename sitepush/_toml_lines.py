@@ -95,7 +95,9 @@ class TomlLines:
                 continue
             assign = _ASSIGN_RE.match(raw)
             if assign:
-                self._lines.setdefault((*table, *_split_key(assign.group(1))), number)
+                parts = _split_key(assign.group(1))
+                for end in range(1, len(parts) + 1):  # `a.b.c = 1` also defines a and a.b here
+                    self._lines.setdefault((*table, *parts[:end]), number)
                 depth, in_string = _value_state(assign.group(2), 0, None)
 
     def line_of(self, path: KeyPath) -> int | None:

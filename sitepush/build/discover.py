@@ -76,7 +76,7 @@ def _walk(root: Path, *, keep_hidden: tuple[str, ...] = ()) -> list[tuple[str, P
         for entry in entries:
             path = Path(entry.path)
             rel = path.relative_to(root).as_posix()
-            if entry.name.startswith(".") and not rel.startswith(keep_hidden):
+            if entry.name.startswith(".") and rel + "/" not in keep_hidden:
                 continue
             if entry.is_symlink():
                 try:

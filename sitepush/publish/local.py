@@ -141,7 +141,10 @@ def scan_site(root: Path, *, allow: Sequence[str] = ()) -> LocalSite:
                 continue
             key = key_for(rel)
             if key in files:
-                raise DeployError(f"{origins[key]} and {rel} are both uploaded as the key {key}",
+                # The two names look identical on screen, so they are shown escaped.
+                first, second = sorted((origins[key], rel))
+                raise DeployError(f"two files are both uploaded as the key {key}: {ascii(first)} and "
+                                  f"{ascii(second)}",
                                   hint="rename one of them: their names differ only in Unicode form")
             files[key] = _hash_file(Path(entry.path), key, rel)
             origins[key] = rel

@@ -1,0 +1,604 @@
+"""The default theme and the Jinja2 environment: every template renders real views, escapes what it
+must, links what it should, requests nothing from other sites, and a broken template is reported as
+``file:line: what — fix``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+from markupsafe import Markup
+
+from sitepush.build import theme
+from sitepush.build.theme import (
+    absolute_url,
+    datefmt,
+    default_theme_dir,
+    isodate,
+    make_environment,
+    render_template,
+    theme_assets,
+)
+from sitepush.build.views import (
+    Link,
+    PageSummary,
+    PageView,
+    Paginator,
+    SiteView,
+    TaxonomyView,
+    TermRef,
+)
+from sitepush.errors import BuildError
+
+BASE_URL = "https://example.com/"
+THEME = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE_NAMES = ("page.html", "section.html", "home.html", "taxonomy.html", "term.html", "404.html")
+
+# ---------------------------------------------------------------- factories of realistic views
+
+TAGS = TaxonomyView("tags", "Tags", "/tags/")
+PYTHON = TermRef("python", "/tags/python/", 3)
+AWS = TermRef("aws & s3", "/tags/aws-s3/", 1)
+
+
+def make_site(**changes: Any) -> SiteView:
+    values: dict[str, Any] = dict(
+        title="Field Notes", description="Notes on shipping small websites.", base_url=BASE_URL,
+        language="en", author="Ada Example",
+        menu=(Link("Home", "/"), Link("Blog", "/blog/"), Link("Docs", "/docs/"),
+              Link("Source", "https://git.example.org/notes")),
+        feed_url="/atom.xml", highlight_css_url="/assets/highlight.css", taxonomies=(TAGS,),
+    )
+    values.update(changes)
+    return SiteView(**values)
+
+
+def make_page(**changes: Any) -> PageView:
+    values: dict[str, Any] = dict(
+        kind="page", title="Deploying to S3", url="/blog/deploying/",
+        permalink="https://example.com/blog/deploying/",
+        content=Markup('<p>Run <code>sitepush deploy</code>.</p>\n<h2 id="why">Why</h2>\n<p>Fast.</p>'),
+        toc=Markup(""), toc_items=(), summary=Markup("<p>Run <code>sitepush deploy</code>.</p>"),
+        description="", date=datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc), updated=None,
+        draft=False, tags=(PYTHON, AWS), taxonomies={"tags": (PYTHON, AWS)},
+        section=Link("Blog", "/blog/"),
+        breadcrumbs=(Link("Home", "/"), Link("Blog", "/blog/")),
+        prev=Link("Older post", "/blog/older/"), next=Link("Newer post", "/blog/newer/"),
+        reading_time=4, word_count=880, lang="en", source="blog/deploying.md",
+    )
+    values.update(changes)
+    return PageView(**values)
+
+
+def make_summary(number: int, **changes: Any) -> PageSummary:
+    values: dict[str, Any] = dict(
+        title=f"Post {number}", url=f"/blog/post-{number}/",
+        date=datetime(2024, 5, number, 9, 30, tzinfo=timezone.utc),
+        summary=Markup(f"<p>Summary <em>{number}</em>.</p>"), description="", tags=(PYTHON,),
+        reading_time=number,
+    )
+    values.update(changes)
+    return PageSummary(**values)
+
+
+def make_paginator(number: int, total_pages: int, base: str = "/blog/") -> Paginator:
+    def url(n: int) -> str:
+        return base if n == 1 else f"{base}page/{n}/"
+
+    return Paginator(number=number, total_pages=total_pages, total_items=total_pages * 10,
+                     prev_url=url(number - 1) if number > 1 else None,
+                     next_url=url(number + 1) if number < total_pages else None,
+                     first_url=url(1), last_url=url(total_pages))
+
+
+def section_page() -> PageView:
+    return make_page(kind="section", title="Blog", url="/blog/", permalink="https://example.com/blog/",
+                     content=Markup("<p>Writing about the web.</p>"), tags=(), taxonomies={},
+                     section=None, breadcrumbs=(Link("Home", "/"), Link("Blog", "/blog/")),
+                     prev=None, next=None, date=None)
+
+
+def home_page() -> PageView:
+    return make_page(kind="home", title="Field Notes", url="/", permalink="https://example.com/",
+                     content=Markup(""), tags=(), taxonomies={}, section=None, breadcrumbs=(),
+                     prev=None, next=None, date=None)
+
+
+def contexts() -> dict[str, dict[str, Any]]:
+    """A realistic context for every template the builder renders."""
+    site = make_site()
+    pages = tuple(make_summary(n) for n in (3, 2, 1))
+    return {
+        "page.html": {"site": site, "page": make_page()},
+        "section.html": {"site": site, "page": section_page(), "pages": pages,
+                         "subsections": (Link("Releases", "/blog/releases/", 4),),
+                         "paginator": make_paginator(1, 3)},
+        "home.html": {"site": site, "page": home_page(), "pages": pages,
+                      "sections": (Link("Blog", "/blog/", 12), Link("Docs", "/docs/", 30)),
+                      "paginator": make_paginator(1, 2, "/")},
+        "taxonomy.html": {"site": site, "taxonomy": TAGS, "terms": (PYTHON, AWS)},
+        "term.html": {"site": site, "taxonomy": TAGS, "term": PYTHON, "pages": pages,
+                      "paginator": make_paginator(2, 2, "/tags/python/")},
+        "404.html": {"site": site},
+    }
+
+
+def render(name: str, context: Mapping[str, Any], *, site_root: Path | None = None,
+           site_templates: Path | None = None) -> str:
+    env = make_environment(site_templates, site_root=site_root or THEME.parent, base_url=BASE_URL)
+    return render_template(env, name, context)
+
+
+def attribute_values(html: str, tag: str, attribute: str) -> list[str]:
+    return re.findall(rf'<{tag}\b[^>]*\b{attribute}="([^"]*)"', html)
+
+
+# ---------------------------------------------------------------- every template renders
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_every_template_renders_a_complete_document_with_head_and_landmarks(name: str) -> None:
+    html = render(name, contexts()[name])
+    assert html.startswith("<!doctype html>\n<html lang=\"en\">")
+    for required in ('<meta charset="utf-8">',
+                     '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                     '<link rel="alternate" type="application/atom+xml" title="Field Notes" '
+                     'href="/atom.xml">',
+                     '<link rel="icon" type="image/svg+xml" href="/assets/favicon.svg">',
+                     '<link rel="stylesheet" href="/assets/style.css">',
+                     '<link rel="stylesheet" href="/assets/highlight.css">',
+                     '<a class="skip-link" href="#main">Skip to content</a>',
+                     '<main id="main" tabindex="-1">', '<nav class="site-nav" aria-label="Main">',
+                     '<header class="site-header">', '<footer class="site-footer">'):
+        assert required in html, required
+    assert html.count("<h1") == 1
+    assert html.rstrip().endswith("</html>")
+
+
+@pytest.mark.parametrize(("name", "title"), [
+    ("page.html", "Deploying to S3 · Field Notes"),
+    ("section.html", "Blog · Field Notes"),
+    ("home.html", "Field Notes"),
+    ("taxonomy.html", "Tags · Field Notes"),
+    ("term.html", "python (page 2) · Tags · Field Notes"),
+    ("404.html", "Page not found · Field Notes"),
+])
+def test_title_is_page_title_then_site_title_and_home_is_site_title(name: str, title: str) -> None:
+    html = render(name, contexts()[name])
+    assert re.findall(r"<title>(.*?)</title>", html) == [title]
+
+
+def test_page_title_is_escaped_while_its_content_html_is_kept() -> None:
+    page = make_page(title="<script>alert(1)</script> & more",
+                     content=Markup('<p>Kept <strong>bold</strong> &amp; <a href="/x/">link</a></p>'))
+    html = render("page.html", {"site": make_site(), "page": page})
+    assert "<script>alert(1)</script>" not in html
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; more · Field Notes</title>" in html
+    assert "<h1>&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</h1>" in html
+    assert '<p>Kept <strong>bold</strong> &amp; <a href="/x/">link</a></p>' in html
+
+
+def test_listing_summaries_are_html_and_titles_and_tags_are_escaped() -> None:
+    context = contexts()["section.html"]
+    context["pages"] = (make_summary(1, title="a < b", tags=(TermRef("c&d", "/tags/c-d/"),)),)
+    html = render("section.html", context)
+    assert '<a href="/blog/post-1/">a &lt; b</a>' in html
+    assert '<div class="entry-summary"><p>Summary <em>1</em>.</p></div>' in html
+    assert '<a class="tag" href="/tags/c-d/" rel="tag">c&amp;d</a>' in html
+
+
+def test_page_head_has_canonical_permalink_and_description_from_summary_text() -> None:
+    html = render("page.html", contexts()["page.html"])
+    assert attribute_values(html, "link", "href")[0] == "https://example.com/blog/deploying/"
+    assert '<link rel="canonical" href="https://example.com/blog/deploying/">' in html
+    assert '<meta name="description" content="Run sitepush deploy.">' in html
+
+
+def test_page_description_from_front_matter_wins_over_summary() -> None:
+    page = make_page(description='Ship "fast" sites')
+    html = render("page.html", {"site": make_site(), "page": page})
+    assert '<meta name="description" content="Ship &#34;fast&#34; sites">' in html
+
+
+@pytest.mark.parametrize(("url", "current"), [
+    ("/", "Home"), ("/blog/", "Blog"), ("/docs/", "Docs"), ("/about/", None),
+])
+def test_active_menu_link_has_aria_current_page(url: str, current: str | None) -> None:
+    page = make_page(url=url, permalink=absolute_url(BASE_URL, url))
+    html = render("page.html", {"site": make_site(), "page": page})
+    nav = html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'<a href="[^"]*" aria-current="page">([^<]*)</a>', nav) == (
+        [current] if current else [])
+
+
+def test_menu_link_of_the_section_is_marked_as_ancestor_of_its_pages() -> None:
+    html = render("page.html", contexts()["page.html"])
+    assert '<a href="/blog/" class="is-ancestor">Blog</a>' in html
+    assert 'aria-current="page">Blog<' not in html
+
+
+def test_page_shows_dates_reading_time_tags_breadcrumbs_and_neighbours() -> None:
+    page = make_page(updated=datetime(2024, 6, 2, 8, 0, tzinfo=timezone(timedelta(hours=2))))
+    html = render("page.html", {"site": make_site(), "page": page})
+    assert '<time datetime="2024-05-01T10:00:00+00:00">May 1, 2024</time>' in html
+    assert 'Updated <time datetime="2024-06-02T08:00:00+02:00">June 2, 2024</time>' in html
+    assert "4 min read" in html
+    assert re.findall(r'<a class="tag" href="([^"]*)" rel="tag">([^<]*)</a>', html) == [
+        ("/tags/python/", "python"), ("/tags/aws-s3/", "aws &amp; s3")]
+    crumbs = html.split('aria-label="Breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r"<li>(.*?)</li>", crumbs) == [
+        '<a href="/">Home</a>', '<a href="/blog/">Blog</a>',
+        '<span aria-current="page">Deploying to S3</span>']
+    assert '<a class="prev" href="/blog/older/" rel="prev">' in html
+    assert '<a class="next" href="/blog/newer/" rel="next">' in html
+    assert "Draft" not in html
+
+
+def test_draft_page_carries_a_draft_badge() -> None:
+    html = render("page.html", {"site": make_site(), "page": make_page(draft=True)})
+    assert '<h1>Deploying to S3 <span class="badge badge-draft">Draft</span></h1>' in html
+
+
+def test_page_without_neighbours_has_no_prev_next_navigation() -> None:
+    html = render("page.html", {"site": make_site(), "page": make_page(prev=None, next=None)})
+    assert "prev-next" not in html
+    assert 'rel="prev"' not in html and 'rel="next"' not in html
+
+
+@pytest.mark.parametrize(("toc", "shown"), [
+    (Markup(""), False),
+    (Markup('<div class="toc">\n<ul>\n<li><a href="#why">Why</a></li>\n</ul>\n</div>'), True),
+])
+def test_table_of_contents_is_shown_only_when_the_page_has_one(toc: Markup, shown: bool) -> None:
+    html = render("page.html", {"site": make_site(), "page": make_page(toc=toc)})
+    assert ('<nav class="toc-nav" aria-labelledby="toc-heading">' in html) is shown
+    assert ('<article class="page has-toc">' in html) is shown
+    assert ('<li><a href="#why">Why</a></li>' in html) is shown
+
+
+@pytest.mark.parametrize(("number", "total", "prev_url", "next_url"), [
+    (1, 3, None, "/blog/page/2/"),
+    (2, 3, "/blog/", "/blog/page/3/"),
+    (3, 3, "/blog/page/2/", None),
+])
+def test_pagination_links_exist_only_where_there_is_a_page(
+        number: int, total: int, prev_url: str | None, next_url: str | None) -> None:
+    context = contexts()["section.html"]
+    context["paginator"] = make_paginator(number, total)
+    html = render("section.html", context)
+    nav = html.split('<nav class="pagination" aria-label="Pagination">', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'href="([^"]*)" rel="prev"', nav) == ([prev_url] if prev_url else [])
+    assert re.findall(r'href="([^"]*)" rel="next"', nav) == ([next_url] if next_url else [])
+    assert f'<span class="pagination-status">Page {number} of {total}</span>' in nav
+
+
+def test_single_listing_page_has_no_pagination_navigation() -> None:
+    context = contexts()["section.html"]
+    context["paginator"] = make_paginator(1, 1)
+    html = render("section.html", context)
+    assert "pagination" not in html and "Page 1 of 1" not in html
+
+
+@pytest.mark.parametrize(("number", "canonical"), [
+    (1, ['https://example.com/blog/']),
+    (2, []),  # the view does not say the URL of page 2, and page 1's would be wrong
+])
+def test_listing_canonical_link_names_only_the_first_page(number: int, canonical: list[str]) -> None:
+    context = contexts()["section.html"]
+    context["paginator"] = make_paginator(number, 3)
+    html = render("section.html", context)
+    assert re.findall(r'<link rel="canonical" href="([^"]*)">', html) == canonical
+
+
+def test_section_lists_entries_with_dates_summaries_and_subsections_with_counts() -> None:
+    html = render("section.html", contexts()["section.html"])
+    assert re.findall(r'<h2 class="entry-title"><a href="([^"]*)">', html) == [
+        "/blog/post-3/", "/blog/post-2/", "/blog/post-1/"]
+    assert '<time datetime="2024-05-03T09:30:00+00:00">May 3, 2024</time>' in html
+    assert ('<a href="/blog/releases/"><span class="card-title">Releases</span> '
+            '<span class="count">4 pages</span></a>') in html
+    assert "<p>Writing about the web.</p>" in html
+
+
+def test_home_lists_sections_and_recent_pages() -> None:
+    html = render("home.html", contexts()["home.html"])
+    assert '<h1>Field Notes</h1>' in html
+    assert '<p class="lead">Notes on shipping small websites.</p>' in html
+    assert re.findall(r'<h3 class="entry-title"><a href="([^"]*)">', html) == [
+        "/blog/post-3/", "/blog/post-2/", "/blog/post-1/"]
+    assert '<span class="count">30 pages</span>' in html
+    assert '<link rel="canonical" href="https://example.com/">' in html
+
+
+def test_taxonomy_lists_terms_with_counts() -> None:
+    html = render("taxonomy.html", contexts()["taxonomy.html"])
+    assert re.findall(r'<li><a href="([^"]*)" rel="tag">([^<]*) <span class="count">(\d+)<', html) == [
+        ("/tags/python/", "python", "3"), ("/tags/aws-s3/", "aws &amp; s3", "1")]
+    assert '<link rel="canonical" href="https://example.com/tags/">' in html
+
+
+def test_term_page_links_back_to_its_taxonomy_and_lists_pages() -> None:
+    html = render("term.html", contexts()["term.html"])
+    assert '<li><a href="/tags/">Tags</a></li>' in html
+    assert "<h1>python</h1>" in html
+    assert len(re.findall(r'class="entry"', html)) == 3
+
+
+def test_not_found_page_links_home() -> None:
+    html = render("404.html", contexts()["404.html"])
+    assert '<a class="button" href="/">Go to the home page</a>' in html
+    assert "canonical" not in html
+
+
+# ---------------------------------------------------------------- no external requests
+
+_SVG_NAMESPACE = 'xmlns="http://www.w3.org/2000/svg"'
+
+
+def theme_files() -> list[Path]:
+    return sorted(p for p in THEME.rglob("*") if p.is_file())
+
+
+def test_theme_ships_every_template_and_its_assets() -> None:
+    names = {p.relative_to(THEME).as_posix() for p in theme_files()}
+    assert {"base.html", "macros.html", *TEMPLATE_NAMES, "assets/style.css", "assets/theme.js",
+            "assets/favicon.svg"} <= names
+
+
+@pytest.mark.parametrize("path", theme_files(), ids=lambda p: p.relative_to(THEME).as_posix())
+def test_no_template_or_asset_names_another_site(path: Path) -> None:
+    text = path.read_text(encoding="utf-8").replace(_SVG_NAMESPACE, "")
+    assert re.findall(r"https?://|//[a-z0-9-]+\.[a-z]", text, flags=re.IGNORECASE) == []
+    assert "@import" not in text and "@font-face" not in text
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_rendered_pages_load_only_this_sites_resources(name: str) -> None:
+    html = render(name, contexts()[name])
+    loaded = (attribute_values(html, "link", "href") + attribute_values(html, "script", "src")
+              + attribute_values(html, "img", "src"))
+    assert loaded
+    assert [url for url in loaded if not (url.startswith("/") and not url.startswith("//"))
+            and not url.startswith(BASE_URL)] == []
+
+
+# ---------------------------------------------------------------- site overrides and errors
+
+
+def site_with_templates(tmp_path: Path, files: Mapping[str, str]) -> Path:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for name, text in files.items():
+        (templates / name).write_text(text, encoding="utf-8")
+    return templates
+
+
+def test_site_override_of_page_html_wins_and_can_extend_the_theme(tmp_path: Path) -> None:
+    templates = site_with_templates(tmp_path, {"page.html": (
+        '{% extends "base.html" %}\n{% block content %}<p class="mine">{{ page.title }}</p>{% endblock %}\n'
+    )})
+    html = render("page.html", contexts()["page.html"], site_root=tmp_path, site_templates=templates)
+    assert '<p class="mine">Deploying to S3</p>' in html
+    assert '<link rel="stylesheet" href="/assets/style.css">' in html
+    assert "prev-next" not in html
+
+
+def test_missing_site_templates_folder_falls_back_to_the_theme(tmp_path: Path) -> None:
+    html = render("404.html", contexts()["404.html"], site_root=tmp_path,
+                  site_templates=tmp_path / "templates")
+    assert "<h1>Page not found</h1>" in html
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("<h1>{{ page.title }}</h1>\n{% for x in page.tags %}\n{{ x }}\n{% endfo %}\n",
+     "templates/page.html:4: Encountered unknown tag 'endfo'. Jinja was looking for the following tags: "
+     "'endfor' or 'else'. The innermost block that needs to be closed is 'for'. — fix the template"),
+    ("<h1>{{ page.title }}</h1>\n<p>\n{{ page.titel }}\n</p>\n",
+     "templates/page.html:3: 'sitepush.build.views.PageView object' has no attribute 'titel' "
+     "— fix the template"),
+    ("{{ page.title }}\n{{ page.title + 1 }}\n",
+     'templates/page.html:2: TypeError: can only concatenate str (not "int") to str — fix the template'),
+    ("{{ site.title }}\n\n{{ page.params.missing }}\n",
+     "templates/page.html:3: 'dict object' has no attribute 'missing' — fix the template"),
+    ('{% extends "bsae.html" %}\n',
+     'templates/page.html:1: template "bsae.html" not found in templates/ and <theme>/ '
+     "— fix the template"),
+])
+def test_template_error_names_the_site_template_file_and_line(
+        tmp_path: Path, source: str, expected: str) -> None:
+    templates = site_with_templates(tmp_path, {"page.html": source})
+    with pytest.raises(BuildError) as caught:
+        render("page.html", contexts()["page.html"], site_root=tmp_path, site_templates=templates)
+    assert caught.value.render() == expected
+
+
+def test_error_in_a_site_macro_names_the_macro_file_not_the_caller(tmp_path: Path) -> None:
+    templates = site_with_templates(tmp_path, {
+        "cards.html": "{% macro card(item) %}\n<li>{{ item.nope }}</li>\n{% endmacro %}\n",
+        "section.html": '{% import "cards.html" as c %}\n{% for p in pages %}{{ c.card(p) }}{% endfor %}\n',
+    })
+    with pytest.raises(BuildError) as caught:
+        render("section.html", contexts()["section.html"], site_root=tmp_path, site_templates=templates)
+    assert caught.value.render() == (
+        "templates/cards.html:2: 'sitepush.build.views.PageSummary object' has no attribute 'nope' "
+        "— fix the template")
+
+
+def test_overriding_macros_html_must_keep_every_macro_the_theme_calls(tmp_path: Path) -> None:
+    templates = site_with_templates(tmp_path, {"macros.html": "{% macro entry(item) %}{% endmacro %}\n"})
+    with pytest.raises(BuildError) as caught:
+        render("section.html", contexts()["section.html"], site_root=tmp_path, site_templates=templates)
+    assert caught.value.render() == (
+        "<theme>/section.html:3: 'jinja2.environment.TemplateModule object' has no attribute "
+        "'listing_title' — fix the template")
+
+
+def test_error_in_the_default_theme_names_the_theme_file(tmp_path: Path) -> None:
+    context = {"site": make_site()}  # page.html without its page
+    with pytest.raises(BuildError) as caught:
+        render("page.html", context, site_root=tmp_path)
+    assert re.fullmatch(r"<theme>/page\.html:\d+: 'page' is undefined — fix the template",
+                        caught.value.render())
+
+
+def test_missing_page_template_names_the_template_and_the_folders_searched(tmp_path: Path) -> None:
+    templates = site_with_templates(tmp_path, {})
+    with pytest.raises(BuildError) as caught:
+        render("docs.html", contexts()["page.html"], site_root=tmp_path, site_templates=templates)
+    assert caught.value.problem.file is None  # the caller names the page whose `template:` this is
+    assert caught.value.render() == (
+        'template "docs.html" not found in templates/ and <theme>/ '
+        "— create templates/docs.html or fix the page's `template:` value")
+
+
+def test_exception_from_a_value_the_template_reads_is_reported_at_the_template_line(
+        tmp_path: Path) -> None:
+    class Exploding:
+        @property
+        def title(self) -> str:
+            raise RuntimeError("bug in a view")
+
+    templates = site_with_templates(tmp_path, {"page.html": "<h1>\n{{ page.title }}</h1>\n"})
+    with pytest.raises(BuildError) as caught:
+        render("page.html", {"page": Exploding()}, site_root=tmp_path, site_templates=templates)
+    assert caught.value.render() == "templates/page.html:2: RuntimeError: bug in a view — fix the template"
+
+
+def test_an_exception_outside_any_template_code_is_not_disguised_as_a_template_error() -> None:
+    class BrokenLoader(jinja2.BaseLoader):
+        def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, None]:
+            raise RuntimeError("loader bug")
+
+    env = jinja2.Environment(loader=BrokenLoader())
+    with pytest.raises(RuntimeError, match="^loader bug$"):
+        render_template(env, "page.html", {})
+
+
+# ---------------------------------------------------------------- environment and filters
+
+
+def test_environment_autoescapes_html_and_xml_but_not_text(tmp_path: Path) -> None:
+    templates = site_with_templates(tmp_path, {"a.html": "{{ v }}", "a.xml": "{{ v }}", "a.txt": "{{ v }}"})
+    env = make_environment(templates, site_root=tmp_path, base_url=BASE_URL)
+    assert [render_template(env, n, {"v": "<&>"}) for n in ("a.html", "a.xml", "a.txt")] == [
+        "&lt;&amp;&gt;", "&lt;&amp;&gt;", "<&>"]
+
+
+def test_environment_trims_block_lines(tmp_path: Path) -> None:
+    templates = site_with_templates(tmp_path, {"a.html": "<ul>\n  {% for i in v %}\n  <li>{{ i }}</li>\n"
+                                                         "  {% endfor %}\n</ul>\n"})
+    env = make_environment(templates, site_root=tmp_path, base_url=BASE_URL)
+    assert render_template(env, "a.html", {"v": [1, 2]}) == "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>"
+
+
+@pytest.mark.parametrize(("value", "fmt", "expected"), [
+    (datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc), "%B %-d, %Y", "May 1, 2024"),
+    (datetime(2024, 12, 25, 7, 5, 9, tzinfo=timezone.utc), "%-d/%-m %-H:%M:%-S", "25/12 7:05:9"),
+    (datetime(2024, 2, 3, 0, 0, tzinfo=timezone.utc), "%-I %p, day %-j", "12 AM, day 34"),
+    (date(2023, 1, 9), "%Y-%m-%d (%-d)", "2023-01-09 (9)"),
+    (None, "%Y", ""),
+])
+def test_datefmt(value: date | None, fmt: str, expected: str) -> None:
+    assert datefmt(value, fmt) == expected
+
+
+def test_datefmt_default_is_month_day_year() -> None:
+    assert datefmt(datetime(2016, 10, 8, tzinfo=timezone.utc)) == "October 8, 2016"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc), "2024-05-01T10:00:00+00:00"),
+    (datetime(2024, 5, 1, 10, 0, 0, 123456, tzinfo=timezone(timedelta(hours=-7))),
+     "2024-05-01T10:00:00-07:00"),
+    (date(2024, 5, 1), "2024-05-01"),
+    (None, ""),
+])
+def test_isodate_is_rfc_3339(value: date | None, expected: str) -> None:
+    assert isodate(value) == expected
+
+
+def test_isodate_refuses_a_datetime_without_time_zone() -> None:
+    with pytest.raises(ValueError, match="needs a date with a time zone"):
+        isodate(datetime(2024, 5, 1, 10, 0))
+
+
+def test_date_filters_in_a_template_report_a_string_given_as_date(tmp_path: Path) -> None:
+    templates = site_with_templates(tmp_path, {"a.html": "\n{{ v|datefmt }}"})
+    env = make_environment(templates, site_root=tmp_path, base_url=BASE_URL)
+    with pytest.raises(BuildError) as caught:
+        render_template(env, "a.html", {"v": "2024-05-01"})
+    assert caught.value.render() == (
+        "templates/a.html:2: TypeError: datefmt expects a date, got str '2024-05-01' — fix the template")
+
+
+@pytest.mark.parametrize(("base", "path", "expected"), [
+    ("https://example.com/", "/blog/", "https://example.com/blog/"),
+    ("https://example.com", "/blog/", "https://example.com/blog/"),
+    ("https://example.com/", "blog/post/", "https://example.com/blog/post/"),
+    ("https://example.com/docs/", "/a/", "https://example.com/docs/a/"),
+    ("https://example.com//", "//a", "https://example.com/a"),
+    ("https://example.com/", "", "https://example.com/"),
+    ("https://example.com/", "https://other.org/x", "https://other.org/x"),
+])
+def test_absolute_url_joins_with_exactly_one_slash(base: str, path: str, expected: str) -> None:
+    assert absolute_url(base, path) == expected
+
+
+def test_absolute_url_filter_uses_the_sites_base_url(tmp_path: Path) -> None:
+    templates = site_with_templates(tmp_path, {"a.html": "{{ '/tags/'|absolute_url }}"})
+    env = make_environment(templates, site_root=tmp_path, base_url="https://notes.example.net")
+    assert render_template(env, "a.html", {}) == "https://notes.example.net/tags/"
+
+
+# ---------------------------------------------------------------- where the theme lives
+
+
+def test_default_theme_dir_in_a_source_checkout_is_the_repository_templates_folder() -> None:
+    assert default_theme_dir() == THEME
+
+
+def test_default_theme_dir_prefers_the_wheel_layout(tmp_path: Path) -> None:
+    package = tmp_path / "site-packages" / "sitepush"
+    (package / "templates").mkdir(parents=True)
+    (package / "templates" / "base.html").write_text("wheel", encoding="utf-8")
+    # An unrelated templates/ folder beside the package (site-packages/templates) must lose.
+    (package.parent / "templates").mkdir()
+    (package.parent / "templates" / "base.html").write_text("other", encoding="utf-8")
+    assert default_theme_dir(package) == package / "templates"
+
+
+def test_default_theme_dir_falls_back_to_the_checkout_layout(tmp_path: Path) -> None:
+    package = tmp_path / "repo" / "sitepush"
+    package.mkdir(parents=True)
+    (package.parent / "templates").mkdir()
+    (package.parent / "templates" / "base.html").write_text("checkout", encoding="utf-8")
+    assert default_theme_dir(package) == package.parent / "templates"
+
+
+def test_default_theme_dir_missing_is_a_build_error(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match=r"the default theme is missing .* — reinstall sitepush$"):
+        default_theme_dir(tmp_path / "sitepush")
+
+
+def test_theme_assets_are_sorted_keys_without_dotfiles(tmp_path: Path) -> None:
+    for rel in ("assets/style.css", "assets/img/logo.svg", "assets/.DS_Store", "assets/.cache/x.css",
+                "base.html"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    assert theme_assets(tmp_path) == [("assets/img/logo.svg", tmp_path / "assets/img/logo.svg"),
+                                      ("assets/style.css", tmp_path / "assets/style.css")]
+
+
+def test_theme_assets_of_the_default_theme() -> None:
+    assert [key for key, _ in theme_assets(THEME)] == [
+        "assets/favicon.svg", "assets/style.css", "assets/theme.js"]
+    assert theme_assets(THEME.parent / "no-such-theme") == []
+
+
+def test_theme_module_names_the_theme_folder_as_users_see_it() -> None:
+    assert theme.THEME_LABEL == "<theme>"
