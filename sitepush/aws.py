@@ -160,6 +160,10 @@ def _client_error(error: Any, *, action: str, resource: str) -> SitepushError:
     if code == "NoSuchBucket":
         return DeployError(f"cannot {action} {resource}: the bucket does not exist",
                            hint="check the bucket name, or create it with `sitepush configure`")
+    if code == "InvalidBucketName":
+        return DeployError(f"cannot {action} {resource}: S3 refuses the name ({code})",
+                           hint="use 3-63 lower-case letters, digits, hyphens and dots, "
+                                'e.g. `bucket = "my-site"`')
     if code == "BucketAlreadyExists":
         return AwsRefused(f"cannot {action} {resource}: the name belongs to another AWS account",
                           hint="bucket names are global — choose another `bucket` in [deploy]")

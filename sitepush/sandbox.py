@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from sitepush.aws import Credentials, make_client
 from sitepush.errors import SitepushError
@@ -35,7 +35,7 @@ class Sandbox:
         self._server: Any = None
         self._endpoint_url: str | None = None
 
-    def start(self) -> Sandbox:
+    def start(self) -> Self:
         """Start the server on a free loopback port; returns self. Starting twice is a no-op."""
         if self._server is not None:
             return self
@@ -62,7 +62,7 @@ class Sandbox:
         if server is not None:
             server.stop()
 
-    def __enter__(self) -> Sandbox:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -96,6 +96,20 @@ def test_symlinked_folder_out_of_the_site_is_skipped(tmp_path: Path) -> None:
     assert site.skipped == (SkippedFile("docs", "symlink out of the site"),)
 
 
+def test_symlink_inside_the_site_to_a_secret_or_dotfile_is_skipped_like_its_target(tmp_path: Path) -> None:
+    write(tmp_path, ".git/config")
+    write(tmp_path, ".env")
+    write(tmp_path, ".drafts/post.html")
+    (tmp_path / "docs").symlink_to(".git")
+    (tmp_path / "settings.txt").symlink_to(".env")
+    (tmp_path / "drafts").symlink_to(".drafts")
+    site = scan_site(tmp_path)
+    assert site.files == ()
+    assert [(s.rel, s.reason) for s in site.skipped] == [
+        (".drafts/", "dotfile"), (".env", "secret-looking"), (".git/", "secret-looking"),
+        ("docs", "secret-looking"), ("drafts", "dotfile"), ("settings.txt", "secret-looking")]
+
+
 def test_symlink_to_an_ancestor_folder_is_a_loop(tmp_path: Path) -> None:
     write(tmp_path, "a/b/page.html")
     (tmp_path / "a" / "b" / "up").symlink_to("..")
@@ -180,7 +194,8 @@ def test_a_file_name_that_is_not_utf8_stops_the_scan(tmp_path: Path) -> None:
     with pytest.raises(DeployError) as raised:
         scan_site(tmp_path)
     assert raised.value.render() == (
-        "the file name caf\\udce9.html is not valid UTF-8 — rename it with UTF-8 characters; S3 keys are UTF-8")
+        "the file name caf\\udce9.html is not valid UTF-8"
+        " — rename it with UTF-8 characters; S3 keys are UTF-8")
 
 
 def test_a_missing_site_folder_says_to_build_first(tmp_path: Path) -> None:

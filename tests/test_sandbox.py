@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from botocore.exceptions import (
+from botocore.exceptions import (  # type: ignore[import-untyped]
     ClientError,
     EndpointConnectionError,
     NoCredentialsError,
@@ -135,31 +135,32 @@ def client_error(code: str, message: str) -> ClientError:
 
 @pytest.mark.parametrize(("error", "kind", "line"), [
     (EndpointConnectionError(endpoint_url="http://127.0.0.1:1/b/k"), DeployError,
-     "cannot upload s3://b/k: cannot reach http://127.0.0.1:1/b/k — check --endpoint-url and the network, "
-     "then rerun"),
+     ("cannot upload s3://b/k: cannot reach http://127.0.0.1:1/b/k — check --endpoint-url and the network, "
+      "then rerun")),
     (NoCredentialsError(), AwsRefused,
-     "cannot upload s3://b/k: no AWS credentials found — set AWS_PROFILE or run `aws configure`, "
-     "or try it locally with --sandbox"),
+     ("cannot upload s3://b/k: no AWS credentials found — set AWS_PROFILE or run `aws configure`, "
+      "or try it locally with --sandbox")),
     (ProfileNotFound(profile="prod"), DeployError,
-     "cannot upload: 'prod' is not a profile in ~/.aws/config — run `aws configure --profile NAME` "
-     "or fix `profile` in [deploy]"),
+     ("cannot upload: 'prod' is not a profile in ~/.aws/config — run `aws configure --profile NAME` "
+      "or fix `profile` in [deploy]")),
     (client_error("AccessDenied", "Access Denied"), AwsRefused,
-     "cannot upload s3://b/k: access denied (AccessDenied) — grant these credentials the S3 permission "
-     "for it, or use another --profile"),
+     ("cannot upload s3://b/k: access denied (AccessDenied) — grant these credentials the S3 permission "
+      "for it, or use another --profile")),
     (client_error("InvalidAccessKeyId", "Key AKIAIOSFODNN7EXAMPLE is not known"), AwsRefused,
-     "cannot upload s3://b/k: the access key id is not known to AWS (InvalidAccessKeyId) — check the "
-     "credentials of the profile in use (`aws sts get-caller-identity`)"),
+     ("cannot upload s3://b/k: the access key id is not known to AWS (InvalidAccessKeyId) — check the "
+      "credentials of the profile in use (`aws sts get-caller-identity`)")),
     (client_error("NoSuchBucket", "The specified bucket does not exist"), DeployError,
-     "cannot upload s3://b/k: the bucket does not exist — check the bucket name, or create it with "
-     "`sitepush configure`"),
+     ("cannot upload s3://b/k: the bucket does not exist — check the bucket name, or create it with "
+      "`sitepush configure`")),
     (client_error("BadDigest", "The Content-MD5 you specified did not match"), DeployError,
-     "cannot upload s3://b/k: the file changed while it was being uploaded — let the build finish, "
-     "then rerun the deploy"),
+     ("cannot upload s3://b/k: the file changed while it was being uploaded — let the build finish, "
+      "then rerun the deploy")),
     (client_error("SlowDown", "Please reduce your request rate."), AwsRefused,
-     "cannot upload s3://b/k: AWS is throttling requests (SlowDown) — rerun the deploy, or lower --workers"),
+     ("cannot upload s3://b/k: AWS is throttling requests (SlowDown)"
+      " — rerun the deploy, or lower --workers")),
     (client_error("InvalidStorageClass", "Owner AKIAIOSFODNN7EXAMPLE: bad class"), AwsRefused,
-     "cannot upload s3://b/k: Owner [access key id]: bad class (InvalidStorageClass) — fix what AWS names "
-     "above, then rerun"),
+     ("cannot upload s3://b/k: Owner [access key id]: bad class (InvalidStorageClass) — fix what AWS names "
+      "above, then rerun")),
 ])
 def test_botocore_errors_become_one_line_with_a_fix(
         error: Exception, kind: type[SitepushError], line: str) -> None:

@@ -90,7 +90,7 @@ def make_paginator(number: int, total_pages: int, base: str = "/blog/") -> Pagin
     def url(n: int) -> str:
         return base if n == 1 else f"{base}page/{n}/"
 
-    return Paginator(number=number, total_pages=total_pages, total_items=total_pages * 10,
+    return Paginator(number=number, url=url(number), total_pages=total_pages, total_items=total_pages * 10,
                      prev_url=url(number - 1) if number > 1 else None,
                      next_url=url(number + 1) if number < total_pages else None,
                      first_url=url(1), last_url=url(total_pages))
@@ -286,13 +286,29 @@ def test_single_listing_page_has_no_pagination_navigation() -> None:
 
 @pytest.mark.parametrize(("number", "canonical"), [
     (1, ['https://example.com/blog/']),
-    (2, []),  # the view does not say the URL of page 2, and page 1's would be wrong
+    (2, ['https://example.com/blog/page/2/']),  # its own URL: page 1's would drop it from indexes
 ])
-def test_listing_canonical_link_names_only_the_first_page(number: int, canonical: list[str]) -> None:
+def test_each_listing_page_is_its_own_canonical_page(number: int, canonical: list[str]) -> None:
     context = contexts()["section.html"]
     context["paginator"] = make_paginator(number, 3)
     html = render("section.html", context)
     assert re.findall(r'<link rel="canonical" href="([^"]*)">', html) == canonical
+
+
+@pytest.mark.parametrize(("number", "canonical"), [(1, ["https://example.com/tags/python/"]),
+                                                  (2, ["https://example.com/tags/python/page/2/"])])
+def test_term_listing_pages_are_their_own_canonical_pages(number: int, canonical: list[str]) -> None:
+    context = contexts()["term.html"]
+    context["paginator"] = make_paginator(number, 2, "/tags/python/")
+    html = render("term.html", context)
+    assert re.findall(r'<link rel="canonical" href="([^"]*)">', html) == canonical
+
+
+def test_html_lang_is_the_pages_language_else_the_sites() -> None:
+    site = make_site(language="de")
+    assert render("page.html", {"site": site, "page": make_page(lang="fr")}).startswith(
+        '<!doctype html>\n<html lang="fr">')
+    assert render("404.html", {"site": site}).startswith('<!doctype html>\n<html lang="de">')
 
 
 def test_section_lists_entries_with_dates_summaries_and_subsections_with_counts() -> None:
@@ -333,6 +349,41 @@ def test_not_found_page_links_home() -> None:
     html = render("404.html", contexts()["404.html"])
     assert '<a class="button" href="/">Go to the home page</a>' in html
     assert "canonical" not in html
+
+
+# ---------------------------------------------------------------- the stylesheet
+
+ADMONITIONS = ("note", "tip", "hint", "important", "warning", "caution", "danger", "error")
+
+
+def palette(css: str, selector: str) -> dict[str, str]:
+    start = css.index(selector + " {")
+    block = css[start:css.index("}", start)]
+    return dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{6});", block))
+
+
+def test_every_admonition_kind_has_its_own_colour_in_light_and_dark() -> None:
+    css = (THEME / "assets" / "style.css").read_text(encoding="utf-8")
+    for kind in ADMONITIONS:
+        assert f".prose .admonition.{kind}" in css and f"--adm: var(--{kind}); }}" in css
+    for selector in (":root", ':root[data-theme="dark"]', ':root:not([data-theme="light"])'):
+        colours = palette(css, selector)
+        assert len({colours[kind] for kind in ADMONITIONS}) == len(ADMONITIONS), selector
+
+
+def test_dark_palette_is_the_same_for_the_system_preference_and_the_toggle() -> None:
+    css = (THEME / "assets" / "style.css").read_text(encoding="utf-8")
+    system = palette(css, ':root:not([data-theme="light"])')
+    assert "@media (prefers-color-scheme: dark) {\n  :root:not([data-theme=\"light\"])" in css
+    assert system == palette(css, ':root[data-theme="dark"]')
+    assert set(system) == set(palette(css, ":root"))
+
+
+def test_stylesheet_has_focus_styles_and_print_rules() -> None:
+    css = (THEME / "assets" / "style.css").read_text(encoding="utf-8")
+    assert ":focus-visible {" in css
+    print_rules = css[css.index("@media print {"):]
+    assert ".site-nav" in print_rules and 'content: " (" attr(href) ")";' in print_rules
 
 
 # ---------------------------------------------------------------- no external requests

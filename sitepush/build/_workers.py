@@ -87,5 +87,5 @@ def render_pages(jobs: Sequence[tuple[str, str, Any, str]], settings: TemplateSe
         try:
             results.append((key, render_template(env, template, context)))
         except SitepushError as error:
-            results.append((key, error.problems))
+            results.append((key, error.with_file(origin).problems))
     return results

@@ -282,7 +282,9 @@ class Builder:
             if known and known[0] == render_key and self._intact(job.key, known):
                 out[job.key] = (render_key, b"")  # unchanged: bytes are not needed
                 continue
-            todo.append((job.key, job.template, job.context, job.origin))
+            origin = job.origin if job.origin.endswith(".html") else \
+                f"{config.build.content_dir}/{job.origin}"
+            todo.append((job.key, job.template, job.context, origin))
         results, executor = self._map(executor, render_pages, todo, settings)
         problems: list[Problem] = []
         for key, result in results:

@@ -49,10 +49,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-# libyaml's composer recurses in C once per nesting level and overflows an 8 MiB stack somewhere
-# past 20,000 levels; text shorter than this cannot nest deep enough to matter even on a 512 KiB
-# thread stack, so only longer front matter pays for the extra event scan.
-_EVENT_SCAN_FROM = 1000
+_INDENT_RE = re.compile(r"^ +", re.MULTILINE)
 
 _YAML_OPEN_RE = re.compile(r"---[ \t]*(?:\n|\Z)")
 _YAML_CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -155,18 +152,21 @@ def _too_deep(display: str, line: int) -> BuildError:
 
 def _parse_yaml(text: str, display: str, first_line: int) -> tuple[dict[str, Any], dict[KeyPath, int]]:
     try:
-        if len(text) >= _EVENT_SCAN_FROM:
+        # libyaml's composer recurses in C once per nesting level and overflows an 8 MiB stack
+        # somewhere past 20,000 levels, so deep text is refused from the event stream first.
+        if _yaml_depth_bound(text) > MAX_DEPTH:
             _check_yaml_nesting(text, display, first_line)
         loader = _YAML_LOADER(text)
         try:
             root = loader.get_single_node()
             if root is None or (isinstance(root, ScalarNode) and root.tag == _NULL_TAG):
                 return {}, {}
-            _check_yaml_graph(root, display, first_line)
+            if "&" in text:  # without anchors there are no aliases: the nodes form a bounded tree
+                _check_yaml_graph(root, display, first_line)
             if not isinstance(root, MappingNode):
                 shape = "a list" if isinstance(root, SequenceNode) else "a single value"
                 raise BuildError(f"front matter must be key: value pairs, not {shape}", file=display,
-                                 line=first_line + root.start_mark.line,
+                                 line=_node_line(root, first_line),
                                  hint="write one `key: value` per line, e.g. `title: My page`")
             lines = _yaml_key_lines(root, display, first_line)
             try:
@@ -174,7 +174,7 @@ def _parse_yaml(text: str, display: str, first_line: int) -> tuple[dict[str, Any
             except (ValueError, OverflowError) as error:
                 # PyYAML lets an impossible timestamp (2016-02-30) escape as a bare ValueError.
                 node = _bad_timestamp(loader, root)
-                where = first_line + (node.start_mark.line if node is not None else 0)
+                where = _node_line(node, first_line) if node is not None else first_line
                 value = f'"{node.value}" ' if node is not None else ""
                 raise BuildError(f"invalid front matter: {value}is not a real date ({error})",
                                  file=display, line=where, hint="fix the date between the --- lines") from None
@@ -194,6 +194,14 @@ def _parse_yaml(text: str, display: str, first_line: int) -> tuple[dict[str, Any
     return data, lines
 
 
+def _yaml_depth_bound(text: str) -> int:
+    """A cheap upper bound of the nesting depth: every level needs a bracket, a ``-`` or ``?``
+    indicator (which may also open one implicit mapping), or a deeper indentation."""
+    indent = max((len(spaces) for spaces in _INDENT_RE.findall(text)), default=0)
+    return (2 * (text.count("[") + text.count("-") + text.count("?")) + text.count("{")
+            + indent + 1)
+
+
 def _check_yaml_nesting(text: str, display: str, first_line: int) -> None:
     """Reject deep nesting from the event stream, before the recursive composer runs."""
     loader = _YAML_LOADER(text)
@@ -204,11 +212,16 @@ def _check_yaml_nesting(text: str, display: str, first_line: int) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise _too_deep(display, first_line + event.start_mark.line)
+                    raise _too_deep(display, _node_line(event, first_line))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     finally:
         loader.dispose()
+
+
+def _node_line(node: Node | Any, first_line: int) -> int:
+    mark = node.start_mark
+    return first_line + (mark.line if mark is not None else 0)
 
 
 def _yaml_children(node: Node) -> list[Node]:
@@ -231,7 +244,7 @@ def _check_yaml_graph(root: Node, display: str, first_line: int) -> None:
     while stack:
         node, children_done = stack.pop()
         ident = id(node)
-        line = first_line + node.start_mark.line
+        line = _node_line(node, first_line)
         if children_done:
             open_nodes.discard(ident)
             children = [measured[id(child)] for child in _yaml_children(node)]
@@ -262,14 +275,14 @@ def _yaml_key_lines(root: MappingNode, display: str, first_line: int) -> dict[Ke
     for key, value in root.value:
         if not isinstance(key, ScalarNode):
             raise BuildError("front matter keys must be plain names", file=display,
-                             line=first_line + key.start_mark.line, hint="write `name: value`")
+                             line=_node_line(key, first_line), hint="write `name: value`")
         if key.tag != _MERGE_TAG:
             key.tag = _STR_TAG
-        lines[(key.value,)] = first_line + key.start_mark.line
+        lines[(key.value,)] = _node_line(key, first_line)
         if isinstance(value, MappingNode):
             for sub_key, _ in value.value:
                 if isinstance(sub_key, ScalarNode):
-                    lines[(key.value, sub_key.value)] = first_line + sub_key.start_mark.line
+                    lines[(key.value, sub_key.value)] = _node_line(sub_key, first_line)
     return lines
 
 
@@ -333,7 +346,7 @@ def _parse_toml(text: str, display: str, first_line: int) -> tuple[dict[str, Any
 
 
 def _json_key_line(lines: list[str], key: str, start: int) -> int | None:
-    needle = re.compile(r"^\s*" + re.escape(json.dumps(key)) + r"\s*:")
+    needle = re.compile(r"(?:^|[{,])\s*" + re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:")
     for index in range(start, len(lines)):
         if needle.search(lines[index]):
             return index + 1
@@ -368,7 +381,7 @@ def _parse_json(text: str, display: str) -> tuple[dict[str, Any], dict[KeyPath, 
 
 def _parse_meta(text: str, display: str) -> LocatedFrontMatter | None:
     """MultiMarkdown meta from line 1 to the first blank line, or None when the file has none."""
-    if _META_KEY_RE.match(text) is None:
+    if _META_KEY_RE.match(text.partition("\n")[0]) is None:
         return None
     values: dict[str, list[str]] = {}
     lines: dict[KeyPath, int] = {}
@@ -396,3 +409,337 @@ def _parse_meta(text: str, display: str) -> LocatedFrontMatter | None:
     body = "" if end < 0 else text[end + 1:]
     data = {name: "\n".join(parts).strip() for name, parts in values.items()}
     return LocatedFrontMatter(data, body, number + 1, "meta", lines)
+
+
+# --- meaning: FrontMatter -> PageMeta ---------------------------------------------------------------
+
+_DATE_HINT = "write it as 2024-05-01 or 2024-05-01T10:00:00Z"
+_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
+_INTEGER_RE = re.compile(r"[+-]?\d+")
+_INDEX_STEMS = ("index", "_index")
+
+
+class _FieldReader:
+    """Takes the builder's keys out of front matter (case-insensitively, as Hugo does) and names
+    their lines; what is never taken ends up in ``params``."""
+
+    def __init__(self, front: FrontMatter, display: str) -> None:
+        self._data = front.data
+        self._lines = front.key_lines if isinstance(front, LocatedFrontMatter) else {}
+        self._format = front.format
+        self._display = display
+        self._by_lower: dict[str, str] = {}
+        for key in front.data:
+            self._by_lower.setdefault(str(key).lower(), key)
+        self._taken: set[str] = set()
+
+    def take(self, *names: str) -> tuple[str, Any] | None:
+        """(key as written, value) of the first of ``names`` with a value; all of them are used up."""
+        found = None
+        for name in names:
+            key = self._by_lower.get(name)
+            if key is None:
+                continue
+            self._taken.add(key)
+            value = self._data[key]
+            if found is None and value is not None and not (isinstance(value, str) and not value.strip()):
+                found = (key, value)
+        return found
+
+    def rest(self) -> dict[str, Any]:
+        return {key: value for key, value in self._data.items() if key not in self._taken}
+
+    def example(self, key: str, literal: str) -> str:
+        if self._format == "toml":
+            return f"`{key} = {literal}`"
+        if self._format == "json":
+            return f'`"{key}": {literal}`'
+        return f"`{key}: {literal}`"
+
+    def fail(self, path: KeyPath, message: str, hint: str) -> BuildError:
+        line = next((self._lines[path[:end]] for end in range(len(path), 0, -1)
+                     if path[:end] in self._lines), 1)
+        return BuildError(message, file=self._display, line=line, hint=hint)
+
+    def text(self, found: tuple[str, Any] | None, literal: str) -> str | None:
+        """A text value; numbers, dates and booleans are written out, lists and tables refused."""
+        if found is None:
+            return None
+        key, value = found
+        if isinstance(value, str):
+            return value.strip()
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float, date)):
+            return str(value)
+        raise self.fail((key,), f"{key} must be text, not {_kind(value)}",
+                        f"write {self.example(key, literal)}")
+
+    def words(self, path: KeyPath, value: Any, literal: str) -> list[str]:
+        """One text value or a list of them (numbers and dates written out), stripped, empty ones dropped."""
+        items = value if isinstance(value, list) else [value]
+        words = []
+        for item in items:
+            if item is None:
+                continue
+            if isinstance(item, bool) or not isinstance(item, (str, int, float, date)):
+                shape = _kind(item) if item is value else f"a list holding {_kind(item)}"
+                raise self.fail(path, f"{path[-1]} must be one value or a list of values, not {shape}",
+                                f"write {self.example(path[-1], literal)}")
+            words.append(str(item).strip())
+        return [word for word in words if word]
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, time):
+        return "a time of day"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, (list, tuple, set)):
+        return "a list"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return type(value).__name__
+
+
+def page_meta(front: FrontMatter, source: SourceFile, *, tz: tzinfo, display: str) -> PageMeta:
+    """Give each front-matter key the builder's meaning (see DESIGN: title, dates, draft, slug, url,
+    aliases, taxonomies, weight, description, template, summary); every other key lands in ``params``.
+
+    Naive dates are read in ``tz``; every date in the result is timezone-aware. A value of the wrong
+    type is a one-line :class:`BuildError` at the key's line.
+    """
+    reader = _FieldReader(front, display)
+    title = reader.text(reader.take("title"), '"My page"') or _first_heading(front.body) \
+        or _title_from_name(source, tz)
+    page_date = _date_field(reader, ("date",), tz)
+    if page_date is None:
+        page_date = date_from_filename(_source_name(source), tz)[0]
+    template = reader.text(reader.take("template", "layout"), '"page.html"') or None
+    if template is not None and not posixpath.splitext(template)[1]:
+        template += ".html"
+    return PageMeta(
+        title=title,
+        date=page_date,
+        updated=_date_field(reader, ("lastmod", "updated", "modified"), tz),
+        publish_date=_date_field(reader, ("publishdate", "publish_date"), tz),
+        expiry_date=_date_field(reader, ("expirydate", "expiry_date"), tz),
+        draft=_draft(reader),
+        slug=reader.text(reader.take("slug"), '"my-page"') or None,
+        url=_url(reader),
+        aliases=_aliases(reader, source),
+        taxonomies=_taxonomies(reader),
+        weight=_weight(reader),
+        description=reader.text(reader.take("description"), '"One sentence."') or "",
+        template=template,
+        summary=reader.text(reader.take("summary"), '"One sentence."') or None,
+        params=_params(reader, tz),
+    )
+
+
+def _date_field(reader: _FieldReader, names: tuple[str, ...], tz: tzinfo) -> datetime | None:
+    found = reader.take(*names)
+    if found is None:
+        return None
+    key, value = found
+    if isinstance(value, date):
+        return aware_datetime(value, tz)
+    if isinstance(value, list):
+        return None  # Hugo's own config, e.g. publishDate = [":filename", ":default"]
+    if isinstance(value, str):
+        parsed = parse_date_string(value, tz)
+        if parsed is None:
+            raise reader.fail((key,), f'{key} "{value}" is not a date', _DATE_HINT)
+        return parsed
+    raise reader.fail((key,), f"{key} must be a date, not {_kind(value)}", _DATE_HINT)
+
+
+def _draft(reader: _FieldReader) -> bool:
+    found = reader.take("draft")
+    if found is None:
+        return False
+    key, value = found
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise reader.fail((key,), f"{key} must be true or false, not {_kind(value)}",
+                      f"write {reader.example(key, 'true')}")
+
+
+def _weight(reader: _FieldReader) -> int:
+    found = reader.take("weight")
+    if found is None:
+        return 0
+    key, value = found
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _INTEGER_RE.fullmatch(value.strip()):
+        return int(value)
+    raise reader.fail((key,), f"{key} must be a whole number, not {_kind(value)}",
+                      f"write {reader.example(key, '10')}")
+
+
+def _url(reader: _FieldReader) -> str | None:
+    found = reader.take("url", "permalink")
+    example = '"/blog/my-page/"'
+    url = reader.text(found, example)
+    if not url or found is None:
+        return None
+    if _SCHEME_RE.match(url):
+        raise reader.fail((found[0],), f"{found[0]} must be a path on this site, not {url}",
+                          f"write {reader.example(found[0], example)}")
+    return url if url.startswith("/") else "/" + url
+
+
+def _source_name(source: SourceFile) -> str:
+    """The name a page is known by: its file stem, or its folder's name for ``index``/``_index``."""
+    folder, _, filename = source.rel.rpartition("/")
+    stem = posixpath.splitext(filename)[0]
+    if source.lang and stem.endswith("." + source.lang):
+        stem = stem[:-len(source.lang) - 1]
+    return folder.rpartition("/")[2] if stem in _INDEX_STEMS else stem
+
+
+def _aliases(reader: _FieldReader, source: SourceFile) -> tuple[str, ...]:
+    found = reader.take("aliases")
+    if found is None:
+        return ()
+    key, value = found
+    # A relative alias sits beside the page, as in Hugo: blog/x.md + "old/" → /blog/old/; a bundle
+    # (blog/x/index.md) or section (blog/_index.md) sits where its folder is.
+    folder = source.rel.split("/")[:-1]
+    if posixpath.splitext(source.rel.rpartition("/")[2])[0].split(".")[0] in _INDEX_STEMS:
+        folder = folder[:-1]
+    base = "/" + "".join(part + "/" for part in folder)
+    aliases = []
+    example = '["/old/path/"]'
+    for alias in reader.words((key,), value, example):
+        if _SCHEME_RE.match(alias):
+            raise reader.fail((key,), f"{key} must be paths on this site, not {alias}",
+                              f"write {reader.example(key, example)}")
+        clean = "/" + posixpath.normpath(alias if alias.startswith("/") else base + alias).lstrip("/")
+        aliases.append(clean + "/" if alias.endswith("/") and clean != "/" else clean)
+    return tuple(dict.fromkeys(aliases))
+
+
+def _taxonomies(reader: _FieldReader) -> dict[str, tuple[str, ...]]:
+    terms: dict[str, list[str]] = {}
+    for name in ("tags", "categories"):
+        found = reader.take(name)
+        if found is not None:
+            terms.setdefault(name, []).extend(reader.words((found[0],), found[1], '["python", "web"]'))
+    table = reader.take("taxonomies")
+    if table is not None:
+        key, value = table
+        if not isinstance(value, dict):
+            example = reader.example("tags", '["python", "web"]')
+            raise reader.fail((key,), f"{key} must be a table of taxonomy names and terms, "
+                              f"not {_kind(value)}", f"write e.g. {example} inside {key}")
+        for name, listed in value.items():
+            words = reader.words((key, str(name)), listed, '["python", "web"]')
+            terms.setdefault(str(name), []).extend(words)
+    return {name: tuple(dict.fromkeys(words)) for name, words in terms.items() if words}
+
+
+def _params(reader: _FieldReader, tz: tzinfo) -> dict[str, Any]:
+    # Precedence: an explicit params table over extra (Zola) over loose top-level keys.
+    tables = [reader.take("extra"), reader.take("params")]
+    merged = reader.rest()
+    for found in tables:
+        if found is None:
+            continue
+        if not isinstance(found[1], dict):
+            raise reader.fail((found[0],), f"{found[0]} must be a table of keys, not {_kind(found[1])}",
+                              f"nest its keys under it, e.g. {reader.example(found[0], '{author: Ann}')}")
+        merged.update(found[1])
+    return {key: _plain(value, tz) for key, value in merged.items()}
+
+
+def _plain(value: Any, tz: tzinfo) -> Any:
+    """Dates made aware, containers copied (so YAML aliases no longer share objects)."""
+    if isinstance(value, date):
+        return aware_datetime(value, tz)
+    if isinstance(value, dict):
+        return {key: _plain(item, tz) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item, tz) for item in value]
+    return value
+
+
+# --- titles from the body or the file name ---------------------------------------------------------
+
+_FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
+# Python-Markdown's own rules, so the title matches the page's rendered <h1>: "#Title" needs no
+# space, and trailing #s are dropped; a setext heading is the first line of a block.
+_ATX_H1_RE = re.compile(r"#(?!#)(.*)")
+_SETEXT_H1_RE = re.compile(r"=+[ \t]*")
+_INLINE_RULES = (
+    (re.compile(r"\s*\{[:#.][^}]*\}\s*$"), ""),              # attr_list: {#id .class}
+    (re.compile(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])"), r"\1"),  # links and images
+    (re.compile(r"(`+)(.+?)\1"), r"\2"),                       # code spans
+    (re.compile(r"<[^>]+>"), ""),                              # inline HTML
+    (re.compile(r"(\*\*|__|~~)(.+?)\1"), r"\2"),
+    (re.compile(r"\*(.+?)\*"), r"\1"),
+    (re.compile(r"(?<!\w)_(.+?)_(?!\w)"), r"\1"),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!])"), r"\1"),
+    (re.compile(r"\s+"), " "),
+)
+
+
+def _plain_heading(text: str) -> str:
+    for pattern, replacement in _INLINE_RULES:
+        text = pattern.sub(replacement, text)
+    return text.strip()
+
+
+def _first_heading(body: str) -> str | None:
+    """Text of the first level-1 heading outside fenced code and HTML comments, inline markup removed."""
+    fence: str | None = None
+    in_comment = False
+    block_start = True
+    setext_candidate: str | None = None
+    for line in body.split("\n"):
+        stripped = line.strip()
+        if fence is not None:
+            if stripped and stripped == fence[0] * len(stripped) and len(stripped) >= len(fence):
+                fence = None
+            continue
+        if in_comment:
+            in_comment = "-->" not in line
+            continue
+        opening = _FENCE_RE.match(line)
+        if opening is not None or (stripped.startswith("<!--") and "-->" not in stripped):
+            fence = opening.group(1) if opening is not None else None
+            in_comment = opening is None
+            block_start, setext_candidate = True, None
+            continue
+        if not stripped:
+            block_start, setext_candidate = True, None
+            continue
+        atx = _ATX_H1_RE.match(line)
+        if atx is not None:
+            heading = _plain_heading(atx.group(1).strip().rstrip("#"))
+            if heading:
+                return heading
+        elif setext_candidate is not None and _SETEXT_H1_RE.fullmatch(line):
+            heading = _plain_heading(setext_candidate)
+            if heading:
+                return heading
+        setext_candidate = line if block_start and not line.startswith(("    ", "\t")) else None
+        block_start = False
+    return None
+
+
+def _title_from_name(source: SourceFile, tz: tzinfo) -> str:
+    """``2016-10-08_my-first_post.md`` → "My first post"; the home page has no title of its own."""
+    words = re.sub(r"[-_\s]+", " ", date_from_filename(_source_name(source), tz)[1]).strip()
+    return words[:1].upper() + words[1:]

@@ -162,7 +162,7 @@ def _paginate(items: Sequence[Any], per_page: int, base_url: str
     for number in range(1, total + 1):
         chunk = items[(number - 1) * per_page: number * per_page]
         pages.append((paginated_url(base_url, number), chunk, Paginator(
-            number=number, total_pages=total, total_items=len(items),
+            number=number, url=paginated_url(base_url, number), total_pages=total, total_items=len(items),
             prev_url=paginated_url(base_url, number - 1) if number > 1 else None,
             next_url=paginated_url(base_url, number + 1) if number < total else None,
             first_url=base_url, last_url=paginated_url(base_url, total))))

@@ -118,6 +118,8 @@ class Paginator:
     """Position of one listing page among its siblings; URLs are None where there is no such page."""
 
     number: int
+    url: str
+    """This listing page's own URL (for canonical links)."""
     total_pages: int
     total_items: int
     prev_url: str | None

@@ -117,7 +117,7 @@ def scan_site(root: Path, *, allow: Sequence[str] = ()) -> LocalSite:
                 skipped.append(SkippedFile(rel + "/" if is_dir else rel, reason))
                 continue
             if entry.is_symlink():
-                link_reason = _symlink_problem(entry.path, real_root)
+                link_reason = _symlink_problem(entry.path, real_root, is_dir, rules)
                 if link_reason is not None:
                     skipped.append(SkippedFile(rel, link_reason))
                     continue
@@ -143,8 +143,7 @@ def scan_site(root: Path, *, allow: Sequence[str] = ()) -> LocalSite:
             if key in files:
                 # The two names look identical on screen, so they are shown escaped.
                 first, second = sorted((origins[key], rel))
-                raise DeployError(f"two files are both uploaded as the key {key}: {ascii(first)} and "
-                                  f"{ascii(second)}",
+                raise DeployError(f"two files are both uploaded as the key {key}: {first!a} and {second!a}",
                                   hint="rename one of them: their names differ only in Unicode form")
             files[key] = _hash_file(Path(entry.path), key, rel)
             origins[key] = rel
@@ -216,14 +215,18 @@ def _is_secret(name: str) -> bool:
     return any(fnmatchcase(lowered, pattern.lower()) for pattern in SECRET_PATTERNS)
 
 
-def _symlink_problem(path: str, real_root: str) -> str | None:
+def _symlink_problem(path: str, real_root: str, is_dir: bool, rules: _AllowRules) -> str | None:
     try:
         target = os.path.realpath(path, strict=True)
     except OSError as error:
         return SYMLINK_LOOP if error.errno == errno.ELOOP else SYMLINK_BROKEN
-    if target != real_root and not target.startswith(real_root.rstrip(os.sep) + os.sep):
+    if target == real_root:
+        return None  # a link to the top is a loop, which the walk reports
+    if not target.startswith(real_root.rstrip(os.sep) + os.sep):
         return SYMLINK_OUT
-    return None
+    # A link must not launder what it points to: `docs -> .git` is as secret as `.git` itself.
+    target_parts = tuple(os.path.relpath(target, real_root).split(os.sep))
+    return _skip_reason(target_parts, is_dir, rules)
 
 
 def _hash_file(path: Path, key: str, rel: str) -> LocalFile:
