@@ -10,10 +10,13 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sitepush.config import DeployConfig
 from sitepush.errors import UsageError
+
+if TYPE_CHECKING:
+    from sitepush.publish.upload import DeployReport
 
 SANDBOX_BUCKET = "sitepush-sandbox"
 
@@ -51,20 +54,11 @@ class DeployTarget:
                    profile=profile or base.profile or None, workers=chosen_workers, sandbox=sandbox)
 
 
-def _size(nbytes: int) -> str:
-    size = float(nbytes)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{nbytes} B"
-
-
 def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarget, *,
-                  keep: bool = False, out: TextIO) -> object:
+                  keep: bool = False, out: TextIO) -> DeployReport:
     """Upload ``folder`` and the redirect objects to ``target``; returns the upload report."""
     from sitepush.publish.local import scan_site
-    from sitepush.publish.upload import upload_site
+    from sitepush.publish.upload import format_report, upload_site
 
     site = scan_site(folder)
     if target.sandbox:
@@ -76,7 +70,7 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
             report = upload_site(site, redirects, client=sandbox.client("s3"), bucket=target.bucket,
                                  prefix=target.prefix, workers=target.workers, create_bucket=True,
                                  region=sandbox.region)
-            _print_report(report, out)
+            print(format_report(report), file=out)
             index = f"{sandbox.endpoint_url}/{target.bucket}/{target.prefix}index.html"
             print(f"Look at it: {index}", file=out)
             if keep:
@@ -92,21 +86,5 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
                          profile=target.profile, max_pool=target.workers)
     report = upload_site(site, redirects, client=client, bucket=target.bucket, prefix=target.prefix,
                          workers=target.workers, create_bucket=False, region=target.region)
-    _print_report(report, out)
+    print(format_report(report), file=out)
     return report
-
-
-def _print_report(report: object, out: TextIO) -> None:
-    uploaded = getattr(report, "uploaded")
-    nbytes = getattr(report, "bytes")
-    redirects = getattr(report, "redirects")
-    seconds = getattr(report, "seconds")
-    bucket = getattr(report, "bucket")
-    prefix = getattr(report, "prefix")
-    print(f"Uploaded {uploaded} files ({_size(nbytes)}) and {redirects} redirects to "
-          f"s3://{bucket}/{prefix} in {seconds:.2f} s", file=out)
-    skipped = getattr(report, "skipped")
-    if skipped:
-        listed = ", ".join(f"{s.rel} ({s.reason})" for s in skipped[:10])
-        more = f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
-        print(f"Skipped {len(skipped)} files: {listed}{more}", file=out)
