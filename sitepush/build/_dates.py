@@ -8,7 +8,7 @@ result is timezone-aware: a value without an offset is read in the site's time z
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 _DATE_STRING_RE = re.compile(
     r"""
@@ -38,7 +38,7 @@ def aware_datetime(value: date | datetime, tz: tzinfo) -> datetime:
 
 def _offset(text: str) -> tzinfo | None:
     if text in ("Z", "z", "UTC"):
-        return timezone.utc
+        return UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)

@@ -32,8 +32,15 @@ from sitepush.build._dates import aware_datetime, date_from_filename, parse_date
 from sitepush.build.model import FrontMatter, PageMeta, SourceFile
 from sitepush.errors import BuildError
 
-__all__ = ["LocatedFrontMatter", "MAX_DEPTH", "MAX_FRONT_MATTER_BYTES", "MAX_VALUES",
-           "date_from_filename", "page_meta", "parse_front_matter"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FRONT_MATTER_BYTES",
+    "MAX_VALUES",
+    "LocatedFrontMatter",
+    "date_from_filename",
+    "page_meta",
+    "parse_front_matter",
+]
 
 MAX_FRONT_MATTER_BYTES = 256 * 1024
 MAX_DEPTH = 64
@@ -176,8 +183,8 @@ def _parse_yaml(text: str, display: str, first_line: int) -> tuple[dict[str, Any
                 node = _bad_timestamp(loader, root)
                 where = _node_line(node, first_line) if node is not None else first_line
                 value = f'"{node.value}" ' if node is not None else ""
-                raise BuildError(f"invalid front matter: {value}is not a real date ({error})",
-                                 file=display, line=where, hint="fix the date between the --- lines") from None
+                raise BuildError(f"invalid front matter: {value}is not a real date ({error})", file=display,
+                                 line=where, hint="fix the date between the --- lines") from None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
@@ -219,7 +226,8 @@ def _check_yaml_nesting(text: str, display: str, first_line: int) -> None:
         loader.dispose()
 
 
-def _node_line(node: Node | Any, first_line: int) -> int:
+def _node_line(node: Any, first_line: int) -> int:
+    """The source line of a YAML node or event (``first_line`` is where the YAML text starts)."""
     mark = node.start_mark
     return first_line + (mark.line if mark is not None else 0)
 
@@ -457,6 +465,7 @@ class _FieldReader:
         return f"`{key}: {literal}`"
 
     def fail(self, path: KeyPath, message: str, hint: str) -> BuildError:
+        message = message.replace("\r", "\\r").replace("\n", "\\n")  # one line, whatever the key
         line = next((self._lines[path[:end]] for end in range(len(path), 0, -1)
                      if path[:end] in self._lines), 1)
         return BuildError(message, file=self._display, line=line, hint=hint)
@@ -506,8 +515,13 @@ def _kind(value: Any) -> str:
     if isinstance(value, (list, tuple, set)):
         return "a list"
     if isinstance(value, str):
-        return f'"{value}"'
+        return _quoted(value)
     return type(value).__name__
+
+
+def _quoted(text: str) -> str:
+    """A user's value inside a one-line message: quoted, escaped, and cut short."""
+    return json.dumps(text if len(text) <= 60 else text[:57] + "...", ensure_ascii=False)
 
 
 def page_meta(front: FrontMatter, source: SourceFile, *, tz: tzinfo, display: str) -> PageMeta:
@@ -557,7 +571,7 @@ def _date_field(reader: _FieldReader, names: tuple[str, ...], tz: tzinfo) -> dat
     if isinstance(value, str):
         parsed = parse_date_string(value, tz)
         if parsed is None:
-            raise reader.fail((key,), f'{key} "{value}" is not a date', _DATE_HINT)
+            raise reader.fail((key,), f"{key} {_quoted(value)} is not a date", _DATE_HINT)
         return parsed
     raise reader.fail((key,), f"{key} must be a date, not {_kind(value)}", _DATE_HINT)
 
@@ -595,18 +609,23 @@ def _url(reader: _FieldReader) -> str | None:
     if not url or found is None:
         return None
     if _SCHEME_RE.match(url):
-        raise reader.fail((found[0],), f"{found[0]} must be a path on this site, not {url}",
+        raise reader.fail((found[0],), f"{found[0]} must be a path on this site, not {_quoted(url)}",
                           f"write {reader.example(found[0], example)}")
     return url if url.startswith("/") else "/" + url
 
 
-def _source_name(source: SourceFile) -> str:
-    """The name a page is known by: its file stem, or its folder's name for ``index``/``_index``."""
-    folder, _, filename = source.rel.rpartition("/")
-    stem = posixpath.splitext(filename)[0]
+def _stem(source: SourceFile) -> str:
+    """The file name without extension and language suffix: ``blog/_index.fr.md`` → ``_index``."""
+    stem = posixpath.splitext(source.rel.rpartition("/")[2])[0]
     if source.lang and stem.endswith("." + source.lang):
         stem = stem[:-len(source.lang) - 1]
-    return folder.rpartition("/")[2] if stem in _INDEX_STEMS else stem
+    return stem
+
+
+def _source_name(source: SourceFile) -> str:
+    """The name a page is known by: its file stem, or its folder's name for ``index``/``_index``."""
+    stem = _stem(source)
+    return source.rel.rpartition("/")[0].rpartition("/")[2] if stem in _INDEX_STEMS else stem
 
 
 def _aliases(reader: _FieldReader, source: SourceFile) -> tuple[str, ...]:
@@ -617,14 +636,14 @@ def _aliases(reader: _FieldReader, source: SourceFile) -> tuple[str, ...]:
     # A relative alias sits beside the page, as in Hugo: blog/x.md + "old/" → /blog/old/; a bundle
     # (blog/x/index.md) or section (blog/_index.md) sits where its folder is.
     folder = source.rel.split("/")[:-1]
-    if posixpath.splitext(source.rel.rpartition("/")[2])[0].split(".")[0] in _INDEX_STEMS:
+    if _stem(source) in _INDEX_STEMS:
         folder = folder[:-1]
     base = "/" + "".join(part + "/" for part in folder)
     aliases = []
     example = '["/old/path/"]'
     for alias in reader.words((key,), value, example):
         if _SCHEME_RE.match(alias):
-            raise reader.fail((key,), f"{key} must be paths on this site, not {alias}",
+            raise reader.fail((key,), f"{key} must be paths on this site, not {_quoted(alias)}",
                               f"write {reader.example(key, example)}")
         clean = "/" + posixpath.normpath(alias if alias.startswith("/") else base + alias).lstrip("/")
         aliases.append(clean + "/" if alias.endswith("/") and clean != "/" else clean)
