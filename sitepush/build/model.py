@@ -46,13 +46,18 @@ class FrontMatter:
     """The split of a source into its front matter and its Markdown body."""
 
     data: Mapping[str, Any]
-    """The parsed front matter (YAML mapping or TOML table); empty when the file has none."""
+    """The parsed front matter (YAML mapping, TOML table, JSON object or meta keys); empty when the
+    file has none."""
     body: str
     """The Markdown after the front matter, BOM removed."""
     body_line: int
     """1-based line of the source on which ``body`` starts (1 when there is no front matter)."""
     format: str | None
-    """``"yaml"``, ``"toml"`` or None."""
+    """``"yaml"``, ``"toml"``, ``"json"``, ``"meta"`` (MultiMarkdown) or None when there is none."""
+    key_lines: Mapping[tuple[str, ...], int] = field(default_factory=dict)
+    """1-based source line of each front-matter key path, for errors that name the key's line:
+    ``("title",) -> 2``, ``("taxonomies", "tags") -> 9``. Only the top two levels are recorded;
+    a key missing here is reported at its parent key's line, else at line 1."""
 
 
 @dataclass(frozen=True)
