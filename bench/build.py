@@ -26,21 +26,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = Path("/work/shared/corpus/hugo-docs/content")
+CORPUS = Path("/work/shared/corpus/hugo-docs/content/en")
 WORK = Path("/tmp/benchwork/build")
+DOCS = WORK / "corpus" / "docs"
+"""The copy every tool reads."""
 VENV = Path("/tmp/benchvenv/build")
 PEER_PACKAGES = ("mkdocs==1.6.1", "pelican==4.12.0", "markdown", "pygments")
 EDITED_PAGE = "content-management/shortcodes.md"
-"""Appended to for the one-page change: a leaf page with a description, so no summary changes."""
-# The Markdown features sitepush renders (README: tables, fenced code with highlighting, footnotes,
-# attribute lists, admonitions, definition lists, abbreviations, toc), given to both peers alike.
+"""Appended to for the one-page change: a leaf page with a description, so no summary changes.
+Another corpus (--corpus) uses its first page that is not an index."""
+# The Markdown features sitepush renders (build/markdown_render.py: tables, footnotes, attr_list,
+# def_list, abbr, md_in_html, admonition, toc, fenced code highlighted by Pygments), given to both peers.
 # guess_lang off: sitepush highlights only blocks that name their language, and guessing costs the
 # peers time sitepush does not spend (codehilite's default guesses; the reference figures used it).
 EXTENSIONS = ("abbr", "admonition", "attr_list", "codehilite", "def_list", "fenced_code",
-              "footnotes", "tables", "toc")
-CODEHILITE = {"guess_lang": False, "css_class": "highlight"}
+              "footnotes", "md_in_html", "tables", "toc")
+CODEHILITE: dict[str, object] = {"guess_lang": False, "css_class": "highlight"}
 TARGET_FACTOR, TARGET_PAGES_S, TARGET_NO_CHANGE_S, TARGET_ONE_PAGE_S = 10.0, 400.0, 0.3, 0.1
-BUILT = re.compile(r"Built (\d+) pages from (\d+) sources")
+BUILT = re.compile(r"Built (\d+) pages from \d+ sources in ([\d.]+) s \(([^)]*)\)")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,31 @@ class Run:
     pages: int
     note: str = ""
     error: str = ""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The folder of Markdown measured, and the page the one-page change appends a line to."""
+
+    source: Path
+    edited: str
+
+    @classmethod
+    def at(cls, source: Path) -> Corpus:
+        names = sorted(p.relative_to(source).as_posix() for p in source.rglob("*.md"))
+        leaves = [n for n in names if n.rpartition("/")[2] not in ("_index.md", "index.md")]
+        if not leaves:
+            raise SystemExit(f"{source}: no Markdown page to edit")
+        return cls(source, EDITED_PAGE if EDITED_PAGE in leaves else leaves[0])
+
+    def edit(self, rep: int) -> None:
+        """Append a line to the edited page of the copy."""
+        with (DOCS / self.edited).open("a", encoding="utf-8") as handle:
+            handle.write(f"\n\nA line the benchmark appended (repetition {rep}, {time.time_ns()}).\n")
+
+    def restore(self) -> None:
+        """Put the edited page of the copy back as it is in the source."""
+        shutil.copyfile(self.source / self.edited, DOCS / self.edited)
 
 
 @dataclass(frozen=True)
@@ -101,19 +129,19 @@ def ensure_venv(timeout: float) -> Path:
     return bin_dir
 
 
-def prepare_work() -> None:
+def prepare_work(corpus: Corpus, codehilite: dict[str, object]) -> None:
     """Fresh copy of the corpus and the three tools' configuration, all under WORK."""
     shutil.rmtree(WORK, ignore_errors=True)
-    shutil.copytree(CORPUS, WORK / "corpus" / "content")
-    docs = WORK / "corpus" / "content" / "en"
+    shutil.copytree(corpus.source, DOCS)
+    docs = DOCS
     (WORK / "sitepush").mkdir()
     (WORK / "sitepush" / "sitepush.toml").write_text(
         '[site]\ntitle = "Hugo docs"\nbase_url = "https://bench.example.com/"\n\n'
-        '[build]\ncontent_dir = "../corpus/content/en"\n')
+        '[build]\ncontent_dir = "../corpus/docs"\n')
     (WORK / "mkdocs").mkdir()
     extensions = "".join(f"  - {e}\n" if e != "codehilite" else
                          "  - codehilite:\n" + "".join(f"      {k}: {json.dumps(v)}\n"
-                                                       for k, v in CODEHILITE.items())
+                                                       for k, v in codehilite.items())
                          for e in EXTENSIONS)
     (WORK / "mkdocs" / "mkdocs.yml").write_text(
         f"site_name: Hugo docs\ndocs_dir: {docs}\nsite_dir: {WORK / 'out' / 'mkdocs'}\n"
@@ -122,7 +150,7 @@ def prepare_work() -> None:
         "exclude_docs: '!/templates/'\n"  # MkDocs skips /templates/ by default; hugo-docs has pages there
         f"markdown_extensions:\n{extensions}")
     (WORK / "pelican").mkdir()
-    markdown = {"extension_configs": {f"markdown.extensions.{e}": (CODEHILITE if e == "codehilite" else {})
+    markdown = {"extension_configs": {f"markdown.extensions.{e}": (codehilite if e == "codehilite" else {})
                                       for e in EXTENSIONS},
                 "output_format": "html5"}
     for name, cached in (("cold", False), ("cached", True)):
@@ -141,8 +169,8 @@ def prepare_work() -> None:
 
 
 def sources() -> list[str]:
-    """Markdown files of the copied corpus, relative to content/en."""
-    docs = WORK / "corpus" / "content" / "en"
+    """Markdown files of the copied corpus, relative to its folder."""
+    docs = DOCS
     return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
 
 
@@ -171,42 +199,35 @@ def sitepush_env(cache: Path) -> dict[str, str]:
     return env
 
 
-def edit_page(rep: int) -> None:
-    with (WORK / "corpus" / "content" / "en" / EDITED_PAGE).open("a", encoding="utf-8") as handle:
-        handle.write(f"\n\nA line the benchmark appended (repetition {rep}, {time.time_ns()}).\n")
-
-
-def restore_page() -> None:
-    shutil.copyfile(CORPUS / "en" / EDITED_PAGE, WORK / "corpus" / "content" / "en" / EDITED_PAGE)
-
-
-def sitepush_cli(rep: int, timeout: float) -> dict[str, Run]:
+def sitepush_cli(corpus: Corpus, rep: int, timeout: float) -> dict[str, Run]:
     """Cold, no-change and one-page builds through `python3 -m sitepush build`, wall time each."""
     out, cache = WORK / "out" / "sitepush-cli", WORK / "cache" / "cli"
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
-    restore_page()
+    corpus.restore()
     cmd = [sys.executable, "-m", "sitepush", "build", str(WORK / "sitepush"), "--output", str(out)]
     runs: dict[str, Run] = {}
     for run in ("cold", "no change", "one page"):
         if run == "one page":
-            edit_page(rep)
+            corpus.edit(rep)
         seconds, code, text = run_timed(cmd, timeout, env=sitepush_env(cache))
         match = BUILT.search(text)
         if code != 0 or not match:
             runs[run] = Run(seconds, 0, error=fail(code, text))
             break
-        runs[run] = Run(seconds, int(match.group(1)), note=match.group(0))
-    restore_page()
+        runs[run] = Run(seconds, int(match.group(1)),
+                        note=f"builder {match.group(2)} s; {match.group(3)}")
+    corpus.restore()
     return runs
 
 
-def sitepush_api(rep: int, timeout: float) -> dict[str, Run]:
+def sitepush_api(corpus: Corpus, rep: int, timeout: float) -> dict[str, Run]:
     """The same three builds through one in-memory Builder, in a fresh child process."""
-    restore_page()
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--api-child", str(rep)]
+    corpus.restore()
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--api-child", str(rep),
+           "--corpus", str(corpus.source)]
     seconds, code, text = run_timed(cmd, timeout, env=sitepush_env(WORK / "cache" / "unused"))
-    restore_page()
+    corpus.restore()
     try:
         report = json.loads(text.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -214,7 +235,7 @@ def sitepush_api(rep: int, timeout: float) -> dict[str, Run]:
     return {name: Run(**fields) for name, fields in report.items()}
 
 
-def api_child(rep: int) -> None:
+def api_child(corpus: Corpus, rep: int) -> None:
     """Runs in the child: cold build, no-change rebuild, one-page change with one Builder; prints JSON."""
     out, cache = WORK / "out" / "sitepush-api", WORK / "cache" / "api"
     shutil.rmtree(out, ignore_errors=True)
@@ -227,7 +248,7 @@ def api_child(rep: int) -> None:
         builder = Builder(load_config(WORK / "sitepush"), output_dir=out, cache_folder=cache)
         for run in ("cold", "no change", "one page"):
             if run == "one page":
-                edit_page(rep)
+                corpus.edit(rep)
             started = time.perf_counter()
             result = builder.build()
             seconds = time.perf_counter() - started
@@ -260,7 +281,7 @@ def pelican_build(bin_dir: Path, settings: str, timeout: float, *, clean: bool) 
         shutil.rmtree(out, ignore_errors=True)
         if settings == "cached":
             shutil.rmtree(WORK / "pelican" / "cache", ignore_errors=True)
-    cmd = [str(bin_dir / "pelican"), str(WORK / "corpus" / "content" / "en"),
+    cmd = [str(bin_dir / "pelican"), str(DOCS),
            "-s", str(WORK / "pelican" / f"{settings}.py"), "-o", str(out)]
     seconds, code, text = run_timed(cmd, timeout)
     if not (out / "index.html").is_file():
@@ -320,12 +341,12 @@ def targets(rows: list[Row]) -> list[str]:
                    f"({best.tool} {best.pages_per_s:.0f} pages/s): {factor:.1f}×")
     else:
         out.append(f"{verdict(None)} cold build ≥ {TARGET_FACTOR:g}× the faster peer")
-    out.append(f"{verdict(cold and cold.pages_per_s >= TARGET_PAGES_S)} cold build ≥ "
+    out.append(f"{verdict(cold.pages_per_s >= TARGET_PAGES_S if cold else None)} cold build ≥ "
                f"{TARGET_PAGES_S:g} pages/s (CLI wall): " + (f"{cold.pages_per_s:.0f}" if cold else "-"))
-    out.append(f"{verdict(api and api.seconds <= TARGET_NO_CHANGE_S)} no-change rebuild ≤ "
-               f"{TARGET_NO_CHANGE_S} s (in-process): " + (f"{api.seconds:.3f} s" if api else "-"))
-    out.append(f"{verdict(one and one.seconds <= TARGET_ONE_PAGE_S)} one-page change ≤ "
-               f"{TARGET_ONE_PAGE_S} s (in-process): " + (f"{one.seconds:.3f} s" if one else "-"))
+    out.append(f"{verdict(api.seconds <= TARGET_NO_CHANGE_S if api else None)} no-change rebuild ≤ "
+               f"{TARGET_NO_CHANGE_S} s (in-process): " + (f"{api.seconds:.4f} s" if api else "-"))
+    out.append(f"{verdict(one.seconds <= TARGET_ONE_PAGE_S if one else None)} one-page change ≤ "
+               f"{TARGET_ONE_PAGE_S} s (in-process): " + (f"{one.seconds:.4f} s" if one else "-"))
     return out
 
 
@@ -334,26 +355,34 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3, help="repetitions; medians are reported")
     parser.add_argument("--tools", default="sitepush,mkdocs,pelican")
     parser.add_argument("--timeout", type=float, default=600, help="seconds allowed per command")
+    parser.add_argument("--corpus", type=Path, default=CORPUS,
+                        help="folder of Markdown to build (default: the hugo-docs corpus)")
+    parser.add_argument("--guess-lang", action="store_true",
+                        help="peers guess the language of unlabelled code (codehilite's default, as in "
+                             "the issue's reference figures)")
     parser.add_argument("--api-child", type=int, metavar="REP", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    corpus = Corpus.at(args.corpus.resolve())
     if args.api_child is not None:
-        api_child(args.api_child)
+        api_child(corpus, args.api_child)
         return
     tools = set(args.tools.split(","))
     bin_dir = ensure_venv(args.timeout)
-    prepare_work()
+    codehilite = dict(CODEHILITE, guess_lang=args.guess_lang)
+    prepare_work(corpus, codehilite)
     header = [
         f"# Build benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
         f"Python {sys.version.split()[0]}, {args.reps} reps (medians)",
-        f"Corpus: hugo-docs content/en, {len(sources())} Markdown files, copied to {WORK}/corpus.",
+        f"Corpus: {corpus.source}, {len(sources())} Markdown files, copied to {DOCS}.",
         f"Peers ({versions(bin_dir)}) from {VENV}: Markdown extensions {', '.join(EXTENSIONS)}, "
-        "codehilite guess_lang false (sitepush guesses no language). MkDocs: default theme, "
+        f"codehilite guess_lang {str(args.guess_lang).lower()} (sitepush guesses no language; "
+        "--guess-lang gives the reference setup). MkDocs: default theme, "
         "use_directory_urls, strict off, no search plugin, /templates/ included. Pelican: every file an "
         "article (PAGE_PATHS empty), saved as {path_no_ext}.html, default theme, pagination 10, only the "
         "all-articles Atom feed (20 items); cold = no content cache, cached = LOAD_CONTENT_CACHE after one "
         "untimed priming build. Pelican skips files without a title (hugo-docs' _common snippets).",
         "sitepush: `python3 -m sitepush build` wall time (CLI) and Builder.build() in one fresh process "
-        f"(API); one page = a line appended to {EDITED_PAGE}. Pages = pages each tool produced; "
+        f"(API); one page = a line appended to {corpus.edited}. Pages = pages each tool produced; "
         "sitepush × = sitepush CLI pages/s over the tool's (cold vs cold, cached vs no change).",
     ]
     env = dict(os.environ, PYTHONPATH=str(REPO))
@@ -365,8 +394,8 @@ def main() -> None:
     for rep in range(1, args.reps + 1):
         found: list[tuple[str, str, Run]] = []
         if "sitepush" in tools:
-            found += [("sitepush (CLI)", k, v) for k, v in sitepush_cli(rep, args.timeout).items()]
-            found += [("sitepush (API)", k, v) for k, v in sitepush_api(rep, args.timeout).items()]
+            found += [("sitepush (CLI)", k, v) for k, v in sitepush_cli(corpus, rep, args.timeout).items()]
+            found += [("sitepush (API)", k, v) for k, v in sitepush_api(corpus, rep, args.timeout).items()]
         if "mkdocs" in tools:
             found.append(("MkDocs", "cold", mkdocs_cold(bin_dir, args.timeout)))
         if "pelican" in tools:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -49,16 +50,65 @@ _INFO_RE = re.compile(r"""
 _BOOL_TRUE = {"true", "yes", "on", "1", "linenums"}
 
 
+@dataclass(frozen=True)
+class FenceInfo:
+    """What the opening fence line says about its block."""
+
+    lang: str | None = None
+    block_id: str = ""
+    classes: tuple[str, ...] = ()
+    """Classes after the language class, for the outer element."""
+    extra: tuple[tuple[str, str], ...] = ()
+    """Other ``key=value`` attributes, for the ``<code>`` element."""
+    hl_lines: tuple[int, ...] = ()
+    linenums: bool = False
+
+
+def parse_fence_info(info_text: str) -> FenceInfo | None:
+    """The info string after an opening fence, or None when the line is not an opening fence."""
+    info = _INFO_RE.match(info_text)
+    if info is None:
+        return None
+    attrs_text = info["attrs"] if info["attrs"] is not None else info["lang_attrs"]
+    lang: str | None = info["lang"] or None
+    hl_lines = _parse_hl_lines(info["hl_lines"]) if info["hl_lines"] is not None else ()
+    if attrs_text is None:
+        return FenceInfo(lang=lang, hl_lines=hl_lines)
+    attrs, remainder = get_attrs_and_remainder(attrs_text)
+    if remainder:  # unbalanced braces: Python-Markdown does not take it as a fence either
+        return None
+    block_id, classes, extra, linenums = "", [], [], False
+    for key, value in attrs:
+        value = key if value is None else value
+        if key == "id":
+            block_id = value
+        elif key == ".":
+            classes.append(value)
+        elif key == "hl_lines":
+            hl_lines = _parse_hl_lines(value)
+        elif key == "linenums":
+            linenums = value.lower() in _BOOL_TRUE
+        else:
+            extra.append((sanitize_name(key), value))
+    if classes and lang is None:
+        lang = classes.pop(0)
+    return FenceInfo(lang, block_id, tuple(classes), tuple(extra), hl_lines, linenums)
+
+
 class FencedCodePreprocessor(Preprocessor):
-    """Replace each closed fenced code block by a stash placeholder holding its highlighted HTML."""
+    """Replace each fenced code block by a stash placeholder holding its highlighted HTML.
+
+    As in Python-Markdown, a block closes at the next line holding exactly the opening fence; as in
+    CommonMark (and Hugo, Zola, GitHub), a fence never closed runs to the end of the document.
+    """
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
         if "```" not in text and "~~~" not in text:
             return lines
         fences = list(_FENCE_LINE_RE.finditer(text))
-        # Every line that can close a fence, by exact fence string, so that an unclosed opener costs a
-        # bisect instead of a scan to the end of the document.
+        # Every line that can close a fence, by exact fence string, so that finding an opener's closer
+        # is a bisect rather than a scan (hostile input can hold thousands of fences).
         closers: dict[str, list[int]] = {}
         for index, match in enumerate(fences):
             if not match["info"].strip(" "):
@@ -68,63 +118,36 @@ class FencedCodePreprocessor(Preprocessor):
         index = 0
         while index < len(fences):
             opener = fences[index]
-            info = _INFO_RE.match(opener["info"])
-            candidates = closers.get(opener["fence"], [])
-            after = bisect_right(candidates, index)
-            block = self._block_html(opener, info, text, fences, candidates, after)
-            if block is None:
+            info = parse_fence_info(opener["info"])
+            if info is None:
                 index += 1
                 continue
-            closer = fences[candidates[after]]
+            candidates = closers.get(opener["fence"], [])
+            after = bisect_right(candidates, index)
+            if after < len(candidates):
+                closer = fences[candidates[after]]
+                code = text[opener.end() + 1:closer.start()]
+                block_end, index = closer.end(), candidates[after] + 1
+            else:
+                # Python-Markdown appended blank lines to the document: keep them outside the code.
+                block_end, index = len(text.rstrip("\n")), len(fences)
+                code = text[opener.end() + 1:block_end] + "\n" if block_end > opener.end() else ""
+            if opener["indent"]:
+                code = _dedent(code, len(opener["indent"]))
+            block = highlight_code(code, info.lang, hl_lines=info.hl_lines, linenums=info.linenums)
+            # Newlines around the placeholder, as Python-Markdown's fenced_code does.
             pieces.append(text[done:opener.start()])
-            pieces.append(f"\n{self.md.htmlStash.store(block)}\n")
-            done = closer.end()
-            index = candidates[after] + 1
+            pieces.append(f"\n{self.md.htmlStash.store(_decorate(block, info))}\n")
+            done = block_end
         pieces.append(text[done:])
         return "".join(pieces).split("\n")
 
-    def _block_html(self, opener: re.Match[str], info: re.Match[str] | None, text: str,
-                    fences: list[re.Match[str]], candidates: list[int], after: int) -> str | None:
-        if info is None or after >= len(candidates):
-            return None
-        attrs_text = info["attrs"] if info["attrs"] is not None else info["lang_attrs"]
-        lang: str | None = info["lang"] or None
-        hl_lines = _parse_hl_lines(info["hl_lines"]) if info["hl_lines"] is not None else []
-        block_id, classes, extra = "", [], {}
-        linenums = False
-        if attrs_text is not None:
-            attrs, remainder = get_attrs_and_remainder(attrs_text)
-            if remainder:  # unbalanced braces: Python-Markdown does not take it as a fence either
-                return None
-            for key, value in attrs:
-                value = key if value is None else value
-                if key == "id":
-                    block_id = value
-                elif key == ".":
-                    classes.append(value)
-                elif key == "hl_lines":
-                    hl_lines = _parse_hl_lines(value)
-                elif key == "linenums":
-                    linenums = value.lower() in _BOOL_TRUE
-                else:
-                    extra[sanitize_name(key)] = value
-            if classes and lang is None:
-                lang = classes.pop(0)
-        code_start = opener.end() + 1
-        code_end = fences[candidates[after]].start()
-        code = text[code_start:code_end] if code_end > code_start else ""
-        indent = len(opener["indent"])
-        if indent:
-            code = _dedent(code, indent)
-        block = highlight_code(code, lang, hl_lines=hl_lines, linenums=linenums)
-        return _decorate(block, block_id, classes, extra)
 
-
-def _parse_hl_lines(expression: str) -> list[int]:
+def _parse_hl_lines(expression: str) -> tuple[int, ...]:
     try:
-        return [int(number) for number in expression.split()]
+        return tuple(int(number) for number in expression.split())
     except ValueError:
-        return []
+        return ()
 
 
 # CommonMark: each content line loses up to as many leading spaces as the opening fence had.
@@ -135,19 +158,20 @@ def _dedent(code: str, indent: int) -> str:
     return _INDENT_RES[indent].sub("", code)
 
 
-def _decorate(block: str, block_id: str, classes: list[str], extra: dict[str, str]) -> str:
+def _decorate(block: str, info: FenceInfo) -> str:
     """Put the fence's #id and extra .classes on the outer element and key=value pairs on ``<code>``,
     where Python-Markdown's fenced_code (with attr_list) puts them."""
-    if block_id or classes:
+    if info.block_id or info.classes:
         tag_end = block.index(">")
         tag, _, own_class = block[:tag_end].partition(' class="')
-        names = " ".join([html.escape(name) for name in classes] + [own_class.rstrip('"')]).strip()
-        id_attr = f' id="{html.escape(block_id)}"' if block_id else ""
+        names = " ".join([html.escape(name) for name in info.classes] + [own_class.rstrip('"')]).strip()
+        id_attr = f' id="{html.escape(info.block_id)}"' if info.block_id else ""
         class_attr = f' class="{names}"' if names else ""
         block = f"{tag}{id_attr}{class_attr}{block[tag_end:]}"
-    if extra:
-        pairs = "".join(f' {name}="{html.escape(value)}"' for name, value in extra.items())
-        block = block.replace("<code", "<code" + pairs, 1)
+    if info.extra:
+        pairs = "".join(f' {name}="{html.escape(value)}"' for name, value in info.extra)
+        code_tag_end = block.index(">", block.index("<code"))
+        block = block[:code_tag_end] + pairs + block[code_tag_end:]
     return block
 
 
@@ -160,7 +184,7 @@ class NestingLimitPreprocessor(Preprocessor):
 
     # Candidates only: a long run of characters that can open containers at the start of a line.
     _DEEP_LINE_RE = re.compile(r"^[ >*+\-.)0-9]{%d,}" % MAX_NESTING, re.MULTILINE)
-    _LEVEL_RE = re.compile(r">[ ]?|[-*+][ ]+|[0-9]{1,9}[.)][ ]+|[ ]{4}")
+    _LEVEL_RE = re.compile(r"[ ]{0,3}(?:>[ ]?|[-*+][ ]+|[0-9]{1,9}[.)][ ]+)|[ ]{4}")
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)

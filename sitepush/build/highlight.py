@@ -5,7 +5,9 @@ Pygments set-up rather than to highlighting: ``guess_lexer`` tries every lexer o
 block, an unknown name scans the installed entry points again on every block, and each new
 ``HtmlFormatter`` rebuilds its style table. So here:
 
-* a language name is looked up once per process, hits and misses alike (:func:`_lexer_for`);
+* a language name is looked up once per process, hits and misses alike (:func:`_lexer_for`), among
+  Pygments' built-in lexers only: plugin lexers are not consulted, because finding them loads every
+  installed plugin (IPython, for one) and would make a site's HTML depend on what else is installed;
 * a lexer is never guessed: no name or an unknown name gives a plain, escaped ``<pre><code>``;
 * one formatter per option set (highlighted lines, line numbers) is kept (:func:`_formatter_for`).
 
@@ -23,7 +25,7 @@ from functools import lru_cache
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
+from pygments.lexers import get_all_lexers, get_lexer_by_name
 from pygments.styles import get_all_styles
 from pygments.util import ClassNotFound
 
@@ -33,6 +35,7 @@ CSS_CLASS = "highlight"
 """Class of the ``<div>`` around highlighted code; :func:`highlight_css` scopes every rule to it."""
 
 _lexers: dict[str, Lexer | None] = {}
+_builtin_aliases: frozenset[str] = frozenset()
 
 
 def highlight_code(code: str, lang: str | None, *, hl_lines: Sequence[int] = (),
@@ -59,11 +62,17 @@ def _lexer_for(lang: str) -> Lexer | None:
         return _lexers[key]
     except KeyError:
         pass
-    try:
+    global _builtin_aliases
+    if not _builtin_aliases:
+        # Reads Pygments' static table; imports no lexer module.
+        _builtin_aliases = frozenset(alias for _, aliases, _, _ in get_all_lexers(plugins=False)
+                                     for alias in aliases)
+    lexer: Lexer | None = None
+    if key in _builtin_aliases:
         # stripnl=False keeps leading blank lines, so hl_lines count the lines the author sees.
-        lexer: Lexer | None = get_lexer_by_name(key, stripnl=False)
-    except ClassNotFound:
-        lexer = None
+        # handlecodeblocks=False: the Markdown and reST lexers would otherwise look up the language
+        # of every fence inside the example, uncached and through every plugin on a miss (~15 ms each).
+        lexer = get_lexer_by_name(key, stripnl=False, handlecodeblocks=False)
     _lexers[key] = lexer
     return lexer
 
@@ -106,12 +115,15 @@ def _style_rules(style: str) -> list[str]:
     selector = f".{CSS_CLASS}"
     # Pygments writes the line-number rules unscoped (`pre { … }`, `td.linenos …`); scope them so
     # the stylesheet never touches the theme's other <pre> elements.
-    linenos = [f"{selector} {rule}" for rule in formatter.get_linenos_style_defs()]
-    return linenos + formatter.get_background_style_defs(selector) + formatter.get_token_style_defs(selector)
+    # (The stubs leave these methods untyped; each returns a list of CSS rules.)
+    linenos: list[str] = formatter.get_linenos_style_defs()  # type: ignore[no-untyped-call]
+    background: list[str] = formatter.get_background_style_defs(selector)  # type: ignore[no-untyped-call]
+    tokens: list[str] = formatter.get_token_style_defs(selector)  # type: ignore[no-untyped-call]
+    return [f"{selector} {rule}" for rule in linenos] + background + tokens
 
 
 def _style_suggestions(style: str) -> list[str]:
     names = sorted(get_all_styles())
     close = difflib.get_close_matches(style, names, n=3, cutoff=0.5)
-    common = [name for name in ("default", "friendly", "monokai", "github-dark") if name in names]
+    common: list[str] = [name for name in ("default", "friendly", "monokai", "github-dark") if name in names]
     return list(dict.fromkeys(close + common))[:5]

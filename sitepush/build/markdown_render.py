@@ -37,10 +37,12 @@ _SLUG_DROP_RE = re.compile(r"[^\w\s-]")
 _SLUG_SEPARATOR_RE = re.compile(r"[-\s]+")
 _TAG_RE = re.compile(r"<[^<>]*>")
 _FOOTNOTE_REF_RE = re.compile(r'<sup id="fnref[^"<>]*"><a [^<>]*>[^<>]*</a></sup>')
-_PARAGRAPH_TAG_RE = re.compile(r"<p(?:\s[^<>]*)?>|</p>")
 _OPEN_OR_CLOSE_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
 _WORD_CHAR_RE = re.compile(r"\w")
-_FOOTNOTES_START = '<div class="footnote">'
+# Block elements whose paragraphs are not the page's own opening text.
+_CONTAINER_ELEMENTS = frozenset(
+    "article aside blockquote dd details dl dt div fieldset figure footer form header li nav ol "
+    "section table td th ul".split())
 _VOID_ELEMENTS = frozenset(
     "area base br col embed hr img input link meta source track wbr".split())
 
@@ -89,7 +91,8 @@ class MarkdownRenderer:
         """Render one Markdown body. Pure: the same body always gives the same RenderedBody.
 
         Raises :class:`BuildError` (without a file; the caller attaches it) only when the body nests
-        blocks so deeply that Python-Markdown cannot parse it.
+        so deeply that Python-Markdown's recursion runs out (hundreds of ``<div markdown>`` or
+        ``*`` levels; lists and quotes are flattened below 32 levels before that can happen).
         """
         md = self._md
         md.reset()
@@ -98,7 +101,7 @@ class MarkdownRenderer:
         except RecursionError:
             md.reset()
             raise BuildError(
-                "Markdown nests lists, quotes, admonitions or HTML blocks too deeply to render",
+                "Markdown nests lists, quotes, emphasis or HTML blocks too deeply to render",
                 hint="flatten the nesting to a few dozen levels") from None
         tokens: list[dict[str, Any]] = getattr(md, "toc_tokens", [])
         toc = tuple(_toc_entry(token) for token in tokens)
@@ -138,9 +141,8 @@ def _first_heading(entries: tuple[TocEntry, ...]) -> str | None:
     return None
 
 
-def _visible_words(fragment: str) -> list[str]:
-    text = html.unescape(_TAG_RE.sub("", fragment))
-    return [word for word in text.split() if _WORD_CHAR_RE.search(word)]
+def _visible_text(fragment: str) -> str:
+    return html.unescape(_TAG_RE.sub("", fragment))
 
 
 def count_words(body_html: str) -> int:
@@ -149,7 +151,7 @@ def count_words(body_html: str) -> int:
     A word is a whitespace-separated run that holds at least one letter or digit, so the ``#`` of
     heading permalinks and the ``↩`` of footnote back-links do not count.
     """
-    return len(_visible_words(body_html))
+    return sum(1 for word in _visible_text(body_html).split() if _WORD_CHAR_RE.search(word))
 
 
 def _summary_html(body_html: str, summary_words: int) -> str:
@@ -160,20 +162,27 @@ def _summary_html(body_html: str, summary_words: int) -> str:
 
 
 def _paragraph_summary(body_html: str, limit: int) -> str:
-    """Plain text of the first paragraphs, cut at ``limit`` words, in one ``<p>``."""
-    footnotes = body_html.find(_FOOTNOTES_START)
-    text = body_html if footnotes < 0 else body_html[:footnotes]
+    """Plain text of the first top-level paragraphs, cut at ``limit`` words, in one ``<p>``.
+
+    Paragraphs inside containers (admonitions, quotes, lists, tables, the footnotes) are skipped:
+    they are asides, not the opening of the page.
+    """
     words: list[str] = []
+    depth = 0
     content_start = -1
-    for tag in _PARAGRAPH_TAG_RE.finditer(text):
-        if tag[0] != "</p>":
-            # An admonition's title ("Note") is a label, not the start of the text.
-            content_start = -1 if "admonition-title" in tag[0] else tag.end()
-        elif content_start >= 0:
-            words.extend(_visible_words(_FOOTNOTE_REF_RE.sub("", text[content_start:tag.start()])))
-            content_start = -1
-            if len(words) > limit:
-                break
+    for tag in _OPEN_OR_CLOSE_TAG_RE.finditer(body_html):
+        closing, name = tag[1], tag[2].lower()
+        if name == "p":
+            if not closing:
+                content_start = tag.end() if depth == 0 else -1
+            elif content_start >= 0:
+                fragment = _FOOTNOTE_REF_RE.sub("", body_html[content_start:tag.start()])
+                words.extend(_visible_text(fragment).split())
+                content_start = -1
+                if len(words) > limit:
+                    break
+        elif name in _CONTAINER_ELEMENTS and not tag[3]:
+            depth = max(0, depth - 1) if closing else depth + 1
     if not words:
         return ""
     summary = " ".join(words[:limit]) + ("…" if len(words) > limit else "")
