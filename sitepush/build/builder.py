@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,7 +33,7 @@ from sitepush.build._workers import (ParseJob, ParseSettings, TemplateSettings, 
 from sitepush.build.cache import BuildCache, cache_dir_for
 from sitepush.build.discover import CopiedFile, discover_content, discover_static
 from sitepush.build.links import line_of_link, resolve_links
-from sitepush.build.outputs import HIGHLIGHT_CSS_KEY, plan_outputs
+from sitepush.build.outputs import HIGHLIGHT_CSS_KEY, RenderJob, plan_outputs
 from sitepush.build.site import ParsedSource, Site, assemble_site
 from sitepush.build.urls import slugify
 from sitepush.config import Config
@@ -142,11 +142,15 @@ class Builder:
                                  display_prefix=f"{config.build.content_dir}/")
             if site.problems:
                 raise BuildError.from_problems(site.problems)
-            html_of, warnings = self._resolve_links(site)
+            html_of, link_warnings = self._resolve_links(site)
             plan = plan_outputs(site, config, html_of)
             if plan.problems:
                 raise BuildError.from_problems(plan.problems)
-            rendered, executor = self._render(plan.jobs, cache, executor)
+            jobs, template_warnings = self._choose_templates(plan.jobs)
+            warnings = (*link_warnings, *plan.warnings, *template_warnings)
+            if warnings and self.strict:
+                raise BuildError.from_problems(warnings)
+            rendered, executor = self._render(jobs, cache, executor)
         finally:
             if executor is not None:
                 executor.shutdown()
@@ -257,18 +261,37 @@ class Builder:
                     warnings.append(Problem(f"broken link to {link.target}: {link.reason}", display,
                                             line_of_link(text, link.target),
                                             "fix the path (relative to this file) or remove the link"))
-        if warnings and self.strict:
-            raise BuildError.from_problems(warnings)
         return html_of, tuple(warnings)
+
+    def _template_folders(self) -> list[Path]:
+        from sitepush.build.theme import default_theme_dir
+
+        site_templates = self.config.templates_path
+        return [p for p in (site_templates if site_templates.is_dir() else None, default_theme_dir())
+                if p is not None]
+
+    def _choose_templates(self, jobs: Sequence[RenderJob]
+                          ) -> tuple[list[RenderJob], tuple[Problem, ...]]:
+        """A template named in front matter that no folder has falls back to the kind's own, with a
+        warning: content written for another theme (a Zola or Hugo site) still builds."""
+        folders = self._template_folders()
+        chosen: list[RenderJob] = []
+        warnings: dict[tuple[str, str], Problem] = {}
+        for job in jobs:
+            if job.fallback and not any((folder / job.template).is_file() for folder in folders):
+                display = f"{self.config.build.content_dir}/{job.origin}"
+                warnings.setdefault((display, job.template), Problem(
+                    f'template "{job.template}" not found, using {job.fallback}', display, None,
+                    f"create {self.config.build.templates_dir}/{job.template} or remove `template:`"))
+                job = replace(job, template=job.fallback, fallback=None)
+            chosen.append(job)
+        return chosen, tuple(warnings.values())
 
     def _render(self, jobs: Sequence[Any], cache: BuildCache, executor: Executor | None
                 ) -> tuple[dict[str, tuple[str, str | bytes]], Executor | None]:
         config = self.config
-        from sitepush.build.theme import default_theme_dir
-
-        theme = default_theme_dir()
         site_templates = config.templates_path if config.templates_path.is_dir() else None
-        digest = _templates_digest([p for p in (site_templates, theme) if p is not None], cache)
+        digest = _templates_digest(self._template_folders(), cache)
         settings = TemplateSettings(site_templates, config.root, config.site.base_url, digest)
         out: dict[str, tuple[str, str | bytes]] = {}
         todo: list[tuple[str, str, Any, str]] = []

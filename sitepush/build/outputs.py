@@ -39,6 +39,8 @@ class RenderJob:
     context: Mapping[str, Any]
     origin: str
     """The source the output comes from (for error messages), or the template's name."""
+    fallback: str | None = None
+    """The kind's own template, when ``template`` was asked for by front matter and may not exist."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class OutputPlan:
     redirects: Mapping[str, str]
     """Site path → target for S3 website redirects."""
     problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
 
 
 def reading_time(words: int) -> int:
@@ -217,12 +220,14 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str]) -> Outp
     jobs: list[RenderJob] = []
     generated: dict[str, bytes] = {}
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     per_page = config.build.paginate
 
     for page in site.pages:
         if page.kind is PageKind.PAGE:
             jobs.append(RenderJob(page.key, page.meta.template or "page.html",
-                                  {"site": site_v, "page": views.page(page)}, page.rel))
+                                  {"site": site_v, "page": views.page(page)}, page.rel,
+                                  "page.html" if page.meta.template else None))
 
     for section in site.sections.values():
         own = views.page(section.index) if section.index else views.synthetic_page(
@@ -237,8 +242,9 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str]) -> Outp
         else:
             listed = section.pages
             template = "section.html"
+        fallback = None
         if section.index and section.index.meta.template:
-            template = section.index.meta.template
+            template, fallback = section.index.meta.template, template
         extra: dict[str, Any] = {}
         if is_home:
             extra["sections"] = tuple(views.section_link(site.sections[c]) for c in section.children)
@@ -250,7 +256,7 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str]) -> Outp
             context = {"site": site_v, "page": own, "pages": tuple(views.summary(p) for p in chunk),
                        "paginator": paginator, **extra}
             jobs.append(RenderJob(output_key(url), template, context,
-                                  section.index.rel if section.index else template))
+                                  section.index.rel if section.index else template, fallback))
         subtree = _subtree_pages(site, section)
         entries = _feed_entries(subtree if not is_home else site.pages, views, config)
         if entries or is_home:
@@ -278,8 +284,8 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str]) -> Outp
     jobs.append(RenderJob("404.html", "404.html", {"site": site_v}, "404.html"))
     generated["sitemap.xml"] = sitemap(config.site.base_url, _sitemap_entries(site))
     generated["robots.txt"] = robots_txt(config.site.base_url)
-    redirects = _redirects(site, config, problems)
-    return OutputPlan(tuple(jobs), generated, redirects, tuple(problems))
+    redirects = _redirects(site, config, problems, warnings)
+    return OutputPlan(tuple(jobs), generated, redirects, tuple(problems), tuple(warnings))
 
 
 def _sitemap_entries(site: Site) -> list[SitemapEntry]:
@@ -304,7 +310,9 @@ def _newest(term: Term) -> datetime | None:
     return max((d for d in dates if d is not None), default=None)
 
 
-def _redirects(site: Site, config: Config, problems: list[Problem]) -> dict[str, str]:
+def _redirects(site: Site, config: Config, problems: list[Problem], warnings: list[Problem]
+               ) -> dict[str, str]:
+    """Aliases and [[redirects]]; an alias claimed twice keeps its first page (in source order) and warns."""
     urls = {page.url for page in site.pages}
     redirects: dict[str, str] = {}
     owners: dict[str, str] = {}
@@ -316,9 +324,9 @@ def _redirects(site: Site, config: Config, problems: list[Problem]) -> dict[str,
                                         "remove the alias or move the other page"))
                 continue
             if alias in owners and redirects[alias] != page.url:
-                problems.append(Problem(f"alias {alias} is also an alias of {owners[alias]}",
-                                        f"{config.build.content_dir}/{page.rel}", None,
-                                        "keep the alias on one page only"))
+                warnings.append(Problem(f"alias {alias} is also an alias of {owners[alias]}, "
+                                        "which keeps it", f"{config.build.content_dir}/{page.rel}",
+                                        None, "keep the alias on one page only"))
                 continue
             redirects[alias] = page.url
             owners[alias] = f"{config.build.content_dir}/{page.rel}"
