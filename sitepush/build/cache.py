@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sitepush import __version__
 from sitepush.build.site import ParsedSource
+from sitepush.errors import Problem
 
 CACHE_FORMAT = 1
 _CHUNK = 1 << 20
@@ -58,11 +59,16 @@ class BuildCache:
     parsed: dict[str, tuple[str, ParsedSource]] = field(default_factory=dict)
     outputs: dict[str, tuple[str, str, int, int]] = field(default_factory=dict)
     """Output key → (render key, md5, size, mtime_ns of the written file)."""
+    fingerprint: str = ""
+    """Hash of every input of the last complete build (see Builder._fingerprint)."""
+    redirects: dict[str, str] = field(default_factory=dict)
+    published: int = 0
+    warnings: tuple[Problem, ...] = ()
 
     def file_digest(self, path: Path, data: bytes | None = None) -> str:
         """MD5 of a file, from the stat-keyed table when the file's size, mtime and inode are unchanged."""
-        stat = path.stat()
         key = str(path)
+        stat = os.stat(key)
         known = self.digests.get(key)
         if known and known[:3] == (stat.st_size, stat.st_mtime_ns, stat.st_ino):
             return known[3]

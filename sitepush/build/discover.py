@@ -60,35 +60,34 @@ def _walk(root: Path, *, keep_hidden: tuple[str, ...] = ()) -> list[tuple[str, P
     found: list[tuple[str, Path]] = []
     if not root.is_dir():
         return found
-    real_root = root.resolve()
+    real_root = os.path.realpath(root)
     seen_dirs: set[tuple[int, int]] = set()
-    stack = [root]
+    stack: list[tuple[str, str]] = [(str(root), "")]  # (absolute folder, rel prefix)
     while stack:
-        folder = stack.pop()
+        folder, prefix = stack.pop()
         try:
-            stat = folder.stat()
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            stat = os.stat(folder)
+            entries = list(os.scandir(folder))
         except OSError:
             continue
         if (stat.st_dev, stat.st_ino) in seen_dirs:
             continue  # a symlink loop
         seen_dirs.add((stat.st_dev, stat.st_ino))
         for entry in entries:
-            path = Path(entry.path)
-            rel = path.relative_to(root).as_posix()
+            rel = prefix + entry.name
             if entry.name.startswith(".") and rel + "/" not in keep_hidden:
                 continue
-            if entry.is_symlink():
-                try:
-                    target = path.resolve(strict=True)
-                except (OSError, RuntimeError):
-                    continue
-                if not target.is_relative_to(real_root):
-                    continue
-            if entry.is_dir():
-                stack.append(path)
-            elif entry.is_file():
-                found.append((rel, path))
+            try:
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path, strict=True)
+                    if os.path.commonpath([target, real_root]) != real_root:
+                        continue
+                if entry.is_dir():
+                    stack.append((entry.path, rel + "/"))
+                elif entry.is_file():
+                    found.append((rel, Path(entry.path)))
+            except (OSError, ValueError):
+                continue  # broken link, unreadable entry
     found.sort()
     return found
 

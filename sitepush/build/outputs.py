@@ -9,8 +9,8 @@ job's context with the previous build's and skip rendering when they are equal.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +43,22 @@ class RenderJob:
     """The kind's own template, when ``template`` was asked for by front matter and may not exist."""
 
 
+@dataclass
+class ViewMemo:
+    """The views of the previous build, keyed by source, with the inputs each was made from.
+
+    A view whose inputs are equal to last time's is reused as the same object, so the builder can tell
+    it is unchanged by identity instead of hashing it again (what keeps a one-page rebuild of a large
+    site fast in the preview server).
+    """
+
+    pages: dict[str, tuple[tuple[Any, ...], PageView]] = field(default_factory=dict)
+    summaries: dict[str, tuple[tuple[Any, ...], PageSummary]] = field(default_factory=dict)
+    site: SiteView | None = None
+    generated: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
+    """Feeds and the sitemap by output key, with the arguments they were made from."""
+
+
 @dataclass(frozen=True)
 class OutputPlan:
     """Everything the builder writes, except copied files."""
@@ -53,6 +69,8 @@ class OutputPlan:
     """Site path → target for S3 website redirects."""
     problems: tuple[Problem, ...]
     warnings: tuple[Problem, ...] = ()
+    memo: ViewMemo = field(default_factory=ViewMemo)
+    """The views made for this plan, to pass to the next plan_outputs call."""
 
 
 def reading_time(words: int) -> int:
@@ -63,13 +81,26 @@ def reading_time(words: int) -> int:
 class _Views:
     """Builds views once per page and shares them between the outputs that show the page."""
 
-    def __init__(self, site: Site, config: Config, html_of: Mapping[str, str]) -> None:
+    def __init__(self, site: Site, config: Config, html_of: Mapping[str, str],
+                 memo: ViewMemo | None) -> None:
         self.site = site
         self.config = config
         self.html_of = html_of
         self.term_counts = {(t.taxonomy, t.slug): len(t.pages)
                             for terms in site.taxonomies.values() for t in terms}
         self._summaries: dict[str, PageSummary] = {}
+        self._crumbs: dict[str | None, tuple[Link, ...]] = {}
+        self._positions = {id(p): i for s in site.sections.values() for i, p in enumerate(s.pages)}
+        self.old = memo or ViewMemo()
+        self.new = ViewMemo()
+
+    def generate(self, key: str, make: Callable[..., bytes], *args: Any, **kwargs: Any) -> bytes:
+        """``make(*args, **kwargs)``, or last build's bytes when the arguments are equal."""
+        inputs = (make.__name__, args, kwargs)
+        old = self.old.generated.get(key)
+        data = old[1] if old is not None and old[0] == inputs else make(*args, **kwargs)
+        self.new.generated[key] = (inputs, data)
+        return data
 
     def term_refs(self, page: Page, taxonomy: str) -> tuple[TermRef, ...]:
         refs = []
@@ -88,11 +119,17 @@ class _Views:
     def summary(self, page: Page) -> PageSummary:
         cached = self._summaries.get(page.rel)
         if cached is None:
-            cached = PageSummary(
-                title=page.meta.title, url=page.url, date=page.meta.date,
-                summary=self.summary_html(page), description=page.meta.description,
-                tags=self.term_refs(page, "tags") if "tags" in self.site.taxonomies else (),
-                reading_time=reading_time(page.parsed.body.word_count), draft=page.meta.draft)
+            tags = self.term_refs(page, "tags") if "tags" in self.site.taxonomies else ()
+            inputs = (page.parsed, page.url, tags)
+            old = self.old.summaries.get(page.rel)
+            if old is not None and old[0] == inputs:
+                cached = old[1]
+            else:
+                cached = PageSummary(
+                    title=page.meta.title, url=page.url, date=page.meta.date,
+                    summary=self.summary_html(page), description=page.meta.description, tags=tags,
+                    reading_time=reading_time(page.parsed.body.word_count), draft=page.meta.draft)
+            self.new.summaries[page.rel] = (inputs, cached)
             self._summaries[page.rel] = cached
         return cached
 
@@ -100,6 +137,12 @@ class _Views:
         return Link(section.title, section.url, len(section.pages))
 
     def breadcrumbs(self, section_id: str | None) -> tuple[Link, ...]:
+        known = self._crumbs.get(section_id)
+        if known is None:
+            known = self._crumbs[section_id] = self._breadcrumbs(section_id)
+        return known
+
+    def _breadcrumbs(self, section_id: str | None) -> tuple[Link, ...]:
         chain: list[Link] = []
         while section_id is not None:
             section = self.site.sections[section_id]
@@ -116,12 +159,31 @@ class _Views:
         section = self.site.sections.get(page.section) if page.section else None
         if page.kind is PageKind.PAGE and section is not None:
             listed = section.pages
-            at = next((i for i, p in enumerate(listed) if p is page), None)
+            at = self._positions.get(id(page))
             if at is not None:
                 neighbours = (Link(listed[at - 1].meta.title, listed[at - 1].url) if at > 0 else None,
                               Link(listed[at + 1].meta.title, listed[at + 1].url)
                               if at + 1 < len(listed) else None)
         in_section = section if section is not None and section.folder else None
+        section_link = self.section_link(in_section) if in_section else None
+        crumbs = self.breadcrumbs(page.section) if page.kind is not PageKind.HOME else ()
+        taxonomies = {name: self.term_refs(page, name) for name in self.site.taxonomies}
+        content = self.html_of[page.rel]
+        inputs = (page.parsed, content, page.url, page.lang, neighbours, section_link, crumbs,
+                  taxonomies)
+        old = self.old.pages.get(page.rel)
+        if old is not None and old[0] == inputs:
+            view = old[1]
+        else:
+            view = self._page_view(page, neighbours, section_link, crumbs, taxonomies)
+        self.new.pages[page.rel] = (inputs, view)
+        return view
+
+    def _page_view(self, page: Page, neighbours: tuple[Link | None, Link | None],
+                   section_link: Link | None, crumbs: tuple[Link, ...],
+                   taxonomies: dict[str, tuple[TermRef, ...]]) -> PageView:
+        meta = page.meta
+        body = page.parsed.body
         return PageView(
             kind=page.kind.value,
             title=meta.title or (self.config.site.title if page.kind is PageKind.HOME else ""),
@@ -135,10 +197,10 @@ class _Views:
             date=meta.date,
             updated=meta.updated,
             draft=meta.draft,
-            tags=self.term_refs(page, "tags") if "tags" in self.site.taxonomies else (),
-            taxonomies={name: self.term_refs(page, name) for name in self.site.taxonomies},
-            section=self.section_link(in_section) if in_section else None,
-            breadcrumbs=self.breadcrumbs(page.section) if page.kind is not PageKind.HOME else (),
+            tags=taxonomies.get("tags", ()),
+            taxonomies=taxonomies,
+            section=section_link,
+            breadcrumbs=crumbs,
             prev=neighbours[0],
             next=neighbours[1],
             reading_time=reading_time(body.word_count),
@@ -213,10 +275,17 @@ def _subtree_pages(site: Site, section: Section) -> list[Page]:
     return found
 
 
-def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str]) -> OutputPlan:
-    """Every rendered page, listing, feed and redirect of the site."""
-    views = _Views(site, config, html_of)
+def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
+                 memo: ViewMemo | None = None) -> OutputPlan:
+    """Every rendered page, listing, feed and redirect of the site.
+
+    ``memo`` (the previous plan's) lets unchanged views be reused as the same objects.
+    """
+    views = _Views(site, config, html_of, memo)
     site_v = site_view(site, config)
+    if views.old.site is not None and views.old.site == site_v:
+        site_v = views.old.site
+    views.new.site = site_v
     jobs: list[RenderJob] = []
     generated: dict[str, bytes] = {}
     problems: list[Problem] = []
@@ -261,10 +330,11 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str]) -> Outp
         entries = _feed_entries(subtree if not is_home else site.pages, views, config)
         if entries or is_home:
             feed_url = section.url + FEED_NAME
-            generated[output_key(feed_url)] = atom_feed(
+            generated[output_key(feed_url)] = views.generate(
+                output_key(feed_url), atom_feed,
                 title=config.site.title if is_home else f"{section.title} · {config.site.title}",
                 base_url=config.site.base_url, feed_url=feed_url, page_url=section.url,
-                language=section.lang, author=config.site.author, entries=entries)
+                language=section.lang, author=config.site.author, entries=tuple(entries))
 
     for taxonomy, terms in site.taxonomies.items():
         tax_view = next(t for t in site_v.taxonomies if t.name == taxonomy)
@@ -282,10 +352,11 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str]) -> Outp
                     "term.html"))
 
     jobs.append(RenderJob("404.html", "404.html", {"site": site_v}, "404.html"))
-    generated["sitemap.xml"] = sitemap(config.site.base_url, _sitemap_entries(site))
+    generated["sitemap.xml"] = views.generate("sitemap.xml", sitemap, config.site.base_url,
+                                              tuple(_sitemap_entries(site)))
     generated["robots.txt"] = robots_txt(config.site.base_url)
     redirects = _redirects(site, config, problems, warnings)
-    return OutputPlan(tuple(jobs), generated, redirects, tuple(problems), tuple(warnings))
+    return OutputPlan(tuple(jobs), generated, redirects, tuple(problems), tuple(warnings), views.new)
 
 
 def _sitemap_entries(site: Site) -> list[SitemapEntry]:

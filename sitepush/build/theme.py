@@ -21,12 +21,9 @@ from typing import Any
 
 import jinja2
 
+from sitepush.build.theme_files import THEME_LABEL, default_theme_dir, theme_assets
 from sitepush.errors import BuildError, SitepushError
 
-THEME_LABEL = "<theme>"
-"""How error messages name the default theme's folder (its install path means nothing to a user)."""
-
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _TEMPLATE_HINT = "fix the template"
 
 # strftime's "%-d" (no padding) is a glibc/BSD extension that Windows rejects; these are expanded
@@ -39,24 +36,6 @@ class ThemeEnvironment(jinja2.Environment):
 
     template_roots: tuple[tuple[Path, str], ...] = ()
     """(folder, label) pairs in search order: the site's folder relative to the site, then the theme."""
-
-
-def default_theme_dir(package_dir: Path = _PACKAGE_DIR) -> Path:
-    """The default theme's folder.
-
-    An installed wheel carries it as ``sitepush/templates`` (pyproject force-includes the repository's
-    ``templates/``); a source checkout or editable install has it beside the package, as
-    ``<repo>/templates``. The wheel location is checked first so that an unrelated ``templates``
-    folder in ``site-packages`` is never picked up by mistake.
-    """
-    candidates = (package_dir / "templates", package_dir.parent / "templates")
-    for candidate in candidates:
-        if (candidate / "base.html").is_file():
-            return candidate
-    raise BuildError(
-        f"the default theme is missing (looked in {candidates[0]} and {candidates[1]})",
-        hint="reinstall sitepush",
-    )
 
 
 def make_environment(site_templates: Path | None, *, site_root: Path, base_url: str) -> jinja2.Environment:
@@ -124,19 +103,6 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
             raise  # not raised by template code: a bug in sitepush, whose traceback is wanted
         raise BuildError(_describe(error), file=located[0], line=located[1],
                          hint=_TEMPLATE_HINT) from None
-
-
-def theme_assets(theme_dir: Path) -> list[tuple[str, Path]]:
-    """Files under ``<theme>/assets`` as ``("assets/style.css", path)``, sorted; dotfiles are skipped."""
-    assets = theme_dir / "assets"
-    if not assets.is_dir():
-        return []
-    found: list[tuple[str, Path]] = []
-    for path in assets.rglob("*"):
-        rel = path.relative_to(theme_dir)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-            found.append((rel.as_posix(), path))
-    return sorted(found)
 
 
 def datefmt(value: date | None, fmt: str = "%B %-d, %Y") -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from posixpath import normpath
 
 from sitepush.build.model import PageKind, SourceFile
@@ -22,6 +23,7 @@ _UNSAFE = re.compile(r"[\s?#%&\"'<>\\^`{}|\[\]+=:;,!*@$()~]+")
 _DASHES = re.compile(r"-{2,}")
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str, *, lower: bool = True) -> str:
     """A URL- and S3-safe path segment: ``"Hello & Goodbye!"`` → ``hello-goodbye``.
 
@@ -53,6 +55,7 @@ def _stem(name: str, lang: str | None) -> str:
     return stem
 
 
+@lru_cache(maxsize=65536)
 def page_url(source: SourceFile, *, slug: str | None, url: str | None, pretty: bool,
              default_lang: str) -> str:
     """The site URL of a source, from its place in the content tree and its front matter."""
