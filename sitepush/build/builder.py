@@ -29,16 +29,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sitepush.build._workers import (ParseJob, ParseSettings, TemplateSettings, parse_sources,
-                                     render_pages)
+from sitepush.build._workers import ParseJob, ParseSettings, TemplateSettings, parse_sources, render_pages
 from sitepush.build.cache import BuildCache, cache_dir_for
-from sitepush.build.discover import CopiedFile, ContentTree, discover_content, discover_static
+from sitepush.build.discover import ContentTree, CopiedFile, discover_content, discover_static
 from sitepush.build.links import line_of_link, resolve_links
 from sitepush.build.outputs import HIGHLIGHT_CSS_KEY, RenderJob, ViewMemo, plan_outputs
-from sitepush.build.views import Link, PageSummary, PageView, SiteView, TermRef
 from sitepush.build.site import ParsedSource, Site, assemble_site
 from sitepush.build.theme_files import default_theme_dir, theme_assets
 from sitepush.build.urls import slugify
+from sitepush.build.views import Link, PageSummary, PageView, SiteView, TermRef
 from sitepush.config import Config
 from sitepush.errors import BuildError, Problem
 

@@ -100,4 +100,5 @@ def robots_txt(base_url: str) -> bytes:
 
 def _serialise(root: ET.Element) -> bytes:
     ET.indent(root, space=" ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"

@@ -20,8 +20,7 @@ from sitepush.build.feeds import FeedEntry, SitemapEntry, atom_feed, robots_txt,
 from sitepush.build.model import PageKind
 from sitepush.build.site import Page, Section, Site, Term
 from sitepush.build.urls import join_url, output_key, paginated_url, slugify
-from sitepush.build.views import (Link, PageSummary, PageView, Paginator, SiteView, TaxonomyView,
-                                  TermRef)
+from sitepush.build.views import Link, PageSummary, PageView, Paginator, SiteView, TaxonomyView, TermRef
 from sitepush.config import Config
 from sitepush.errors import Problem
 
@@ -153,8 +152,6 @@ class _Views:
         return tuple(reversed(chain))
 
     def page(self, page: Page) -> PageView:
-        meta = page.meta
-        body = page.parsed.body
         neighbours: tuple[Link | None, Link | None] = (None, None)
         section = self.site.sections.get(page.section) if page.section else None
         if page.kind is PageKind.PAGE and section is not None:

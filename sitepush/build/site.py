@@ -268,7 +268,7 @@ def _collect_terms(pages: Sequence[Page], config: Config, claimed: dict[str, str
                     problems.append(Problem(
                         f"{url} is a {taxonomy} page and also the URL of {display_prefix}{claimed[key]}",
                         f"{display_prefix}{claimed[key]}", None,
-                        f"move that page, or rename the taxonomy in sitepush.toml [build] taxonomies"))
+                        "move that page, or rename the taxonomy in sitepush.toml [build] taxonomies"))
                 claimed[key] = url
         taxonomies[taxonomy] = tuple(terms)
     return taxonomies

@@ -21,7 +21,7 @@ from typing import Any
 
 import jinja2
 
-from sitepush.build.theme_files import THEME_LABEL, default_theme_dir, theme_assets
+from sitepush.build.theme_files import THEME_LABEL, default_theme_dir
 from sitepush.errors import BuildError, SitepushError
 
 _TEMPLATE_HINT = "fix the template"
