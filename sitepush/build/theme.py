@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 
 from sitepush.build.theme_files import THEME_LABEL, default_theme_dir
+from sitepush.build.theme_files import theme_assets as theme_assets  # re-exported
 from sitepush.errors import BuildError, SitepushError
 
 _TEMPLATE_HINT = "fix the template"
