@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from sitepush.build.builder import MARKER
 from sitepush.config import DeployConfig
 from sitepush.errors import UsageError
 
@@ -61,6 +62,8 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
     from sitepush.publish.upload import format_report, upload_site
 
     site = scan_site(folder)
+    # The builder's own marker file is not content: not uploaded, and not worth a "skipped" line.
+    site = replace(site, skipped=tuple(s for s in site.skipped if s.rel != MARKER))
     if target.sandbox:
         from sitepush.sandbox import Sandbox
 
