@@ -69,3 +69,17 @@ def test_deploy_without_a_bucket_says_how_to_name_one(
     assert capsys.readouterr().err == (
         "error: no bucket to deploy to — set [deploy] bucket in sitepush.toml, pass --bucket, "
         "or try --sandbox\n")
+
+
+@pytest.mark.parametrize("output", ["content", "content/_site", "static", "."])
+def test_an_output_folder_overlapping_the_sources_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], output: str) -> None:
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "static").mkdir()
+    (site / "content" / "index.md").write_text("# Hi\n")
+    assert main(["build", str(site), "--output", str(site / output)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("error: sitepush.toml: output folder ") and "— set [build] output_dir" in err
+    assert (site / "content" / "index.md").read_text() == "# Hi\n"

@@ -238,6 +238,12 @@ class Builder:
         if out == self.config.root.resolve() or self.config.root.resolve().is_relative_to(out):
             raise BuildError(f"output folder {out} contains the site itself", file="sitepush.toml",
                              hint="set [build] output_dir to a folder of its own, such as \"_site\"")
+        for name, folder in (("content", self.config.content_path), ("static", self.config.static_path),
+                             ("templates", self.config.templates_path)):
+            if out == folder or out.is_relative_to(folder) or folder.is_relative_to(out):
+                raise BuildError(f"output folder {out} overlaps the {name} folder {folder}",
+                                 file="sitepush.toml",
+                                 hint="set [build] output_dir (or --output) to a folder of its own")
         if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()):
             raise BuildError(f"output folder {out} is not empty and was not made by sitepush",
                              hint="choose an empty or new folder with --output, or delete this one")
