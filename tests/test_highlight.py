@@ -101,15 +101,20 @@ def test_one_formatter_is_built_per_option_set() -> None:
     assert highlight._formatter_for((), False) is not first
 
 
-def test_the_stylesheet_has_the_light_style_then_the_dark_one_in_a_media_query() -> None:
+def test_the_dark_style_applies_when_the_system_or_the_reader_s_choice_is_dark() -> None:
     css = highlight_css("default", "monokai")
-    light, _, dark = css.partition("@media (prefers-color-scheme: dark) {\n")
+    light, _, rest = css.partition("@media (prefers-color-scheme: dark) {\n")
+    system_dark, _, chosen_dark = rest.partition("\n}\n")
     # default: keywords green and bold; monokai: keywords blue.
     assert ".highlight .k { color: #008000; font-weight: bold } /* Keyword */" in light
-    assert "  .highlight .k { color: #66D9EF } /* Keyword */" in dark
     assert ".highlight { background: #f8f8f8; }" in light
-    assert "  .highlight { background: #272822; color: #F8F8F2 }" in dark
-    assert css.endswith("\n}\n")
+    # System dark, unless the reader switched the theme to light...
+    assert '  :root:not([data-theme="light"]) .highlight .k { color: #66D9EF } /* Keyword */' in system_dark
+    assert ('  :root:not([data-theme="light"]) .highlight { background: #272822; color: #F8F8F2 }'
+            in system_dark)
+    # ...and dark whenever the reader chose dark (theme.js sets <html data-theme="dark">).
+    assert ':root[data-theme="dark"] .highlight .k { color: #66D9EF } /* Keyword */' in chosen_dark
+    assert "@media" not in chosen_dark
 
 
 def test_every_rule_of_the_stylesheet_is_scoped_to_div_highlight() -> None:
@@ -117,7 +122,8 @@ def test_every_rule_of_the_stylesheet_is_scoped_to_div_highlight() -> None:
     rules = [line.strip() for line in css.splitlines()
              if line.strip() and not line.startswith(("/*", "@media", "}"))]
     assert len(rules) > 100
-    assert [rule for rule in rules if not rule.startswith(".highlight")] == []
+    scopes = (".highlight", ':root:not([data-theme="light"]) .highlight', ':root[data-theme="dark"] .highlight')
+    assert [rule for rule in rules if not rule.startswith(scopes)] == []
 
 
 @pytest.mark.parametrize(("light", "dark", "message"), [

@@ -89,20 +89,25 @@ def _formatter_for(hl_lines: tuple[int, ...], linenums: bool) -> HtmlFormatter[s
 
 
 def highlight_css(light_style: str, dark_style: str) -> str:
-    """The stylesheet for highlighted code: ``light_style``'s rules, then ``dark_style``'s inside
-    ``@media (prefers-color-scheme: dark)``. Every rule is scoped to ``.highlight``.
+    """The stylesheet for highlighted code: ``light_style``'s rules, then ``dark_style``'s where the
+    page is dark. Every rule is scoped to ``.highlight``.
 
+    Dark follows the theme's switch (``theme.js`` sets ``<html data-theme>``): dark when the reader
+    prefers dark and has not chosen light, or has chosen dark whatever the system says.
     Raises :class:`BuildError` naming ``sitepush.toml`` when either style does not exist.
     """
     light = _style_rules(light_style)
     dark = _style_rules(dark_style)
-    indented_dark = "\n".join(f"  {rule}" for rule in dark)
+    system_dark = "\n".join(f'  :root:not([data-theme="light"]) {rule}' for rule in dark)
+    chosen_dark = "\n".join(f':root[data-theme="dark"] {rule}' for rule in dark)
     return (
-        f"/* Pygments style {light_style!r}; {dark_style!r} when the reader prefers dark */\n"
+        f"/* Pygments style {light_style!r}; {dark_style!r} when the page is dark */\n"
         + "\n".join(light)
         + "\n@media (prefers-color-scheme: dark) {\n"
-        + indented_dark
+        + system_dark
         + "\n}\n"
+        + chosen_dark
+        + "\n"
     )
 
 
