@@ -70,7 +70,7 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
         with Sandbox() as sandbox:
             print(f"Sandbox S3 (moto) listening on {sandbox.endpoint_url} — nothing leaves this machine",
                   file=out)
-            report = upload_site(site, redirects, client=sandbox.client("s3"), bucket=target.bucket,
+            report = upload_site(site, redirects, client=sandbox.client("s3", max_pool=target.workers), bucket=target.bucket,
                                  prefix=target.prefix, workers=target.workers, create_bucket=True,
                                  region=sandbox.region)
             print(format_report(report), file=out)

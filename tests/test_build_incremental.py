@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE_SITE, REPO, corpus_dir
+
 from sitepush.build.builder import MARKER, Builder, BuildResult
 from sitepush.cli import main
 from sitepush.config import load_config
 
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 POST = "content/blog/why-content-hashes.md"
 POST_KEY = "blog/why-content-hashes/index.html"
 DOCS_KEYS = ("docs/index.html", "docs/page/2/index.html", "docs/configuration/index.html",
@@ -198,6 +199,7 @@ def test_an_output_file_deleted_by_hand_is_written_again(site: SiteCopy) -> None
     before = site.snapshot()
     (site.out / "about/index.html").unlink()
     (site.out / "assets/style.css").unlink()
+    time.sleep(0.05)  # file times tick in jiffies: let the rewritten files get a visibly new mtime
     again = builder.build(now=NOW)
     after = site.snapshot()
     assert after["about/index.html"][1] == before["about/index.html"][1]
@@ -227,12 +229,62 @@ def test_a_file_added_to_the_output_folder_by_hand_is_removed(site: SiteCopy) ->
 
 def test_a_post_dated_in_the_future_appears_once_its_date_passes(site: SiteCopy) -> None:
     builder = site.builder()
-    early = builder.build(now=datetime(2025, 9, 1, tzinfo=timezone.utc))  # before 2025-09-08
+    early = builder.build(now=datetime(2025, 9, 1, tzinfo=UTC))  # before 2025-09-08
     assert "blog/a-look-at-the-theme/index.html" not in early.files
     later = builder.build(now=NOW)
     assert "blog/a-look-at-the-theme/index.html" in later.files
     assert "blog/a-look-at-the-theme/screenshot.png" in later.files  # its bundle comes with it
     assert later.stats.parsed == 0
+
+
+def test_editing_a_static_file_rewrites_only_that_file(site: SiteCopy) -> None:
+    builder = site.builder()
+    builder.build(now=NOW)
+    before = site.snapshot()
+    (site.root / "static/.well-known/security.txt").write_text("Contact: mailto:new@example.com\n", "utf-8")
+    again = builder.build(now=NOW)
+    assert changed(before, site.snapshot()) == {".well-known/security.txt"}
+    assert work(again) == (0, 0, 1, 0)
+
+
+def test_adding_a_page_builds_it_and_updates_the_listings_that_show_it(site: SiteCopy) -> None:
+    builder = site.builder()
+    builder.build(now=NOW)
+    before = site.snapshot()
+    (site.root / "content/docs/faq.md").write_text(
+        '---\ntitle: "FAQ"\ndescription: "Questions."\nweight: 60\n---\n\nAsk away.\n', "utf-8")
+    again = builder.build(now=NOW)
+    assert changed(before, site.snapshot()) == {
+        "docs/faq/index.html", "docs/page/2/index.html",
+        "docs/index.html",  # its header says 6 pages
+        "docs/troubleshooting/index.html",  # its next link
+        "index.html",  # the home page's card for Documentation says 6 pages
+        "sitemap.xml"}
+    assert again.stats.parsed == 1
+
+
+def test_changing_the_config_rerenders_every_page(site: SiteCopy) -> None:
+    site.builder().build(now=NOW)
+    before = site.snapshot()
+    site.edit("sitepush.toml", 'title = "sitepush"', 'title = "Pushed"')
+    again = site.builder().build(now=NOW)  # the same cache folder, a new config
+    rewritten = changed(before, site.snapshot())
+    assert {key for key in before if key.endswith(".html")} <= rewritten
+    assert {"feed.xml", "blog/feed.xml"} <= rewritten
+    assert again.stats.parsed == 0  # parsing does not depend on the title
+    assert "<title>About · Pushed</title>" in (site.out / "about/index.html").read_text("utf-8")
+
+
+def test_switching_drafts_on_and_off_with_one_cache_adds_and_removes_the_draft(site: SiteCopy) -> None:
+    draft = "blog/preview-server-notes/index.html"
+    config = load_config(site.root)
+    plain = Builder(config, output_dir=site.out, cache_folder=site.cache, workers=1).build(now=NOW)
+    with_drafts = Builder(config, drafts=True, output_dir=site.out, cache_folder=site.cache,
+                          workers=1).build(now=NOW)
+    again = Builder(config, output_dir=site.out, cache_folder=site.cache, workers=1).build(now=NOW)
+    assert draft not in plain.files and draft in with_drafts.files and draft not in again.files
+    assert not (site.out / draft).exists()
+    assert again.files == plain.files
 
 
 def test_a_non_empty_output_folder_not_made_by_sitepush_is_refused(
@@ -250,11 +302,13 @@ def test_a_non_empty_output_folder_not_made_by_sitepush_is_refused(
     assert (folder / "thesis.txt").read_text("utf-8") == "precious"
 
 
-def test_an_output_folder_made_by_sitepush_is_reused(site: SiteCopy) -> None:
+def test_an_output_folder_made_by_sitepush_is_accepted_again_with_a_cold_cache(site: SiteCopy) -> None:
     site.builder().build(now=NOW)
-    again = Builder(load_config(site.root), output_dir=site.out, cache_folder=site.cache.with_name("other"),
-                    workers=1).build(now=NOW)
-    assert again.stats.written == 0  # a cold cache re-renders, but the bytes on disk are already right
+    before = {key: data for key, (_, data) in site.snapshot().items()}
+    cold = Builder(load_config(site.root), output_dir=site.out, cache_folder=site.cache.with_name("cold"),
+                   workers=1).build(now=NOW)
+    assert cold.stats.parsed == 14
+    assert {key: data for key, (_, data) in site.snapshot().items()} == before
 
 
 def _files(folder: Path) -> dict[str, bytes]:

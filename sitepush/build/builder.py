@@ -113,7 +113,7 @@ class Builder:
 
     def __init__(self, config: Config, *, drafts: bool | None = None, strict: bool = False,
                  output_dir: Path | None = None, workers: int | None = None,
-                 cache_folder: Path | None = None) -> None:
+                 cache_folder: Path | None = None, persist: bool = True) -> None:
         self.config = config
         self.drafts = config.build.drafts if drafts is None else drafts
         self.strict = strict
@@ -121,10 +121,30 @@ class Builder:
         self.workers = workers or config.build.workers or os.cpu_count() or 1
         self.cache_folder = cache_folder or cache_dir_for(config.root)
         self.cache: BuildCache | None = None
+        self.persist = persist
+        """Save the cache after each build; a long-lived builder may save it when idle instead."""
         self._memo: ViewMemo | None = None
         self._digests: dict[int, tuple[object, str]] = {}
 
     # -- orchestration ------------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Make the Markdown renderer and the Jinja environment in this process now.
+
+        A cold build parses and renders in worker processes, so the first small rebuild after it would
+        pay for importing Markdown, Pygments and Jinja2 here. A long-lived builder (the preview server)
+        calls this while it waits for the first edit.
+        """
+        parse_sources([], self._parse_settings())
+        render_pages([], self._template_settings(self.cache or BuildCache()))
+
+    def save_cache(self) -> None:
+        """Write the in-memory cache to the cache folder (a build does it itself when ``persist``)."""
+        if self.cache is not None:
+            try:
+                self.cache.save(self.cache_folder)
+            except OSError:
+                pass  # a read-only cache folder costs speed next time, never correctness
 
     def build(self, *, now: datetime | None = None) -> BuildResult:
         """Build the site into the output folder; raises BuildError listing every problem found."""
@@ -158,8 +178,10 @@ class Builder:
             fingerprint = self._fingerprint(tree, static, parsed, cache, now)
             if (fingerprint == cache.fingerprint and parsed_count == 0
                     and all(self._intact(k, v) for k, v in cache.outputs.items())):
-                # Every input is as it was when these outputs were written: nothing to do.
-                return self._unchanged_result(cache, len(tree.sources), started)
+                # Every input is as it was when these outputs were written: nothing to render or
+                # write; only files someone put into the output folder by hand are swept out.
+                removed = self._remove_stale(set(cache.outputs))
+                return self._unchanged_result(cache, len(tree.sources), removed, started)
             cache.fingerprint = ""  # until this build completes
             site = assemble_site(parsed, config, drafts=self.drafts, now=now,
                                  display_prefix=f"{config.build.content_dir}/")
@@ -189,10 +211,8 @@ class Builder:
         self._memo = plan.memo
         cache.fingerprint, cache.redirects, cache.warnings = fingerprint, dict(plan.redirects), warnings
         cache.published = len(site.pages)
-        try:
-            cache.save(self.cache_folder)
-        except OSError:
-            pass  # a read-only cache folder costs speed next time, never correctness
+        if self.persist:
+            self.save_cache()
         stats = BuildStats(sources=len(tree.sources), published=len(site.pages), parsed=parsed_count,
                            rendered=sum(1 for v in rendered.values() if isinstance(v[1], str)),
                            written=written, removed=removed,
@@ -223,10 +243,11 @@ class Builder:
             digest.update(f"a|{rel}|{cache.file_digest(path)}\n".encode())
         return digest.hexdigest()
 
-    def _unchanged_result(self, cache: BuildCache, sources: int, started: float) -> BuildResult:
+    def _unchanged_result(self, cache: BuildCache, sources: int, removed: int,
+                          started: float) -> BuildResult:
         files = {key: OutputFile(key, md5, size) for key, (_, md5, size, _) in cache.outputs.items()}
         stats = BuildStats(sources=sources, published=cache.published,
-                           parsed=0, rendered=0, written=0, removed=0,
+                           parsed=0, rendered=0, written=0, removed=removed,
                            seconds=time.perf_counter() - started)
         return BuildResult(self.output_dir, dict(sorted(files.items())), dict(cache.redirects),
                            cache.warnings, stats, None)
@@ -273,7 +294,7 @@ class Builder:
     def _parse(self, sources: Sequence[Any], cache: BuildCache, executor: Executor | None
                ) -> tuple[list[ParsedSource], int, Executor | None]:
         config = self.config
-        settings = ParseSettings(ZoneInfo(config.site.timezone), config.build.summary_words)
+        settings = self._parse_settings()
         settings_key = f"{config.site.timezone}|{config.build.summary_words}"
         by_rel: dict[str, ParsedSource] = {}
         jobs: list[ParseJob] = []
@@ -326,11 +347,22 @@ class Builder:
                     text = page.parsed.source.path.read_text("utf-8", errors="replace")
                 except OSError:
                     text = ""
+                seen: dict[str, int] = {}
                 for link in broken:
+                    occurrence = seen[link.target] = seen.get(link.target, -1) + 1
                     warnings.append(Problem(f"broken link to {link.target}: {link.reason}", display,
-                                            line_of_link(text, link.target),
+                                            line_of_link(text, link.target, occurrence),
                                             "fix the path (relative to this file) or remove the link"))
         return html_of, tuple(warnings)
+
+    def _parse_settings(self) -> ParseSettings:
+        return ParseSettings(ZoneInfo(self.config.site.timezone), self.config.build.summary_words)
+
+    def _template_settings(self, cache: BuildCache) -> TemplateSettings:
+        site_templates = self.config.templates_path
+        return TemplateSettings(site_templates if site_templates.is_dir() else None, self.config.root,
+                                self.config.site.base_url,
+                                _templates_digest(self._template_folders(), cache))
 
     def _template_folders(self) -> list[Path]:
         site_templates = self.config.templates_path
@@ -357,9 +389,8 @@ class Builder:
     def _render(self, jobs: Sequence[Any], cache: BuildCache, executor: Executor | None
                 ) -> tuple[dict[str, tuple[str, str | bytes]], Executor | None]:
         config = self.config
-        site_templates = config.templates_path if config.templates_path.is_dir() else None
-        digest = _templates_digest(self._template_folders(), cache)
-        settings = TemplateSettings(site_templates, config.root, config.site.base_url, digest)
+        settings = self._template_settings(cache)
+        digest = settings.templates_digest
         out: dict[str, tuple[str, str | bytes]] = {}
         todo: list[tuple[str, str, Any, str]] = []
         render_keys: dict[str, str] = {}
@@ -439,6 +470,8 @@ class Builder:
         problems: list[Problem] = []
         content_dir = self.config.build.content_dir
         for item in content_files:
+            if item.rel.startswith(site.hidden_folders):
+                continue  # inside a section that is not published
             if item.bundle_of is not None:
                 owner = site.by_rel.get(item.bundle_of)
                 if owner is None:

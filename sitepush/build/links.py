@@ -33,8 +33,8 @@ def resolve_target(source_rel: str, target: str) -> tuple[str, str]:
     cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
     path, suffix = target[:cut], target[cut:]
     path = unquote(path.replace("&amp;", "&"))
-    if path.startswith("/"):
-        resolved = normpath(path.lstrip("/"))
+    if path.startswith(("/", "@/")):  # site-absolute, or Zola's @/ (the content folder)
+        resolved = normpath(path.lstrip("@").lstrip("/"))
     else:
         folder = source_rel.rpartition("/")[0]
         resolved = normpath(f"{folder}/{path}" if folder else path)
@@ -61,10 +61,22 @@ def resolve_links(html: str, source_rel: str, url_of: Mapping[str, str],
     return _PLACEHOLDER_RE.sub(substitute, html), tuple(broken)
 
 
-def line_of_link(text: str, target: str) -> int | None:
-    """The 1-based line of ``text`` on which a link to ``target`` is written, if it can be found."""
-    for needle in (f"({target}", f"]: {target}", f"<{target}>", target):
-        at = text.find(needle)
-        if at >= 0:
-            return text.count("\n", 0, at) + 1
-    return None
+def line_of_link(text: str, target: str, occurrence: int = 0) -> int | None:
+    """The 1-based line of ``text`` on which the ``occurrence``-th link to ``target`` is written.
+
+    Looks for the link syntaxes Markdown has — ``[text](target "title")``, ``<target>`` and a
+    reference definition ``[ref]: target`` — with the target ending where the syntax ends, so
+    ``guide.md`` does not match inside ``guide.md#intro``.
+    """
+    escaped = re.escape(target)
+    pattern = re.compile(
+        rf"\]\(\s*<?{escaped}>?(?:\s+[\"'(][^)]*)?\)"        # [text](target "title")
+        rf"|^[ ]{{0,3}}\[[^\]]+\]:\s*<?{escaped}>?(?:\s|$)"   # [ref]: target
+        rf"|<{escaped}>",                                       # <target>
+        re.MULTILINE)
+    matches = list(pattern.finditer(text))
+    if not matches:
+        at = text.find(target)
+        return text.count("\n", 0, at) + 1 if at >= 0 else None
+    match = matches[min(occurrence, len(matches) - 1)]
+    return text.count("\n", 0, match.start()) + 1

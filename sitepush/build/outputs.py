@@ -317,8 +317,6 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
         else:
             extra["subsections"] = tuple(views.section_link(site.sections[c]) for c in section.children)
         for url, chunk, paginator in _paginate(listed, per_page, section.url):
-            if is_home and paginator.number > 1:
-                break  # the home page shows the newest pages; older ones live in their sections
             context = {"site": site_v, "page": own, "pages": tuple(views.summary(p) for p in chunk),
                        "paginator": paginator, **extra}
             jobs.append(RenderJob(output_key(url), template, context,

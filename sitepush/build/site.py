@@ -103,7 +103,9 @@ class Site:
     taxonomies: dict[str, tuple[Term, ...]]
     home: Section
     hidden: tuple[str, ...] = ()
-    """Sources not published (drafts, future, expired), by rel."""
+    """Sources not published (drafts, future, expired, or under such a section), by rel."""
+    hidden_folders: tuple[str, ...] = ()
+    """Folders (``blog/secret/``) of sections that are not published, with everything in them."""
     by_rel: dict[str, Page] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
 
@@ -144,8 +146,15 @@ def assemble_site(parsed: Sequence[ParsedSource], config: Config, *, drafts: boo
     problems: list[Problem] = []
     published: list[tuple[ParsedSource, str, str]] = []  # parsed, url, lang
     hidden: list[str] = []
+    # A section whose own page is not published takes its whole folder with it (Zola's rule: a
+    # drafted section's pages, subsections and assets are not processed).
+    hidden_folders = tuple(
+        item.source.rel.rpartition("/")[0] + "/" for item in parsed
+        if item.source.kind is PageKind.SECTION
+        and not is_published(item.meta, drafts=drafts, future=config.build.future, now=now))
     for item in parsed:
-        if not is_published(item.meta, drafts=drafts, future=config.build.future, now=now):
+        if (not is_published(item.meta, drafts=drafts, future=config.build.future, now=now)
+                or item.source.rel.startswith(hidden_folders)):
             hidden.append(item.source.rel)
             continue
         lang = item.source.lang if item.source.lang and item.source.lang != default_lang else default_lang
@@ -236,7 +245,7 @@ def assemble_site(parsed: Sequence[ParsedSource], config: Config, *, drafts: boo
 
     taxonomies = _collect_terms(pages, config, claimed, problems, display_prefix)
     return Site(tuple(pages), sections, taxonomies, sections[section_id("", default_lang)],
-                tuple(hidden), {p.rel: p for p in pages}, tuple(problems))
+                tuple(hidden), hidden_folders, {p.rel: p for p in pages}, tuple(problems))
 
 
 def _folder_title(folder: str) -> str:
