@@ -87,7 +87,7 @@ ERRORS: list[tuple[str, dict[str, str | bytes], tuple[str, ...], str]] = [
      {"content/x.md": PAGE,
       "templates/page.html": '{% extends "base.html" %}\n{% block content %}\n'
                              "<h1>{{ page.subtitle }}</h1>\n{% endblock %}\n"},
-     (), "templates/page.html:3: 'sitepush.build.views.PageView object' has no attribute 'subtitle'"
+     (), "templates/page.html:3: 'page' has no attribute 'subtitle'"
          f" — {TEMPLATE_HINT}"),
     ("template extending a missing template",
      {"content/x.md": PAGE, "templates/page.html": '{% extends "nothere.html" %}\n'},
@@ -99,7 +99,7 @@ ERRORS: list[tuple[str, dict[str, str | bytes], tuple[str, ...], str]] = [
      (), f"templates/page.html:3: ZeroDivisionError: division by zero — {TEMPLATE_HINT}"),
     ("page template missing under --strict",
      {"content/x.md": "---\ntitle: Hello\ntemplate: fancy.html\n---\nBody.\n"}, ("--strict",),
-     'content/x.md: template "fancy.html" not found, using page.html'
+     'content/x.md:3: template "fancy.html" not found, using page.html'
      " — create templates/fancy.html or remove `template:`"),
     ("broken .md link under --strict",
      {"content/x.md": "---\ntitle: Hello\n---\n\nSee [the guide](guide.md) for more.\n"}, ("--strict",),
@@ -110,11 +110,11 @@ ERRORS: list[tuple[str, dict[str, str | bytes], tuple[str, ...], str]] = [
      f"content/x.md:5: broken link to b.md: it is a draft or not yet published — {LINK_HINT}"),
     ("two pages with one URL",
      {"content/a.md": "---\ntitle: A\nslug: same\n---\n", "content/b.md": "---\ntitle: B\nslug: same\n---\n"},
-     (), "content/b.md: /same/ is also the URL of content/a.md"
+     (), "content/b.md:3: /same/ is also the URL of content/a.md"
          " — give one of them another `slug` or `url` in its front matter"),
     ("alias that is another page's URL",
      {"content/a.md": PAGE, "content/b.md": "---\ntitle: B\naliases: [/a/]\n---\n"}, (),
-     "content/b.md: alias /a/ is the URL of another page — remove the alias or move the other page"),
+     "content/b.md:3: alias /a/ is the URL of another page — remove the alias or move the other page"),
     ("static file over a built page",
      {"content/a.md": PAGE, "static/a/index.html": "<p>old</p>"}, (),
      "static/a/index.html: would overwrite the page built at a/index.html"
@@ -158,7 +158,7 @@ def test_every_broken_source_is_reported_in_one_run_in_file_order(run: Run) -> N
     ({"content/x.md": "---\ntitle: Hello\n---\n\nSee [the guide](guide.md) for more.\n"},
      f"content/x.md:5: broken link to guide.md: no such page — {LINK_HINT}"),
     ({"content/x.md": "---\ntitle: Hello\ntemplate: fancy.html\n---\nBody.\n"},
-     'content/x.md: template "fancy.html" not found, using page.html'
+     'content/x.md:3: template "fancy.html" not found, using page.html'
      " — create templates/fancy.html or remove `template:`"),
 ], ids=["broken .md link", "missing page template"])
 def test_without_strict_the_same_problems_are_warnings_and_the_site_builds(

@@ -114,12 +114,12 @@ def test_hugo_yaml_expiry_dates_are_read_quoted_or_not(hugo: BuildResult) -> Non
 def test_hugo_docs_warnings_are_the_known_content_problems(hugo: BuildResult) -> None:
     root = corpus_dir("hugo-docs") / "content/en"
     assert rendered(hugo) == [
-        f"{root}/content-management/sections.md: alias /content/sections/ is also an alias of "
+        f"{root}/content-management/sections.md:7: alias /content/sections/ is also an alias of "
         f"{root}/content-management/organization/index.md, which keeps it"
         " — keep the alias on one page only",
-        f'{root}/documentation.md: template "list.html" not found, using page.html'
+        f'{root}/documentation.md:5: template "list.html" not found, using page.html'
         " — create templates/list.html or remove `template:`",
-        f'{root}/quick-reference/glossary/_index.md: template "single.html" not found, using section.html'
+        f'{root}/quick-reference/glossary/_index.md:13: template "single.html" not found, using section.html'
         " — create templates/single.html or remove `template:`",
     ]
 
@@ -150,7 +150,7 @@ def test_zola_docs_page_titles_come_from_toml_front_matter(zola_docs: BuildResul
 def test_zola_docs_warnings_besides_at_links_are_the_known_ones(zola_docs: BuildResult) -> None:
     root = corpus_dir("zola-docs") / "docs/content"
     assert [w for w in rendered(zola_docs) if not at_link(w)] == [
-        f'{root}/documentation/_index.md: template "documentation.html" not found, using section.html'
+        f'{root}/documentation/_index.md:2: template "documentation.html" not found, using section.html'
         " — create templates/documentation.html or remove `template:`"]
 
 
@@ -223,13 +223,13 @@ def test_zola_test_site_warnings_are_the_templates_it_expects(zola_site: BuildRe
     root = corpus_dir("zola-docs") / "test_site/content"
     hint = "create templates/{0} or remove `template:`"
     assert rendered(zola_site) == [
-        f'{root}/{rel}: template "{name}" not found, using {fallback} — {hint.format(name)}'
-        for rel, name, fallback in [
-            ("applying_page_template/override.md", "page_template_override.html", "page.html"),
-            ("paginated/_index.md", "section_paginated.html", "section.html"),
-            ("posts/_index.md", "section_paginated.html", "section.html"),
-            ("rebuild/_index.md", "rebuild.html", "section.html"),
-            ("reverse-paginated/_index.md", "section_paginated.html", "section.html"),
+        f'{root}/{rel}:{line}: template "{name}" not found, using {fallback} — {hint.format(name)}'
+        for rel, line, name, fallback in [
+            ("applying_page_template/override.md", 2, "page_template_override.html", "page.html"),
+            ("paginated/_index.md", 3, "section_paginated.html", "section.html"),
+            ("posts/_index.md", 4, "section_paginated.html", "section.html"),
+            ("rebuild/_index.md", 4, "rebuild.html", "section.html"),
+            ("reverse-paginated/_index.md", 3, "section_paginated.html", "section.html"),
         ]]
 
 

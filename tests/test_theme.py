@@ -450,7 +450,7 @@ def test_missing_site_templates_folder_falls_back_to_the_theme(tmp_path: Path) -
      "templates/page.html:4: Encountered unknown tag 'endfo'. Jinja was looking for the following tags: "
      "'endfor' or 'else'. The innermost block that needs to be closed is 'for'. — fix the template"),
     ("<h1>{{ page.title }}</h1>\n<p>\n{{ page.titel }}\n</p>\n",
-     "templates/page.html:3: 'sitepush.build.views.PageView object' has no attribute 'titel' "
+     "templates/page.html:3: 'page' has no attribute 'titel' "
      "— fix the template"),
     ("{{ page.title }}\n{{ page.title + 1 }}\n",
      'templates/page.html:2: TypeError: can only concatenate str (not "int") to str — fix the template'),
@@ -476,7 +476,7 @@ def test_error_in_a_site_macro_names_the_macro_file_not_the_caller(tmp_path: Pat
     with pytest.raises(BuildError) as caught:
         render("section.html", contexts()["section.html"], site_root=tmp_path, site_templates=templates)
     assert caught.value.render() == (
-        "templates/cards.html:2: 'sitepush.build.views.PageSummary object' has no attribute 'nope' "
+        "templates/cards.html:2: 'page summary (in pages)' has no attribute 'nope' "
         "— fix the template")
 
 

@@ -68,7 +68,8 @@ def parse_sources(jobs: Sequence[ParseJob], settings: ParseSettings
         except SitepushError as error:
             results.append(error.with_file(job.display).problems)
             continue
-        results.append(ParsedSource(job.source, meta, body, job.digest))
+        key_lines = {path[0].lower(): line for path, line in front.key_lines.items() if len(path) == 1}
+        results.append(ParsedSource(job.source, meta, body, job.digest, key_lines))
     return results
 
 

@@ -380,7 +380,8 @@ class Builder:
             if job.fallback and not any((folder / job.template).is_file() for folder in folders):
                 display = f"{self.config.build.content_dir}/{job.origin}"
                 warnings.setdefault((display, job.template), Problem(
-                    f'template "{job.template}" not found, using {job.fallback}', display, None,
+                    f'template "{job.template}" not found, using {job.fallback}', display,
+                    job.template_line,
                     f"create {self.config.build.templates_dir}/{job.template} or remove `template:`"))
                 job = replace(job, template=job.fallback, fallback=None)
             chosen.append(job)

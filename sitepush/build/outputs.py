@@ -40,6 +40,8 @@ class RenderJob:
     """The source the output comes from (for error messages), or the template's name."""
     fallback: str | None = None
     """The kind's own template, when ``template`` was asked for by front matter and may not exist."""
+    template_line: int | None = None
+    """Line of the front matter's ``template:`` key, when it chose the template."""
 
 
 @dataclass
@@ -293,7 +295,8 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
         if page.kind is PageKind.PAGE:
             jobs.append(RenderJob(page.key, page.meta.template or "page.html",
                                   {"site": site_v, "page": views.page(page)}, page.rel,
-                                  "page.html" if page.meta.template else None))
+                                  "page.html" if page.meta.template else None,
+                                  page.parsed.line_of("template", "layout")))
 
     for section in site.sections.values():
         own = views.page(section.index) if section.index else views.synthetic_page(
@@ -320,7 +323,9 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
             context = {"site": site_v, "page": own, "pages": tuple(views.summary(p) for p in chunk),
                        "paginator": paginator, **extra}
             jobs.append(RenderJob(output_key(url), template, context,
-                                  section.index.rel if section.index else template, fallback))
+                                  section.index.rel if section.index else template, fallback,
+                                  section.index.parsed.line_of("template", "layout")
+                                  if section.index else None))
         subtree = _subtree_pages(site, section)
         entries = _feed_entries(subtree if not is_home else site.pages, views, config)
         if entries or is_home:
@@ -386,13 +391,14 @@ def _redirects(site: Site, config: Config, problems: list[Problem], warnings: li
         for alias in page.meta.aliases:
             if alias in urls:
                 problems.append(Problem(f"alias {alias} is the URL of another page",
-                                        f"{config.build.content_dir}/{page.rel}", None,
+                                        f"{config.build.content_dir}/{page.rel}",
+                                        page.parsed.line_of("aliases"),
                                         "remove the alias or move the other page"))
                 continue
             if alias in owners and redirects[alias] != page.url:
                 warnings.append(Problem(f"alias {alias} is also an alias of {owners[alias]}, "
                                         "which keeps it", f"{config.build.content_dir}/{page.rel}",
-                                        None, "keep the alias on one page only"))
+                                        page.parsed.line_of("aliases"), "keep the alias on one page only"))
                 continue
             redirects[alias] = page.url
             owners[alias] = f"{config.build.content_dir}/{page.rel}"

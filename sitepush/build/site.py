@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -34,6 +34,12 @@ class ParsedSource:
     body: RenderedBody
     digest: str
     """Content hash of the source bytes."""
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+    """Line of each top-level front-matter key, lower-cased (for messages about that key)."""
+
+    def line_of(self, *keys: str) -> int | None:
+        """The line of the first of ``keys`` the front matter has, else None."""
+        return next((self.key_lines[k] for k in keys if k in self.key_lines), None)
 
 
 @dataclass(frozen=True, eq=False)
@@ -201,7 +207,7 @@ def assemble_site(parsed: Sequence[ParsedSource], config: Config, *, drafts: boo
         if key in claimed:
             problems.append(Problem(
                 f"{url} is also the URL of {display_prefix}{claimed[key]}",
-                f"{display_prefix}{source.rel}", None,
+                f"{display_prefix}{source.rel}", item.line_of("url", "permalink", "slug"),
                 "give one of them another `slug` or `url` in its front matter"))
             continue
         claimed[key] = source.rel

@@ -208,5 +208,14 @@ def _describe(error: Exception) -> str:
     # Jinja's own errors read well as they are; Python's need their type to make sense
     # ("unsupported operand type(s) for +" says nothing without "TypeError").
     if isinstance(error, jinja2.TemplateError):
-        return str(error.message or error)
+        message = str(error.message or error)
+        return _VIEW_NAMES.sub(lambda m: f"'{_VIEW_WORDS.get(m.group(1), m.group(1))}'", message)
     return f"{type(error).__name__}: {error}"
+
+
+# "'sitepush.build.views.PageView object' has no attribute 'titel'" names an internal class; a theme
+# author knows the variable: "'page' has no attribute 'titel'".
+_VIEW_WORDS = {"PageView": "page", "SiteView": "site", "PageSummary": "page summary (in pages)",
+               "Paginator": "paginator", "TermRef": "term", "TaxonomyView": "taxonomy", "Link": "link",
+               "TocEntry": "toc entry"}
+_VIEW_NAMES = re.compile(r"'sitepush\.build\.(?:views|model)\.(\w+) object'")
