@@ -128,6 +128,47 @@ class BuildConfig:
                           doc="Rendering processes; 0 means one per CPU core.")
 
 
+def _glob_check(value: str) -> str | None:
+    if not value or value.startswith("/") or "\\" in value:
+        return 'must be a glob on keys such as "*.html" or "assets/**" — no leading slash'
+    if value.count("[") != value.count("]"):
+        return f'"{value}" has an unclosed [ — close it or escape it'
+    return None
+
+
+def _sse_check(value: str) -> str | None:
+    return None if value in ("AES256", "aws:kms") else 'must be "AES256" or "aws:kms"'
+
+
+def _storage_class_check(value: str) -> str | None:
+    known = ("STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "REDUCED_REDUNDANCY",
+             "GLACIER_IR", "EXPRESS_ONEZONE")
+    if value not in known:
+        return f'"{value}" is not a storage class a website can serve — use one of: {", ".join(known)}'
+    return None
+
+
+@dataclass(frozen=True)
+class HeaderRule:
+    """``[[deploy.headers]]``: headers for the objects whose key matches ``glob``.
+
+    Every rule whose glob matches a key applies, in file order, after sitepush's defaults; where two
+    rules set the same header the later one wins (so put general rules first, exceptions after).
+    """
+
+    glob: str = option(check=_glob_check,
+                       doc="Keys it applies to, relative to the prefix: `*` within a folder, `**` across.")
+    cache_control: str | None = option(None, doc="Cache-Control, e.g. \"public, max-age=300\".")
+    content_type: str | None = option(None, doc="Content-Type, replacing the built-in table's.")
+    content_encoding: str | None = option(None, doc="Content-Encoding, e.g. \"gzip\" for pre-compressed files.")
+    content_disposition: str | None = option(None, doc="Content-Disposition, e.g. \"attachment\".")
+    content_language: str | None = option(None, doc="Content-Language, e.g. \"en\".")
+    metadata: Mapping[str, Any] = option(default_factory=dict, doc="User metadata (x-amz-meta-*).")
+    storage_class: str | None = option(None, check=_storage_class_check, doc="S3 storage class.")
+    sse: str | None = option(None, check=_sse_check, doc="Server-side encryption: AES256 or aws:kms.")
+    sse_kms_key_id: str | None = option(None, doc="KMS key id or ARN, with sse = \"aws:kms\".")
+
+
 @dataclass(frozen=True)
 class DeployConfig:
     """``[deploy]``: the bucket the built site is synced to."""
@@ -137,10 +178,16 @@ class DeployConfig:
     region: str = option("us-east-1", doc="AWS region of the bucket.")
     endpoint_url: str = option("", doc="S3-compatible endpoint (MinIO, R2); empty for AWS.")
     profile: str = option("", doc="AWS profile name from ~/.aws/config; empty for the default chain.")
-    max_deletes: int = option(50, check=_non_negative,
-                              doc="A deploy deleting more objects than this stops unless `--yes`.")
-    workers: int = option(16, check=_positive, doc="Parallel upload threads.")
+    max_deletes: int | None = option(None, check=_non_negative,
+                                     doc="A deploy deleting more objects than this stops unless `--yes`; "
+                                         "unset: 10 % of the bucket's objects, at least 25.")
+    workers: int = option(32, check=_positive, doc="Parallel upload threads.")
     state_prefix: str = option(".sitepush/", doc="Key prefix of sitepush's private deploy state.")
+    cloudfront_distribution_id: str = option("", doc="CloudFront distribution to invalidate after a "
+                                                     "deploy; empty for none.")
+    allow: tuple[str, ...] = option((), doc="Globs of secret-looking files to upload anyway "
+                                            "(e.g. \"keys/*.pem\"); dotfiles and .env stay out otherwise.")
+    headers: tuple[HeaderRule, ...] = option((), doc="Header rules (see [[deploy.headers]]).")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ def test_a_site_without_sitepush_toml_gets_every_default(tmp_path: Path) -> None
     assert config == Config(root=tmp_path.resolve())
     assert config.build.output_dir == "_site"
     assert config.build.taxonomies == ("tags", "categories")
-    assert config.deploy.max_deletes == 50
+    assert config.deploy.max_deletes is None  # 10 % of the bucket, at least 25
 
 
 def test_valid_config_is_loaded_into_frozen_dataclasses() -> None:

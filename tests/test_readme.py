@@ -15,6 +15,8 @@ README = (REPO / "README.md").read_text("utf-8")
 
 
 def _toml(value: object) -> str:
+    if value is None:
+        return "unset"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple):
@@ -41,8 +43,14 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 def test_config_reference_lists_every_option_with_its_real_default_and_doc() -> None:
     section = README.split("<!-- config-reference -->")[1].split("<!-- /config-reference -->")[0]
     for key, default, doc in iter_options(Config):
-        if key in ("menu", "redirects"):
+        if key in ("menu", "redirects", "deploy.headers"):
             continue
-        row = f"| `{key}` | `{_toml(default)}` | {doc} |"
+        shown = "unset" if default is None else f"`{_toml(default)}`"
+        row = f"| `{key}` | {shown} | {doc} |"
         assert row in section, f"README config reference is out of date for {key}: expected {row}"
     assert "`[[menu]]`" in section and "`[[redirects]]`" in section
+    from sitepush.config import HeaderRule
+    for key, default, doc in iter_options(HeaderRule):
+        shown = "required" if key == "glob" else ("unset" if default is None else f"`{_toml(default)}`")
+        row = f"| `{key}` | {shown} | {doc} |"
+        assert row in section, f"README [[deploy.headers]] reference is out of date: expected {row}"
