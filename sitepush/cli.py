@@ -44,22 +44,32 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--workers", type=int, metavar="N", help="rendering processes (default: one per core)")
 
     deploy = commands.add_parser(
-        "deploy", help="build the site and upload it to its bucket",
-        description="Build the site and upload it to the bucket named in sitepush.toml, "
-                    "or to an embedded local S3 with --sandbox.")
+        "deploy", help="build the site and sync it to its bucket",
+        description="Build the site and make its bucket equal to it, uploading only what changed "
+                    "(or sync an already-built folder with --site-dir). --sandbox deploys to an "
+                    "embedded local S3 instead of AWS.")
     _site_arg(deploy)
     deploy.add_argument("--sandbox", action="store_true",
                         help="deploy to an embedded S3 (moto) on 127.0.0.1 instead of AWS")
     deploy.add_argument("--keep", action="store_true",
                         help="with --sandbox: keep the sandbox running until Ctrl-C")
+    deploy.add_argument("--dry-run", action="store_true",
+                        help="print what would be uploaded, deleted and invalidated; change nothing")
+    deploy.add_argument("--yes", action="store_true",
+                        help="go ahead even if the deploy deletes more than the limit")
+    deploy.add_argument("--max-deletes", type=int, metavar="N",
+                        help="deletes allowed without --yes (default: [deploy] max_deletes, "
+                             "else 10%% of the bucket, at least 25)")
+    deploy.add_argument("--json", type=Path, metavar="FILE", dest="json_file",
+                        help="write the plan and the result to FILE as JSON")
     deploy.add_argument("--site-dir", type=Path, metavar="DIR",
-                        help="upload this already-built folder as-is (no build)")
+                        help="sync this already-built folder as-is (no build, no sitepush.toml)")
     deploy.add_argument("--bucket", metavar="NAME", help="bucket (default: [deploy] bucket)")
     deploy.add_argument("--prefix", metavar="P", help="key prefix in the bucket")
     deploy.add_argument("--endpoint-url", metavar="URL", help="S3-compatible endpoint (MinIO, R2)")
     deploy.add_argument("--region", metavar="R", help="AWS region of the bucket")
     deploy.add_argument("--profile", metavar="P", help="AWS profile from ~/.aws/config")
-    deploy.add_argument("--workers", type=int, metavar="N", help="parallel uploads")
+    deploy.add_argument("--workers", type=int, metavar="N", help="parallel requests (default: 32)")
     deploy.add_argument("--drafts", action="store_true", help="also build and upload draft pages")
     return parser
 
@@ -106,7 +116,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
-    """``sitepush deploy``: build (unless --site-dir), then upload to the bucket or the sandbox."""
+    """``sitepush deploy``: build (unless --site-dir), then sync to the bucket or the sandbox."""
     from sitepush.deploy import DeployTarget, deploy_folder
 
     if args.site_dir is not None:
@@ -123,8 +133,9 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     target = DeployTarget.from_options(
         deploy_config, sandbox=args.sandbox, bucket=args.bucket, prefix=args.prefix,
         endpoint_url=args.endpoint_url, region=args.region, profile=args.profile,
-        workers=args.workers)
-    deploy_folder(folder, redirects, target, keep=args.keep, out=sys.stdout)
+        workers=args.workers, max_deletes=args.max_deletes)
+    deploy_folder(folder, redirects, target, dry_run=args.dry_run, yes=args.yes, json_path=args.json_file,
+                  keep=args.keep, out=sys.stdout, err=sys.stderr)
     return 0
 
 

@@ -1,30 +1,43 @@
-"""``sitepush deploy``: put a built folder into a bucket — on AWS, an S3-compatible endpoint, or the sandbox.
+"""``sitepush deploy``: make a bucket equal to a built folder — on AWS, an S3-compatible endpoint, or the sandbox.
 
-This first version uploads every file (the syncer issue replaces the upload with a diff of the bucket);
-what it prints is what it did.
+::
+
+    scan (hash cache) → local_specs → list_remote → plan_sync ─┬─ --dry-run: print the plan, stop
+                                                               ├─ blocked, no --yes: SafetyStop (exit 3)
+                                                               └─ apply_plan → summary (+ --json FILE)
+
+Nothing is written to the bucket before the plan is known and allowed. Credentials are never handled
+here: boto3 finds them (or the sandbox brings its fake ones), and nothing printed or written as JSON
+comes from them.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sitepush.build.builder import MARKER
-from sitepush.config import DeployConfig
-from sitepush.errors import UsageError
+from sitepush.config import DeployConfig, HeaderRule
+from sitepush.errors import SafetyStop, UsageError
 
 if TYPE_CHECKING:
-    from sitepush.publish.upload import DeployReport
+    from sitepush.publish.apply import SyncReport
+    from sitepush.publish.local import LocalSite, SkippedFile
+    from sitepush.publish.model import ObjectSpec, RemoteState, SyncOptions, SyncPlan
+    from sitepush.publish.remote import KnownManifest
 
 SANDBOX_BUCKET = "sitepush-sandbox"
 
 
 @dataclass(frozen=True)
 class DeployTarget:
-    """Where a deploy goes, after command-line options have overridden sitepush.toml."""
+    """Where a deploy goes and how, after command-line options have overridden sitepush.toml."""
 
     bucket: str
     prefix: str
@@ -33,11 +46,17 @@ class DeployTarget:
     profile: str | None
     workers: int
     sandbox: bool
+    max_deletes: int | None = None
+    state_prefix: str = ".sitepush/"
+    distribution_id: str | None = None
+    rules: tuple[HeaderRule, ...] = ()
+    allow: tuple[str, ...] = ()
 
     @classmethod
     def from_options(cls, config: DeployConfig | None, *, sandbox: bool, bucket: str | None,
                      prefix: str | None, endpoint_url: str | None, region: str | None,
-                     profile: str | None, workers: int | None) -> DeployTarget:
+                     profile: str | None, workers: int | None,
+                     max_deletes: int | None = None) -> DeployTarget:
         """Command-line values win over ``[deploy]``; the sandbox needs no bucket name."""
         base = config or DeployConfig()
         chosen_bucket = bucket or base.bucket or (SANDBOX_BUCKET if sandbox else "")
@@ -49,45 +68,255 @@ class DeployTarget:
         chosen_workers = workers if workers is not None else base.workers
         if chosen_workers < 1:
             raise UsageError("--workers must be at least 1")
-        chosen_prefix = (prefix if prefix is not None else base.prefix).strip("/")
-        return cls(bucket=chosen_bucket, prefix=chosen_prefix + "/" if chosen_prefix else "",
+        if max_deletes is not None and max_deletes < 0:
+            raise UsageError("--max-deletes must be 0 or more")
+        state_prefix = base.state_prefix.strip("/")
+        if not state_prefix:
+            raise UsageError("[deploy] state_prefix must name a folder, e.g. \".sitepush/\"")
+        return cls(bucket=chosen_bucket, prefix=normalise_prefix(prefix if prefix is not None else base.prefix),
                    region=region or base.region, endpoint_url=endpoint_url or base.endpoint_url or None,
-                   profile=profile or base.profile or None, workers=chosen_workers, sandbox=sandbox)
+                   profile=profile or base.profile or None, workers=chosen_workers, sandbox=sandbox,
+                   max_deletes=max_deletes if max_deletes is not None else base.max_deletes,
+                   state_prefix=state_prefix + "/",
+                   # The sandbox has no CloudFront distribution; invalidating there would only fail.
+                   distribution_id=None if sandbox else base.cloudfront_distribution_id or None,
+                   rules=base.headers, allow=base.allow)
+
+
+@dataclass(frozen=True)
+class DeployOutcome:
+    """What one deploy decided and did."""
+
+    plan: SyncPlan
+    report: SyncReport | None
+    """None for ``--dry-run``."""
+    bucket: str
+    prefix: str
+    skipped: tuple[SkippedFile, ...]
+    listing_requests: int
+    """Requests of the listing and the manifest GET (the report counts those of the apply)."""
+    bucket_created: bool = False
+
+
+def normalise_prefix(prefix: str) -> str:
+    """``"/blog"`` → ``"blog/"``; ``""`` stays ``""``. Raises UsageError for ``..`` or empty segments."""
+    stripped = prefix.strip("/")
+    if not stripped:
+        return ""
+    if any(segment in ("", ".", "..") for segment in stripped.split("/")):
+        raise UsageError(f"the prefix {prefix!r} has an empty, `.` or `..` segment",
+                         hint='write a plain key prefix, e.g. --prefix blog/')
+    return stripped + "/"
 
 
 def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarget, *,
-                  keep: bool = False, out: TextIO) -> DeployReport:
-    """Upload ``folder`` and the redirect objects to ``target``; returns the upload report."""
-    from sitepush.publish.local import scan_site
-    from sitepush.publish.upload import format_report, upload_site
+                  dry_run: bool = False, yes: bool = False, json_path: Path | None = None,
+                  keep: bool = False, out: TextIO, err: TextIO | None = None) -> DeployOutcome:
+    """Sync ``folder`` and the redirect objects to ``target``; prints the plan or the summary to ``out``.
 
-    site = scan_site(folder)
-    # The builder's own marker file is not content: not uploaded, and not worth a "skipped" line.
-    site = replace(site, skipped=tuple(s for s in site.skipped if s.rel != MARKER))
+    Raises SafetyStop (exit 3) when the plan deletes more than allowed and ``yes`` is False, before
+    any write; DeployError or AwsRefused naming what failed otherwise.
+    """
+    from sitepush.publish.model import SyncOptions
+
+    options = SyncOptions(prefix=target.prefix, state_prefix=target.state_prefix,
+                          max_deletes=target.max_deletes, yes=yes)
     if target.sandbox:
-        from sitepush.sandbox import Sandbox
-
-        with Sandbox() as sandbox:
-            print(f"Sandbox S3 (moto) listening on {sandbox.endpoint_url} — nothing leaves this machine",
-                  file=out)
-            report = upload_site(site, redirects, client=sandbox.client("s3", max_pool=target.workers), bucket=target.bucket,
-                                 prefix=target.prefix, workers=target.workers, create_bucket=True,
-                                 region=sandbox.region)
-            print(format_report(report), file=out)
-            index = f"{sandbox.endpoint_url}/{target.bucket}/{target.prefix}index.html"
-            print(f"Look at it: {index}", file=out)
-            if keep:
-                print("The sandbox keeps running; press Ctrl-C to stop it.", file=out, flush=True)
-                threading.Event().wait()
-            else:
-                print("The sandbox stops when this command exits (add --keep to keep it running).",
-                      file=out)
-            return report
+        return _deploy_to_sandbox(folder, redirects, target, options, dry_run=dry_run, json_path=json_path,
+                                  keep=keep, out=out, err=err)
     from sitepush.aws import make_client
 
-    client = make_client("s3", region=target.region, endpoint_url=target.endpoint_url,
-                         profile=target.profile, max_pool=target.workers)
-    report = upload_site(site, redirects, client=client, bucket=target.bucket, prefix=target.prefix,
-                         workers=target.workers, create_bucket=False, region=target.region)
-    print(format_report(report), file=out)
-    return report
+    def connect() -> Any:
+        return make_client("s3", region=target.region, endpoint_url=target.endpoint_url,
+                           profile=target.profile, max_pool=target.workers)
+
+    memo = _ManifestMemo(folder, target, options)
+    known = memo.load()
+    site, specs, client, remote, listing_requests = _read_both(folder, redirects, target, options,
+                                                               connect, known)
+    cloudfront = None
+    if target.distribution_id and not dry_run:
+        cloudfront = make_client("cloudfront", region=target.region, endpoint_url=None,
+                                 profile=target.profile)
+    outcome = _sync(client, cloudfront, site, specs, remote, listing_requests, target, options,
+                    dry_run=dry_run, json_path=json_path, out=out, err=err)
+    memo.save(known, remote, outcome.report)
+    return outcome
+
+
+def _read_both(folder: Path, redirects: Mapping[str, str], target: DeployTarget, options: SyncOptions,
+               connect: Callable[[], Any], known: KnownManifest | None,
+               ) -> tuple[LocalSite, dict[str, ObjectSpec], Any, RemoteState, int]:
+    """The local scan and the bucket listing, side by side: neither needs the other."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitepush-listing") as pool:
+        listing = pool.submit(_list_bucket, connect, target.bucket, options, known)
+        site, specs = _local_side(folder, redirects, target)
+        client, remote, requests = listing.result()
+    return site, specs, client, remote, requests
+
+
+def _list_bucket(connect: Callable[[], Any], bucket: str, options: SyncOptions,
+                 known: KnownManifest | None) -> tuple[Any, RemoteState, int]:
+    from sitepush.publish.apply import RequestCounter
+    from sitepush.publish.remote import list_remote
+
+    client = connect()
+    with RequestCounter().watching(client) as counter:
+        remote = list_remote(client, bucket, options, known_manifest=known)
+    return client, remote, counter.total
+
+
+def _local_side(folder: Path, redirects: Mapping[str, str],
+                target: DeployTarget) -> tuple[LocalSite, dict[str, ObjectSpec]]:
+    from sitepush.publish.hashing import HashCache
+    from sitepush.publish.local import scan_site
+    from sitepush.publish.specs import local_specs
+
+    hashes = HashCache.load(folder)
+    site = scan_site(folder, allow=target.allow, hashes=hashes)
+    hashes.save(folder)
+    # The builder's own marker file is not content: not uploaded, and not worth a "skipped" line.
+    site = replace(site, skipped=tuple(s for s in site.skipped if s.rel != MARKER))
+    return site, local_specs(site, redirects, target.rules, prefix=target.prefix)
+
+
+def _cache_dir(folder: Path) -> Path:
+    from sitepush.build.cache import cache_dir_for
+
+    return cache_dir_for(folder)
+
+
+class _ManifestMemo:
+    """The deploy manifest as this folder's last deploy left it in the bucket, kept in the user's cache.
+
+    A listing shows the manifest's ETag; when it equals the one kept here, the manifest is not
+    downloaded again (a deploy that changes nothing is then one ListObjectsV2 pass and nothing else).
+    Anything unreadable here is ignored: the deploy then GETs the manifest, which is always correct.
+    """
+
+    def __init__(self, folder: Path, target: DeployTarget, options: SyncOptions) -> None:
+        from sitepush.publish.manifest import manifest_key
+
+        self._path = _cache_dir(folder) / "remote-manifest.json"
+        self._where = "|".join((target.endpoint_url or f"aws:{target.region}", target.profile or "",
+                                target.bucket, manifest_key(options)))
+
+    def load(self) -> KnownManifest | None:
+        from sitepush.publish.manifest import decode_manifest
+
+        try:
+            data = json.loads(self._path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not (isinstance(data, dict) and data.get("where") == self._where
+                and isinstance(data.get("etag"), str) and isinstance(data.get("manifest"), str)):
+            return None
+        manifest = decode_manifest(data["manifest"].encode("utf-8"))
+        return None if manifest is None else (data["etag"], manifest)
+
+    def save(self, known: KnownManifest | None, remote: RemoteState, report: SyncReport | None) -> None:
+        from sitepush.publish.manifest import encode_manifest
+
+        if report is not None and report.manifest is not None and report.manifest_etag:
+            latest: KnownManifest = (report.manifest_etag, report.manifest)
+        elif remote.manifest is not None and remote.manifest_etag:
+            latest = (remote.manifest_etag, remote.manifest)
+        else:
+            return
+        if known is not None and known[0] == latest[0]:
+            return
+        text = json.dumps({"where": self._where, "etag": latest[0],
+                           "manifest": encode_manifest(latest[1]).decode("ascii")})
+        temporary = self._path.with_name(f"{self._path.name}.{os.getpid()}.tmp")
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(text, "utf-8")
+            os.replace(temporary, self._path)
+        except OSError:
+            pass  # a memo that cannot be kept costs the next deploy one GET, nothing more
+
+
+def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: DeployTarget,
+                       options: SyncOptions, *, dry_run: bool, json_path: Path | None, keep: bool,
+                       out: TextIO, err: TextIO | None) -> DeployOutcome:
+    from sitepush.publish.remote import ensure_bucket
+    from sitepush.sandbox import Sandbox
+
+    with Sandbox(state_dir=_cache_dir(folder) / "sandbox", buckets=(target.bucket,)) as sandbox:
+        print(f"Sandbox S3 (moto) listening on {sandbox.endpoint_url} — nothing leaves this machine",
+              file=out)
+        restored = sandbox.restored.get(target.bucket)
+        if restored is not None:
+            print(f"restored {restored} objects of {target.bucket} as the last sandbox run left them",
+                  file=out)
+        client = sandbox.client("s3", max_pool=target.workers)
+        created = ensure_bucket(client, target.bucket, sandbox.region)
+        if created:
+            print(f"created the bucket {target.bucket}", file=out)
+        site, specs, client, remote, listing_requests = _read_both(
+            folder, redirects, target, options, lambda: client, None)
+        outcome = _sync(client, None, site, specs, remote, listing_requests, target, options,
+                        dry_run=dry_run, json_path=json_path, out=out, err=err)
+        print(f"Look at it: {sandbox.endpoint_url}/{target.bucket}/{target.prefix}index.html", file=out)
+        if keep:
+            print("The sandbox keeps running; press Ctrl-C to stop it.", file=out, flush=True)
+            threading.Event().wait()
+        else:
+            print("The sandbox stops when this command exits (add --keep to keep it running).", file=out)
+        return replace(outcome, bucket_created=created)
+
+
+def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str, ObjectSpec],
+          remote: RemoteState, listing_requests: int, target: DeployTarget, options: SyncOptions, *,
+          dry_run: bool, json_path: Path | None, out: TextIO, err: TextIO | None) -> DeployOutcome:
+    from sitepush.publish.apply import apply_plan
+    from sitepush.publish.local import summarise_skipped
+    from sitepush.publish.plan import plan_sync
+    from sitepush.publish.report import ProgressLine, format_plan, format_summary
+
+    plan = plan_sync(specs, remote, options)
+    outcome = DeployOutcome(plan=plan, report=None, bucket=target.bucket, prefix=target.prefix,
+                            skipped=site.skipped, listing_requests=listing_requests)
+    if dry_run:
+        print(format_plan(plan, bucket=target.bucket, prefix=target.prefix,
+                          distribution_id=target.distribution_id), file=out)
+        _write_json(json_path, outcome, dry_run=True)
+        return outcome
+    if plan.blocked is not None and not options.yes:
+        # plan.blocked already says how many, the limit, and --yes / --max-deletes N.
+        stop = SafetyStop(f"stopped before changing anything: {plan.blocked}")
+        _write_json(json_path, outcome, dry_run=False, stopped=stop.render())
+        raise stop
+    progress = ProgressLine(err) if err is not None else None
+    try:
+        report = apply_plan(plan, client=client, bucket=target.bucket, options=options,
+                            workers=target.workers, cloudfront=cloudfront,
+                            distribution_id=target.distribution_id, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    outcome = replace(outcome, report=report)
+    print(format_summary(plan, report, bucket=target.bucket, prefix=target.prefix,
+                         listing_requests=listing_requests), file=out)
+    skipped = summarise_skipped(site.skipped)
+    if skipped:
+        print(skipped, file=out)
+    _write_json(json_path, outcome, dry_run=False)
+    return outcome
+
+
+def _write_json(path: Path | None, outcome: DeployOutcome, *, dry_run: bool, stopped: str | None = None) -> None:
+    if path is None:
+        return
+    from sitepush.publish.report import plan_json, report_json, write_json
+
+    result = None
+    if outcome.report is not None:
+        result = {**report_json(outcome.report), "listing_requests": outcome.listing_requests,
+                  "total_requests": outcome.report.requests + outcome.listing_requests}
+    write_json(path, {
+        "bucket": outcome.bucket, "prefix": outcome.prefix, "dry_run": dry_run,
+        "plan": plan_json(outcome.plan), "result": result, "stopped": stopped,
+        "skipped": [{"path": s.rel, "reason": s.reason} for s in outcome.skipped],
+    })
+

@@ -12,11 +12,18 @@ sandbox never reads or changes the user's AWS environment and can never reach re
 moto keeps its state in module-level backends, so every Sandbox in one process sees the same buckets;
 use distinct bucket names when several tests share the process. moto is an optional extra and is
 imported only when a sandbox starts.
+
+A sandbox given a ``state_dir`` outlives its process: on :meth:`Sandbox.stop` it saves the named
+``buckets`` (every object's bytes, headers and metadata) there, and on :meth:`Sandbox.start` it puts
+them back into a moto that does not hold them yet, so a second ``sitepush deploy --sandbox`` finds
+the bucket as the first one left it. See :mod:`sitepush._sandbox_state` for the format.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -31,9 +38,13 @@ SANDBOX_CREDENTIALS = Credentials(access_key_id="AKSITEPUSHSANDBOX000",
 class Sandbox:
     """moto's server on loopback; a context manager, started on ``__enter__`` (or :meth:`start`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, state_dir: Path | None = None, buckets: Sequence[str] = ()) -> None:
         self._server: Any = None
         self._endpoint_url: str | None = None
+        self._state_dir = state_dir
+        self._buckets = tuple(buckets)
+        self.restored: dict[str, int] = {}
+        """Bucket → objects put back from ``state_dir`` by the last :meth:`start`."""
 
     def start(self) -> Self:
         """Start the server on a free loopback port; returns self. Starting twice is a no-op."""
@@ -54,12 +65,28 @@ class Sandbox:
         host, port = server.get_host_and_port()
         self._server = server
         self._endpoint_url = f"http://{host}:{port}"
+        if self._state_dir is not None and self._buckets:
+            from sitepush._sandbox_state import restore_buckets
+
+            try:
+                self.restored = restore_buckets(self.client("s3", max_pool=16), self._state_dir,
+                                                self._buckets)
+            except BaseException:
+                self.stop()
+                raise
         return self
 
     def stop(self) -> None:
-        """Shut the server down and wait for its thread; stopping twice is a no-op."""
-        server, self._server = self._server, None
-        if server is not None:
+        """Save the persisted buckets, shut the server down and wait for its thread; twice is a no-op."""
+        if self._server is None:
+            return
+        try:
+            if self._state_dir is not None and self._buckets:
+                from sitepush._sandbox_state import save_buckets
+
+                save_buckets(self.client("s3", max_pool=16), self._state_dir, self._buckets)
+        finally:
+            server, self._server = self._server, None
             server.stop()
 
     def __enter__(self) -> Self:

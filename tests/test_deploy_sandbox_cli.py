@@ -1,7 +1,9 @@
-"""`sitepush deploy example-site --sandbox`: build, upload to an embedded S3, say what was done.
+"""`sitepush deploy example-site --sandbox`: build, sync to an embedded S3, say what was done.
 
 The command's sandbox stops when it returns, but moto keeps its buckets per process, so the session's
 own ``sandbox`` fixture (another server over the same state) can list what the command uploaded.
+Across processes the sandbox keeps its bucket in the user's cache folder: a second run in a new
+process finds everything in place and uploads nothing.
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +30,9 @@ from sitepush.config import load_config
 from sitepush.deploy import SANDBOX_BUCKET, DeployTarget, deploy_folder
 from sitepush.sandbox import Sandbox
 
+REPO = Path(__file__).resolve().parent.parent
 CONFIGURED_BUCKET = "www.example.com"  # example-site/sitepush.toml [deploy] bucket
+MANIFEST = ".sitepush/manifest.json"
 REDIRECT_KEYS = {"2025/old-url/index.html": "/blog/redirects-without-a-server/",
                  "getting-started/index.html": "/docs/quick-start/"}
 
@@ -94,8 +101,9 @@ def test_deploy_to_the_sandbox_exits_0_and_says_what_it_did(cli_deploy: CliDeplo
     assert listening is not None
     endpoint = listening.group(1)
     assert lines[2] == f"created the bucket {CONFIGURED_BUCKET}"
-    assert re.fullmatch(rf"uploaded {len(files)} files \({size_mb:.1f} MB\) and 2 redirects to "
-                        rf"s3://{re.escape(CONFIGURED_BUCKET)}/ in \d+\.\d s", lines[3])
+    assert re.fullmatch(rf"s3://{re.escape(CONFIGURED_BUCKET)}/: uploaded {len(files) + 2} objects "
+                        rf"\({size_mb:.1f} MB; {len(files)} new, 2 redirects\), deleted 0, unchanged 0 — "
+                        rf"\d+\.\d s, {len(files) + 2 + 2} requests", lines[3]), lines[3]
     assert lines[4:] == [  # the builder's marker file is neither uploaded nor reported
         f"Look at it: {endpoint}/{CONFIGURED_BUCKET}/index.html",
         "The sandbox stops when this command exits (add --keep to keep it running).",
@@ -127,7 +135,7 @@ def test_the_bucket_holds_every_built_file_with_its_bytes_and_content_type(
     s3 = sandbox.client("s3")
     files = built_files(cli_deploy.site_dir)
     objects = bucket_objects(s3, CONFIGURED_BUCKET)
-    assert set(objects) == set(files) | set(REDIRECT_KEYS)
+    assert set(objects) == set(files) | set(REDIRECT_KEYS) | {MANIFEST}
     for key, data in files.items():
         assert objects[key]["ETag"] == f'"{hashlib.md5(data).hexdigest()}"', key
         assert objects[key]["Size"] == len(data), key
@@ -152,12 +160,14 @@ def test_deploy_folder_without_a_configured_bucket_uses_the_sandbox_bucket(
                                        region=None, profile=None, workers=4)
     assert (target.bucket, target.prefix, target.sandbox) == (SANDBOX_BUCKET, "", True)
     printed = io.StringIO()
-    report = deploy_folder(result.output_dir, result.redirects, target, out=printed)
-    assert (report.uploaded, report.redirects, report.bucket, report.bucket_created) == (
-        len(result.files), 2, SANDBOX_BUCKET, True)
-    assert report.bytes == sum(f.size for f in result.files.values())
+    outcome = deploy_folder(result.output_dir, result.redirects, target, out=printed)
+    assert outcome.report is not None
+    assert (outcome.report.uploaded, outcome.bucket, outcome.bucket_created) == (
+        len(result.files) + 2, SANDBOX_BUCKET, True)
+    assert sum(u.spec.is_redirect for u in outcome.plan.uploads) == 2
+    assert outcome.report.uploaded_bytes == sum(f.size for f in result.files.values())
     objects = bucket_objects(s3, SANDBOX_BUCKET)
-    assert set(objects) == set(result.files) | set(REDIRECT_KEYS)
+    assert set(objects) == set(result.files) | set(REDIRECT_KEYS) | {MANIFEST}
     for key, info in result.files.items():
         assert objects[key]["ETag"] == f'"{info.md5}"', key
     assert s3.head_object(Bucket=SANDBOX_BUCKET, Key="blog/a-look-at-the-theme/screenshot.png")[
@@ -175,8 +185,50 @@ def test_deploy_with_a_prefix_puts_the_site_under_it(sandbox: Sandbox, tmp_path:
     empty_bucket(sandbox.client("s3"), bucket)
     assert main(["deploy", str(site), "--sandbox", "--bucket", bucket, "--prefix", "/preview/"]) == 0
     out = capsys.readouterr().out
-    assert f" and 2 redirects to s3://{bucket}/preview/ in " in out
+    assert f"s3://{bucket}/preview/: uploaded 41 objects " in out
     assert f"/{bucket}/preview/index.html\n" in out
     keys = set(bucket_objects(sandbox.client("s3"), bucket))
     assert keys == {f"preview/{key}" for key in built_files(site / "_site")} | \
-        {f"preview/{key}" for key in REDIRECT_KEYS}
+        {f"preview/{key}" for key in REDIRECT_KEYS} | {f"preview/{MANIFEST}"}
+
+
+def test_a_second_sandbox_deploy_in_the_same_process_uploads_nothing_and_says_so(
+        sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SITEPUSH_CACHE_DIR", str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    shutil.copytree(EXAMPLE_SITE, site, ignore=shutil.ignore_patterns("_site"))
+    bucket = "sitepush-twice-test"
+    empty_bucket(sandbox.client("s3"), bucket)
+    assert main(["deploy", str(site), "--sandbox", "--bucket", bucket]) == 0
+    capsys.readouterr()
+    assert main(["deploy", str(site), "--sandbox", "--bucket", bucket]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2] == "Nothing to upload: the bucket already matches (41 objects)"
+
+
+def run_sitepush(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(PYTHONPATH=str(REPO), SITEPUSH_CACHE_DIR=str(cache))
+    return subprocess.run([sys.executable, "-m", "sitepush", *args], capture_output=True, text=True,
+                          env=env, timeout=180, check=False)
+
+
+@pytest.mark.slow
+def test_sandbox_deploy_run_twice_in_new_processes_uploads_nothing_the_second_time(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(EXAMPLE_SITE, site, ignore=shutil.ignore_patterns("_site"))
+    first = run_sitepush("deploy", str(site), "--sandbox", cache=tmp_path / "cache")
+    assert (first.returncode, first.stderr) == (0, "")
+    assert "uploaded 41 objects" in first.stdout
+    second = run_sitepush("deploy", str(site), "--sandbox", cache=tmp_path / "cache")
+    assert (second.returncode, second.stderr) == (0, "")
+    lines = second.stdout.splitlines()
+    assert lines[2:4] == [f"restored 42 objects of {CONFIGURED_BUCKET} as the last sandbox run left them",
+                          "Nothing to upload: the bucket already matches (41 objects)"]
+    (site / "content" / "about.md").write_text(
+        (site / "content" / "about.md").read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    third = run_sitepush("deploy", str(site), "--sandbox", cache=tmp_path / "cache")
+    assert third.returncode == 0
+    assert re.search(r"s3://www\.example\.com/: uploaded 1 object \([\d.]+ kB; 1 changed\), deleted 0, "
+                     r"unchanged 40 — ", third.stdout), third.stdout

@@ -4,25 +4,34 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from sitepush.errors import DeployError
+from sitepush.publish import hashing
+from sitepush.publish.hashing import HashCache, multipart_etag
 from sitepush.publish.local import (
     CHUNK_SIZE,
     LocalFile,
     SkippedFile,
+    glob_regex,
     key_for,
     scan_site,
     summarise_skipped,
 )
 
+MiB = 1024 * 1024
 
-def write(root: Path, rel: str, data: bytes = b"x") -> Path:
+
+def write(root: Path, rel: str, data: bytes = b"x", *, age_s: int = 3600) -> Path:
+    """Write a file dated ``age_s`` back, as an earlier build would have left it."""
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    stamp = time.time_ns() - age_s * 1_000_000_000
+    os.utime(path, ns=(stamp, stamp))
     return path
 
 
@@ -130,7 +139,7 @@ def test_md5_and_size_cover_a_file_larger_than_one_chunk(tmp_path: Path) -> None
     path = write(tmp_path, "big.bin", data)
     assert scan_site(tmp_path).files == (
         LocalFile(key="big.bin", path=path, size=len(data), md5=hashlib.md5(data).hexdigest(),
-                  content_type="application/octet-stream"),
+                  etag=hashlib.md5(data).hexdigest(), content_type="application/octet-stream"),
     )
 
 
@@ -235,3 +244,110 @@ def test_summary_of_skips_reads_as_one_line() -> None:
     many = tuple(SkippedFile(f".f{i}", "dotfile") for i in range(7))
     assert summarise_skipped(many, limit=2) == \
         "skipped 7 files: .f0 (dotfile), .f1 (dotfile), and 5 more"
+
+
+def test_a_file_at_the_multipart_threshold_carries_the_multipart_etag(tmp_path: Path) -> None:
+    data = b"".join(bytes([index]) * MiB for index in range(9))
+    path = write(tmp_path, "video.mp4", data)
+    (file,) = scan_site(tmp_path).files
+    assert (file.md5, file.etag) == (hashlib.md5(data).hexdigest(), multipart_etag(path, 8 * MiB))
+    assert file.etag.endswith("-2")
+
+
+def many_files(root: Path, count: int = 40) -> list[Path]:
+    return [write(root, f"d{index % 4}/p{index}.html", f"page {index}".encode()) for index in range(count)]
+
+
+def test_a_scan_of_an_unchanged_folder_reads_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    many_files(tmp_path)
+    cache = HashCache()
+    first = scan_site(tmp_path, hashes=cache)
+    assert cache.reads == 40
+
+    def no_reading(path: str, part_size: int | None) -> tuple[str, str, int]:
+        raise AssertionError(f"{path} was read")
+
+    monkeypatch.setattr(hashing, "_digest", no_reading)
+    assert scan_site(tmp_path, hashes=cache) == first
+
+
+def test_a_rebuild_with_the_same_bytes_reads_each_file_once_and_finds_the_same_hashes(tmp_path: Path) -> None:
+    paths = many_files(tmp_path)
+    cache = HashCache()
+    first = scan_site(tmp_path, hashes=cache)
+    for path in paths:
+        write(tmp_path, path.relative_to(tmp_path).as_posix(), path.read_bytes(), age_s=1800)
+    assert scan_site(tmp_path, hashes=cache) == first
+    assert scan_site(tmp_path, hashes=cache) == first
+    assert cache.reads == 80
+
+
+def test_a_same_size_change_is_found_by_a_cached_scan(tmp_path: Path) -> None:
+    many_files(tmp_path)
+    cache = HashCache()
+    scan_site(tmp_path, hashes=cache)
+    write(tmp_path, "d1/p5.html", b"PAGE 5", age_s=1800)
+    files = {f.key: f for f in scan_site(tmp_path, hashes=cache).files}
+    assert files["d1/p5.html"].md5 == hashlib.md5(b"PAGE 5").hexdigest()
+    assert cache.reads == 41
+
+
+def test_an_unreadable_file_stops_the_scan_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    many_files(tmp_path)
+    real_digest = hashing._digest
+
+    def denied(path: str, part_size: int | None) -> tuple[str, str, int]:
+        if Path(path).name == "p7.html":
+            raise PermissionError(13, "Permission denied")
+        return real_digest(path, part_size)
+
+    monkeypatch.setattr(hashing, "_digest", denied)
+    with pytest.raises(DeployError) as raised:
+        scan_site(tmp_path)
+    assert raised.value.render() == (
+        "cannot read d3/p7.html: Permission denied — check its permissions, then rerun")
+
+
+def test_a_file_still_being_written_stops_the_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "index.html", b"<h1>home</h1>")
+    real_digest = hashing._digest
+
+    def growing(path: str, part_size: int | None) -> tuple[str, str, int]:
+        Path(path).write_bytes(b"<h1>home</h1> and more")
+        return real_digest(path, part_size)
+
+    monkeypatch.setattr(hashing, "_digest", growing)
+    with pytest.raises(DeployError) as raised:
+        scan_site(tmp_path)
+    assert raised.value.render() == (
+        "index.html changed while it was being read — let the build finish, then rerun the deploy")
+
+
+@pytest.mark.parametrize(("glob", "key", "matches"), [
+    ("*.html", "index.html", True),
+    ("*.html", "blog/index.html", False),
+    ("**/*.html", "index.html", True),
+    ("**/*.html", "blog/2024/post/index.html", True),
+    ("blog/**", "blog/a/b.css", True),
+    ("blog/**", "blogs/a.css", False),
+    ("?.txt", "a.txt", True),
+    ("?.txt", "ab.txt", False),
+    ("img/*.[jp][pn]g", "img/a.png", True),
+    ("img/*.[jp][pn]g", "img/a.gif", False),
+    ("[!_]*.html", "_draft.html", False),
+    ("[!_]*.html", "post.html", True),
+    ("[[]slug].html", "[slug].html", True),
+    ("[slug.html", "[slug.html", True),
+    ("assets/*-[0-9a-f][0-9a-f]*.js", "assets/app-3f.js", True),
+    ("a&&b", "a&&b", True),
+])
+def test_globs_match_whole_keys_with_star_within_a_folder_and_double_star_across(
+        glob: str, key: str, matches: bool) -> None:
+    assert (glob_regex(glob).fullmatch(key) is not None) is matches
+
+
+def test_a_glob_range_written_high_to_low_is_a_one_line_error() -> None:
+    with pytest.raises(DeployError) as raised:
+        glob_regex("[z-a].css")
+    assert raised.value.render() == (
+        'the glob "[z-a].css" has a [range] written high to low — write ranges low to high, e.g. [0-9a-f]')

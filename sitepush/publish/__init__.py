@@ -1,24 +1,59 @@
-"""Publishing a built site to a bucket: the local scan, content types, redirect objects, the upload.
+"""Publishing a built site to a bucket: the syncer.
+
+::
+
+    scan_site + HashCache → local_specs → {key: ObjectSpec}      local side (pure over files)
+    list_remote(client, bucket, options) → RemoteState           one listing + the deploy manifest
+    plan_sync(local, remote, options) → SyncPlan                 pure
+    apply_plan(plan, client=..., ...) → SyncReport               the only writes
 
 Importing this package imports neither boto3 nor moto; the S3 client is passed in by the caller
 (built with :func:`sitepush.aws.make_client` or :meth:`sitepush.sandbox.Sandbox.client`).
 """
 
+from sitepush.publish.apply import RequestCounter, SyncReport, apply_plan
 from sitepush.publish.content_types import CONTENT_TYPES, content_type_for
+from sitepush.publish.hashing import HashCache
 from sitepush.publish.local import LocalFile, LocalSite, SkippedFile, scan_site, summarise_skipped
+from sitepush.publish.model import (
+    ObjectHeaders,
+    ObjectSpec,
+    RemoteState,
+    SyncOptions,
+    SyncPlan,
+    Upload,
+    UploadReason,
+)
+from sitepush.publish.plan import plan_sync
 from sitepush.publish.redirects import redirect_objects
-from sitepush.publish.upload import DeployReport, format_report, upload_site
+from sitepush.publish.remote import ensure_bucket, list_remote
+from sitepush.publish.report import format_plan, format_summary
+from sitepush.publish.specs import local_specs
 
 __all__ = [
     "CONTENT_TYPES",
-    "DeployReport",
+    "HashCache",
     "LocalFile",
     "LocalSite",
+    "ObjectHeaders",
+    "ObjectSpec",
+    "RemoteState",
+    "RequestCounter",
     "SkippedFile",
+    "SyncOptions",
+    "SyncPlan",
+    "SyncReport",
+    "Upload",
+    "UploadReason",
+    "apply_plan",
     "content_type_for",
-    "format_report",
+    "ensure_bucket",
+    "format_plan",
+    "format_summary",
+    "list_remote",
+    "local_specs",
+    "plan_sync",
     "redirect_objects",
     "scan_site",
     "summarise_skipped",
-    "upload_site",
 ]

@@ -9,7 +9,12 @@
   broken links, loops and special files (FIFOs, sockets) are skipped;
 * keys are ``/``-separated, NFC-normalised UTF-8; two files with the same key stop the deploy.
 
-Globs (``allow``) match whole keys: ``*`` and ``?`` stay within one segment, ``**`` spans segments.
+Then every kept file is hashed (:mod:`sitepush.publish.hashing`): with a :class:`HashCache` a file
+whose stat is unchanged is not read, so a scan of an unchanged folder only lists and stats it.
+
+Globs (``allow`` here, ``[[deploy.headers]]`` too) match whole keys: ``*`` and ``?`` stay within one
+segment, ``**`` as a whole segment spans any number of segments, ``[abc]``/``[!abc]`` match one
+character of a set (``[[]`` is a literal ``[``).
 
 The scan touches only the filesystem, so its tests need no server.
 """
@@ -17,20 +22,22 @@ The scan touches only the filesystem, so its tests need no server.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
 import stat
 import unicodedata
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from fnmatch import translate
+from functools import lru_cache
 from pathlib import Path
 
 from sitepush.errors import DeployError
 from sitepush.publish.content_types import content_type_for
+from sitepush.publish.hashing import READ_SIZE, FileChangedWhileHashing, HashCache
 
-CHUNK_SIZE = 1024 * 1024
+CHUNK_SIZE = READ_SIZE
 MAX_KEY_BYTES = 1024  # S3's limit on a key's UTF-8 length (docs: "Naming Amazon S3 objects")
 
 SECRET_PATTERNS: tuple[str, ...] = (
@@ -38,6 +45,12 @@ SECRET_PATTERNS: tuple[str, ...] = (
     ".DS_Store",
 )
 """Names (of a file or of a folder anywhere in a path) that are never uploaded unless allowed explicitly."""
+
+# One case-insensitive regex for all of them: the scan tests every segment of every path.
+_SECRET_NAME = re.compile("|".join(translate(p) for p in SECRET_PATTERNS), re.IGNORECASE)
+
+HASH_THREADS = 4
+"""Files hashed at once on a cold scan: MD5 releases the GIL, and reads overlap on a cold disk."""
 
 DOTFILE = "dotfile"
 SECRET = "secret-looking"
@@ -56,6 +69,9 @@ class LocalFile:
     size: int
     md5: str
     """Hex MD5 of the bytes: S3's ETag for a single-part upload, and Content-MD5 once base64'd."""
+    etag: str
+    """The ETag S3 reports after sitepush uploads the file: ``md5``, or the multipart ETag for a file
+    at or above :func:`~sitepush.publish.hashing.multipart_threshold`."""
     content_type: str
 
 
@@ -81,12 +97,14 @@ class LocalSite:
         return sum(f.size for f in self.files)
 
 
-def scan_site(root: Path, *, allow: Sequence[str] = ()) -> LocalSite:
+def scan_site(root: Path, *, allow: Sequence[str] = (), hashes: HashCache | None = None) -> LocalSite:
     """Walk the built folder ``root`` and hash every file that will be uploaded.
 
     ``allow`` lists globs over keys that are uploaded although they would be skipped as dotfiles
-    or secret-looking names. Raises DeployError for a missing folder, an unreadable file, a name
-    that is not UTF-8 or too long for S3, and two files that normalise to the same key.
+    or secret-looking names. ``hashes`` serves the hashes of files whose stat is unchanged (the
+    caller loads and saves it); without it every file is read. Raises DeployError for a missing
+    folder, an unreadable file, a name that is not UTF-8 or too long for S3, and two files that
+    normalise to the same key.
     """
     try:
         real_root = os.path.realpath(root, strict=True)
@@ -96,23 +114,40 @@ def scan_site(root: Path, *, allow: Sequence[str] = ()) -> LocalSite:
     if not os.path.isdir(real_root):
         raise DeployError(f"the built site {root} is not a folder",
                           hint="pass the folder the build wrote, e.g. _site")
-    rules = _AllowRules(allow)
-    files: dict[str, LocalFile] = {}
-    origins: dict[str, str] = {}
+    found, skipped = _walk(root, real_root, _AllowRules(allow))
+    cache = hashes if hashes is not None else HashCache()
+    return LocalSite(files=_hash_all(found, cache), skipped=tuple(sorted(skipped, key=lambda s: s.rel)))
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A file the walk keeps, before it is hashed."""
+
+    key: str
+    rel: str
+    path: str
+    info: os.stat_result
+
+
+def _walk(root: Path, real_root: str, rules: _AllowRules) -> tuple[list[_Found], list[SkippedFile]]:
+    """Every file to upload (sorted by key) and every entry skipped, without reading any file."""
+    found: dict[str, _Found] = {}
     skipped: list[SkippedFile] = []
     root_stat = os.stat(real_root)
-    # Each stack entry is a folder to list, its path relative to root, and the identities of the
-    # real folders above it, so that a symlink back to an ancestor is recognised as a loop.
-    stack: list[tuple[str, tuple[str, ...], frozenset[tuple[int, int]]]] = [
-        (str(root), (), frozenset({(root_stat.st_dev, root_stat.st_ino)}))
+    # Each stack entry is a folder to list, its path relative to root, the identities of the real
+    # folders above it (so that a symlink back to an ancestor is recognised as a loop), and whether
+    # its path is clean (no dotted or secret-looking segment), which spares re-checking every segment.
+    stack: list[tuple[str, tuple[str, ...], frozenset[tuple[int, int]], bool]] = [
+        (os.path.abspath(root), (), frozenset({(root_stat.st_dev, root_stat.st_ino)}), True)
     ]
     while stack:
-        folder, parts, ancestors = stack.pop()
+        folder, parts, ancestors, clean = stack.pop()
         for entry in _list_folder(folder, parts):
             entry_parts = (*parts, entry.name)
             rel = "/".join(entry_parts)
             is_dir = _is_dir(entry)
-            reason = _skip_reason(entry_parts, is_dir, rules)
+            name_clean = not entry.name.startswith(".") and not _is_secret(entry.name)
+            reason = None if clean and name_clean else _skip_reason(entry_parts, is_dir, rules)
             if reason is not None and not (is_dir and rules.may_allow_below(entry_parts)):
                 skipped.append(SkippedFile(rel + "/" if is_dir else rel, reason))
                 continue
@@ -131,7 +166,7 @@ def scan_site(root: Path, *, allow: Sequence[str] = ()) -> LocalSite:
                 if identity in ancestors:
                     skipped.append(SkippedFile(rel, SYMLINK_LOOP))
                 else:
-                    stack.append((entry.path, entry_parts, ancestors | {identity}))
+                    stack.append((entry.path, entry_parts, ancestors | {identity}, clean and name_clean))
                 continue
             if reason is not None:
                 skipped.append(SkippedFile(rel, reason))
@@ -140,15 +175,43 @@ def scan_site(root: Path, *, allow: Sequence[str] = ()) -> LocalSite:
                 skipped.append(SkippedFile(rel, NOT_A_FILE))
                 continue
             key = key_for(rel)
-            if key in files:
+            if key in found:
                 # The two names look identical on screen, so they are shown escaped.
-                first, second = sorted((origins[key], rel))
+                first, second = sorted((found[key].rel, rel))
                 raise DeployError(f"two files are both uploaded as the key {key}: {first!a} and {second!a}",
                                   hint="rename one of them: their names differ only in Unicode form")
-            files[key] = _hash_file(Path(entry.path), key, rel)
-            origins[key] = rel
-    return LocalSite(files=tuple(files[k] for k in sorted(files)),
-                     skipped=tuple(sorted(skipped, key=lambda s: s.rel)))
+            found[key] = _Found(key, rel, entry.path, info)
+    return [found[key] for key in sorted(found)], skipped
+
+
+def _hash_all(found: Sequence[_Found], cache: HashCache) -> tuple[LocalFile, ...]:
+    """The files with their hashes, in key order; only what the cache cannot answer for is read."""
+    cached = [cache.lookup(item.path, item.info) for item in found]
+    read = iter(_read_all([item for item, known in zip(found, cached) if known is None], cache))
+    return tuple(LocalFile(key=item.key, path=Path(item.path), size=item.info.st_size, md5=pair[0],
+                           etag=pair[1], content_type=content_type_for(item.key))
+                 for item, pair in zip(found, (known or next(read) for known in cached)))
+
+
+def _read_all(items: Sequence[_Found], cache: HashCache) -> list[tuple[str, str]]:
+    """Hashes of ``items`` in order, read on a few threads in contiguous batches: a future per file
+    would cost more than a whole warm scan, and the first failure raised is the first in key order."""
+    size = max(2, -(-len(items) // (HASH_THREADS * 4)))
+    batches = [items[start:start + size] for start in range(0, len(items), size)]
+    with ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="sitepush-hash") as pool:
+        return [pair for batch in pool.map(lambda b: [_read_hashes(i, cache) for i in b], batches)
+                for pair in batch]
+
+
+def _read_hashes(item: _Found, cache: HashCache) -> tuple[str, str]:
+    try:
+        return cache.md5_and_etag(item.path, item.info)
+    except FileChangedWhileHashing:
+        raise DeployError(f"{item.rel} changed while it was being read",
+                          hint="let the build finish, then rerun the deploy") from None
+    except OSError as error:
+        raise DeployError(f"cannot read {item.rel}: {error.strerror}",
+                          hint="check its permissions, then rerun") from None
 
 
 def key_for(rel: str) -> str:
@@ -211,8 +274,7 @@ def _skip_reason(parts: tuple[str, ...], is_dir: bool, rules: _AllowRules) -> st
 
 
 def _is_secret(name: str) -> bool:
-    lowered = name.lower()
-    return any(fnmatchcase(lowered, pattern.lower()) for pattern in SECRET_PATTERNS)
+    return _SECRET_NAME.match(name) is not None
 
 
 def _symlink_problem(path: str, real_root: str, is_dir: bool, rules: _AllowRules) -> str | None:
@@ -229,26 +291,11 @@ def _symlink_problem(path: str, real_root: str, is_dir: bool, rules: _AllowRules
     return _skip_reason(target_parts, is_dir, rules)
 
 
-def _hash_file(path: Path, key: str, rel: str) -> LocalFile:
-    digest = hashlib.md5(usedforsecurity=False)
-    size = 0
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(CHUNK_SIZE):
-                digest.update(chunk)
-                size += len(chunk)
-    except OSError as error:
-        raise DeployError(f"cannot read {rel}: {error.strerror}",
-                          hint="check its permissions, then rerun") from None
-    return LocalFile(key=key, path=path, size=size, md5=digest.hexdigest(),
-                     content_type=content_type_for(key))
-
-
 class _AllowRules:
     """The ``allow`` globs, compiled once."""
 
     def __init__(self, globs: Sequence[str]) -> None:
-        self._globs = [(glob, _glob_regex(glob)) for glob in globs]
+        self._globs = [(glob, glob_regex(glob)) for glob in globs]
 
     def allows(self, key: str) -> bool:
         return any(regex.fullmatch(key) for _, regex in self._globs)
@@ -263,10 +310,18 @@ class _AllowRules:
 
 
 def _only_wildcards(segment: str) -> bool:
-    return set(segment) <= {"*", "?"}
+    return set(_BRACKETS.sub("?", segment)) <= {"*", "?"}
 
 
-def _glob_regex(glob: str) -> re.Pattern[str]:
+_BRACKETS = re.compile(r"\[!?\]?[^]]*\]")
+
+
+@lru_cache(maxsize=1024)
+def glob_regex(glob: str) -> re.Pattern[str]:
+    """The regex (for ``fullmatch``) of a glob over keys; see the module docstring for the syntax.
+
+    Raises DeployError for a ``[range]`` whose ends are reversed.
+    """
     pattern = ""
     segments = glob.split("/")
     for index, segment in enumerate(segments):
@@ -275,16 +330,58 @@ def _glob_regex(glob: str) -> re.Pattern[str]:
             pattern += ".*" if last else "(?:[^/]+/)*"
             continue
         pattern += _segment_pattern(segment) + ("" if last else "/")
-    return re.compile(pattern)
+    try:
+        return re.compile(pattern, re.DOTALL)
+    except re.error:
+        raise DeployError(f'the glob "{glob}" has a [range] written high to low',
+                          hint="write ranges low to high, e.g. [0-9a-f]") from None
 
 
 def _segment_pattern(segment: str) -> str:
-    return "".join("[^/]*" if char == "*" else "[^/]" if char == "?" else re.escape(char)
-                   for char in segment)
+    out: list[str] = []
+    index = 0
+    while index < len(segment):
+        char = segment[index]
+        end = _bracket_end(segment, index) if char == "[" else -1
+        if end > 0:
+            out.append(_class_pattern(segment[index + 1:end]))
+            index = end + 1
+            continue
+        out.append("[^/]*" if char == "*" else "[^/]" if char == "?" else re.escape(char))
+        index += 1
+    return "".join(out)
 
 
+def _bracket_end(segment: str, start: int) -> int:
+    """The index of the ``]`` closing the set opened at ``start``, or -1 (then ``[`` is literal)."""
+    index = start + 1
+    if index < len(segment) and segment[index] == "!":
+        index += 1
+    if index < len(segment) and segment[index] == "]":
+        index += 1  # a ']' first in the set is a member, as in fnmatch
+    return segment.find("]", index)
+
+
+def _class_pattern(body: str) -> str:
+    negate = body.startswith("!")
+    if negate:
+        body = body[1:]
+    items: list[str] = []
+    index = 0
+    while index < len(body):
+        if index + 2 < len(body) and body[index + 1] == "-":
+            items.append(f"{re.escape(body[index])}-{re.escape(body[index + 2])}")
+            index += 3
+        else:
+            items.append(re.escape(body[index]))
+            index += 1
+    # Escaping every member keeps re from reading `[[` or `&&` as set operations (a FutureWarning).
+    return ("[^/" if negate else "[") + "".join(items) + "]"
+
+
+@lru_cache(maxsize=1024)
 def _segment_regex(segment: str) -> re.Pattern[str]:
-    return re.compile(_segment_pattern(segment))
+    return re.compile(_segment_pattern(segment), re.DOTALL)
 
 
 def _prefix_may_match(glob_segments: list[str], folder_parts: tuple[str, ...]) -> bool:
