@@ -34,8 +34,8 @@ from typing import Any
 
 from sitepush.aws import aws_error, translated_aws_errors
 from sitepush.errors import DeployError, SafetyStop
+from sitepush.publish.cloudfront import invalidate
 from sitepush.publish.hashing import multipart_threshold
-from sitepush.publish.invalidation import invalidation_batches
 from sitepush.publish.manifest import encode_manifest, manifest_key, manifest_with_etags
 from sitepush.publish.model import EMPTY_MD5, Manifest, SyncOptions, SyncPlan, Upload, UploadReason
 
@@ -46,14 +46,6 @@ MAX_COPY_BYTES = 5 * 1024**3
 parts by s3transfer, with the upload's part size, so they keep the multipart ETag of the spec."""
 MANIFEST_CONTENT_TYPE = "application/json"
 MANIFEST_CACHE_CONTROL = "no-store"
-
-# CloudFront refuses a new invalidation while too many paths are in flight (docs: CloudFront quotas,
-# "concurrent invalidation requests": 3,000 paths, 15 wildcard paths). Waiting doubles from 2 s, six
-# tries in all (about a minute); the poll for completion gives up after ten minutes and reports it.
-INVALIDATION_BACKOFF = (2.0, 4.0, 8.0, 16.0, 32.0)
-INVALIDATION_POLL_SECONDS = 5.0
-INVALIDATION_WAIT_SECONDS = 600.0
-_DONE_STATUSES = {"Completed", "COMPLETED"}  # AWS spells it "Completed", moto "COMPLETED"
 
 Progress = Callable[[str], None]
 
@@ -158,8 +150,8 @@ def apply_plan(plan: SyncPlan, *, client: Any, bucket: str, options: SyncOptions
             manifest_etag = _put_manifest(client, bucket, manifest_key(options), manifest)
             manifest_written = manifest
         if cloudfront is not None and distribution_id and plan.invalidation_paths:
-            invalidation = _invalidate(cloudfront, distribution_id, plan.invalidation_paths, ticker,
-                                       sleep=sleep, clock=clock)
+            invalidation = invalidate(cloudfront, distribution_id, plan.invalidation_paths, ticker.say,
+                                      sleep=sleep, clock=clock)
     by_reason = Counter(u.reason.value for u in plan.uploads)
     return SyncReport(
         uploaded=len(plan.uploads),
@@ -337,58 +329,6 @@ def _put_manifest(client: Any, bucket: str, key: str, manifest: Manifest) -> str
         response = client.put_object(Bucket=bucket, Key=key, Body=data, ContentMD5=_base64_md5(digest),
                                      ContentType=MANIFEST_CONTENT_TYPE, CacheControl=MANIFEST_CACHE_CONTROL)
     return str(response["ETag"]).strip('"')
-
-
-def _invalidate(cloudfront: Any, distribution_id: str, paths: Sequence[str], ticker: _Ticker, *,
-                sleep: Callable[[float], None], clock: Callable[[], float]) -> tuple[tuple[str, ...], str]:
-    """Invalidate ``paths`` batch by batch, each waited for so the next stays within the limits."""
-    ids: list[str] = []
-    status = "Completed"
-    resource = f"CloudFront distribution {distribution_id}"
-    reference = f"sitepush-{time.time_ns()}"
-    for number, batch in enumerate(invalidation_batches(paths)):
-        ticker.say(f"invalidating {len(batch)} paths on CloudFront")
-        created = _create_invalidation(cloudfront, distribution_id, batch, f"{reference}-{number}",
-                                       resource, sleep)
-        ids.append(created["Id"])
-        status = _wait_for(cloudfront, distribution_id, created, resource, sleep=sleep, clock=clock)
-        if status not in _DONE_STATUSES:
-            break
-    return tuple(ids), "Completed" if status in _DONE_STATUSES else status
-
-
-def _create_invalidation(cloudfront: Any, distribution_id: str, batch: Sequence[str], reference: str,
-                         resource: str, sleep: Callable[[float], None]) -> dict[str, Any]:
-    from botocore.exceptions import ClientError
-
-    request = {"Paths": {"Quantity": len(batch), "Items": list(batch)}, "CallerReference": reference}
-    with translated_aws_errors(action="invalidate paths on", resource=resource):
-        for delay in (*INVALIDATION_BACKOFF, None):
-            try:
-                response = cloudfront.create_invalidation(DistributionId=distribution_id,
-                                                          InvalidationBatch=request)
-                return dict(response["Invalidation"])
-            except ClientError as error:
-                code = error.response.get("Error", {}).get("Code")
-                if code != "TooManyInvalidationsInProgress" or delay is None:
-                    raise
-                sleep(delay)
-    raise AssertionError("unreachable: the last attempt returns or raises")
-
-
-def _wait_for(cloudfront: Any, distribution_id: str, invalidation: Mapping[str, Any], resource: str, *,
-              sleep: Callable[[float], None], clock: Callable[[], float]) -> str:
-    status = str(invalidation.get("Status", ""))
-    deadline = clock() + INVALIDATION_WAIT_SECONDS
-    polls = int(INVALIDATION_WAIT_SECONDS / INVALIDATION_POLL_SECONDS) + 1
-    for _ in range(polls):
-        if status in _DONE_STATUSES or clock() >= deadline:
-            break
-        sleep(INVALIDATION_POLL_SECONDS)
-        with translated_aws_errors(action="check the invalidation on", resource=resource):
-            response = cloudfront.get_invalidation(DistributionId=distribution_id, Id=invalidation["Id"])
-        status = str(response["Invalidation"]["Status"])
-    return status
 
 
 def _base64_md5(hex_digest: str) -> str:
