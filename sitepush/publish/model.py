@@ -18,6 +18,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,11 @@ class ObjectHeaders:
 
     def digest(self) -> str:
         """A stable hash of every field: the deploy manifest's "header hash"."""
+        return self._digest
+
+    @cached_property
+    def _digest(self) -> str:
+        # Asked for several times per object and deploy (plan, manifest, report): computed once.
         text = json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
