@@ -18,7 +18,6 @@ import hashlib
 import multiprocessing
 import os
 import pickle
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -31,18 +30,18 @@ from zoneinfo import ZoneInfo
 
 from sitepush.build._workers import ParseJob, ParseSettings, TemplateSettings, parse_sources, render_pages
 from sitepush.build.cache import BuildCache, cache_dir_for
+from sitepush.build.copies import plan_copies
 from sitepush.build.discover import ContentTree, CopiedFile, discover_content, discover_static
 from sitepush.build.links import line_of_link, resolve_links
+from sitepush.build.output_folder import MARKER as MARKER  # re-exported: deploy skips the marker
+from sitepush.build.output_folder import OutputFolder
 from sitepush.build.outputs import HIGHLIGHT_CSS_KEY, RenderJob, ViewMemo, plan_outputs
 from sitepush.build.site import ParsedSource, Site, assemble_site
 from sitepush.build.theme_files import default_theme_dir, theme_assets
-from sitepush.build.urls import slugify
 from sitepush.build.views import Link, PageSummary, PageView, SiteView, TermRef
 from sitepush.config import Config
 from sitepush.errors import BuildError, Problem
 
-MARKER = ".sitepush-build"
-"""File that marks a folder as a sitepush output folder (safe to clean)."""
 INLINE_LIMIT = 24
 """Below this many jobs a pool costs more than it saves: run them in this process."""
 
@@ -118,6 +117,7 @@ class Builder:
         self.drafts = config.build.drafts if drafts is None else drafts
         self.strict = strict
         self.output_dir = (output_dir or config.output_path).resolve()
+        self.folder = OutputFolder(self.output_dir)
         self.workers = workers or config.build.workers or os.cpu_count() or 1
         self.cache_folder = cache_folder or cache_dir_for(config.root)
         self.cache: BuildCache | None = None
@@ -165,7 +165,9 @@ class Builder:
         if self.cache is None:
             self.cache = BuildCache.load(self.cache_folder)
         cache = self.cache
-        self._check_output_folder()
+        self.folder.claim(config.root.resolve(), (
+            ("content", config.content_path), ("static", config.static_path),
+            ("templates", config.templates_path)))
         if not config.content_path.is_dir():
             raise BuildError(f"content folder {config.build.content_dir}/ does not exist",
                              file="sitepush.toml",
@@ -177,10 +179,10 @@ class Builder:
             parsed, parsed_count, executor = self._parse(tree.sources, cache, executor)
             fingerprint = self._fingerprint(tree, static, parsed, cache, now)
             if (fingerprint == cache.fingerprint and parsed_count == 0
-                    and all(self._intact(k, v) for k, v in cache.outputs.items())):
+                    and all(self.folder.intact(k, v[2], v[3]) for k, v in cache.outputs.items())):
                 # Every input is as it was when these outputs were written: nothing to render or
                 # write; only files someone put into the output folder by hand are swept out.
-                removed = self._remove_stale(set(cache.outputs))
+                removed = self.folder.sweep(set(cache.outputs))
                 return self._unchanged_result(cache, len(tree.sources), removed, started)
             cache.fingerprint = ""  # until this build completes
             site = assemble_site(parsed, config, drafts=self.drafts, now=now,
@@ -204,9 +206,11 @@ class Builder:
             contents[key] = (render_key, text.encode("utf-8") if isinstance(text, str) else text)
         for key, data in plan.generated.items():
             contents[key] = ("", data)
-        copies = self._copied_files(tree.files, static, site, set(contents))
+        copies = plan_copies(theme_assets(default_theme_dir()), tree.files, static, site, set(contents),
+                             content_dir=config.build.content_dir,
+                             static_dir=config.build.static_dir)
         files, written = self._write(contents, copies, cache)
-        removed = self._remove_stale(set(files))
+        removed = self.folder.sweep(set(files))
         cache.outputs = {k: v for k, v in cache.outputs.items() if k in files}
         self._memo = plan.memo
         cache.fingerprint, cache.redirects, cache.warnings = fingerprint, dict(plan.redirects), warnings
@@ -253,23 +257,6 @@ class Builder:
                            cache.warnings, stats, None)
 
     # -- steps --------------------------------------------------------------------------------------
-
-    def _check_output_folder(self) -> None:
-        out = self.output_dir
-        if out == self.config.root.resolve() or self.config.root.resolve().is_relative_to(out):
-            raise BuildError(f"output folder {out} contains the site itself", file="sitepush.toml",
-                             hint="set [build] output_dir to a folder of its own, such as \"_site\"")
-        for name, folder in (("content", self.config.content_path), ("static", self.config.static_path),
-                             ("templates", self.config.templates_path)):
-            if out == folder or out.is_relative_to(folder) or folder.is_relative_to(out):
-                raise BuildError(f"output folder {out} overlaps the {name} folder {folder}",
-                                 file="sitepush.toml",
-                                 hint="set [build] output_dir (or --output) to a folder of its own")
-        if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()):
-            raise BuildError(f"output folder {out} is not empty and was not made by sitepush",
-                             hint="choose an empty or new folder with --output, or delete this one")
-        out.mkdir(parents=True, exist_ok=True)
-        (out / MARKER).touch()
 
     def _map(self, executor: Executor | None, function: Callable[[Sequence[T], Any], list[R]],
              items: Sequence[T], settings: Any) -> tuple[list[R], Executor | None]:
@@ -403,7 +390,7 @@ class Builder:
             render_key = hashlib.md5("|".join(parts).encode(), usedforsecurity=False).hexdigest()
             render_keys[job.key] = render_key
             known = cache.outputs.get(job.key)
-            if known and known[0] == render_key and self._intact(job.key, known):
+            if known and known[0] == render_key and self.folder.intact(job.key, known[2], known[3]):
                 out[job.key] = (render_key, b"")  # unchanged: bytes are not needed
                 continue
             origin = job.origin if job.origin.endswith(".html") else \
@@ -422,7 +409,7 @@ class Builder:
             raise BuildError.from_problems(unique)
         css_key = f"highlight|{config.build.highlight_style}|{config.build.highlight_style_dark}"
         known = cache.outputs.get(HIGHLIGHT_CSS_KEY)
-        if known and known[0] == css_key and self._intact(HIGHLIGHT_CSS_KEY, known):
+        if known and known[0] == css_key and self.folder.intact(HIGHLIGHT_CSS_KEY, known[2], known[3]):
             out[HIGHLIGHT_CSS_KEY] = (css_key, b"")
         else:
             from sitepush.build.highlight import highlight_css
@@ -452,65 +439,8 @@ class Builder:
         digests[id(value)] = known
         return known[1]
 
-    def _intact(self, key: str, known: tuple[str, str, int, int]) -> bool:
-        """The output file is still the one the cache recorded (nobody changed or removed it)."""
-        try:
-            stat = os.stat(f"{self.output_dir}/{key}")
-        except OSError:
-            return False
-        return (stat.st_size, stat.st_mtime_ns) == (known[2], known[3])
-
-    def _copied_files(self, content_files: Sequence[CopiedFile], static: Sequence[CopiedFile],
-                      site: Site, produced: set[str]) -> dict[str, Path]:
-        """Output key → source file for theme assets, content files and static files, checking clashes."""
-        copies: dict[str, Path] = {}
-        origin: dict[str, str] = {}
-        for rel, path in theme_assets(default_theme_dir()):
-            copies[rel] = path
-            origin[rel] = "theme"
-        problems: list[Problem] = []
-        content_dir = self.config.build.content_dir
-        for item in content_files:
-            if item.rel.startswith(site.hidden_folders):
-                continue  # inside a section that is not published
-            if item.bundle_of is not None:
-                owner = site.by_rel.get(item.bundle_of)
-                if owner is None:
-                    continue  # the bundle's page is a draft or unpublished: so are its files
-                bundle_folder = item.bundle_of.rpartition("/")[0]
-                key = owner.url.lstrip("/") + item.rel[len(bundle_folder) + 1:]
-                if not owner.url.endswith("/"):
-                    key = owner.url.lstrip("/").rpartition("/")[0] + "/" + item.rel[len(bundle_folder) + 1:]
-            else:
-                folder, _, name = item.rel.rpartition("/")
-                key = "".join((slugify(p) or p) + "/" for p in folder.split("/") if p) + name
-            if key in produced:
-                problems.append(Problem(f"would overwrite the built page {key}",
-                                        f"{content_dir}/{item.rel}", None, "rename or move the file"))
-                continue
-            copies[key] = item.path
-            origin[key] = f"{content_dir}/{item.rel}"
-        static_dir = self.config.build.static_dir
-        rendered_pages = {k for k in produced if k.endswith(".html") and k != "404.html"}
-        for item in static:
-            if item.rel in rendered_pages:
-                problems.append(Problem(f"would overwrite the page built at {item.rel}",
-                                        f"{static_dir}/{item.rel}", None,
-                                        "remove the static file or give the page another URL"))
-                continue
-            if item.rel in copies and origin[item.rel] != "theme":
-                problems.append(Problem(f"clashes with {origin[item.rel]} (same output path)",
-                                        f"{static_dir}/{item.rel}", None, "remove one of them"))
-                continue
-            copies[item.rel] = item.path  # static files override theme assets and generated files
-            origin[item.rel] = f"{static_dir}/{item.rel}"
-        if problems:
-            raise BuildError.from_problems(problems)
-        return copies
-
     def _write(self, contents: dict[str, tuple[str, bytes]], copies: dict[str, Path],
                cache: BuildCache) -> tuple[dict[str, OutputFile], int]:
-        self._folders: set[Path] = set()
         files: dict[str, OutputFile] = {}
         written = 0
         for key, (render_key, data) in contents.items():
@@ -521,66 +451,23 @@ class Builder:
                 files[key] = OutputFile(key, known[1], known[2])
                 continue
             md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
-            if not (known and known[1] == md5 and self._intact(key, known)):
-                self._write_bytes(key, data)
+            if not (known and known[1] == md5 and self.folder.intact(key, known[2], known[3])):
+                self.folder.write_bytes(key, data)
                 written += 1
-            stat = (self.output_dir / key).stat()
+            stat = self.folder.stat(key)
             cache.outputs[key] = (render_key, md5, len(data), stat.st_mtime_ns)
             files[key] = OutputFile(key, md5, len(data))
         for key, source in copies.items():
             md5 = cache.file_digest(source)
             known = cache.outputs.get(key)
             if not (known and known[1] == md5 and known[0] == f"copy|{source}"
-                    and self._intact(key, known)):
-                target = self.output_dir / key
-                self._ensure_folder(target.parent)
-                tmp = target.with_name(f".{target.name}.sitepush-tmp")
-                shutil.copyfile(source, tmp)
-                os.replace(tmp, target)
+                    and self.folder.intact(key, known[2], known[3])):
+                self.folder.copy_file(key, source)
                 written += 1
-            stat = (self.output_dir / key).stat()
+            stat = self.folder.stat(key)
             cache.outputs[key] = (f"copy|{source}", md5, stat.st_size, stat.st_mtime_ns)
             files[key] = OutputFile(key, md5, stat.st_size)
         return dict(sorted(files.items())), written
-
-    def _ensure_folder(self, folder: Path) -> None:
-        # One mkdir per folder and build, not per file: on a busy disk each call costs.
-        if folder not in self._folders:
-            folder.mkdir(parents=True, exist_ok=True)
-            self._folders.add(folder)
-
-    def _write_bytes(self, key: str, data: bytes) -> None:
-        target = self.output_dir / key
-        self._ensure_folder(target.parent)
-        tmp = target.with_name(f".{target.name}.sitepush-tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)  # readers (the preview server) never see half a file
-
-    def _remove_stale(self, keep: set[str]) -> int:
-        """Delete every file in the output folder this build did not produce, then empty folders."""
-        removed = 0
-
-        def sweep(folder: str, prefix: str) -> bool:
-            nonlocal removed
-            empty = True
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    key = prefix + entry.name
-                    if entry.is_dir(follow_symlinks=False):
-                        if sweep(entry.path, key + "/"):
-                            os.rmdir(entry.path)
-                        else:
-                            empty = False
-                    elif key == MARKER or key in keep:
-                        empty = False
-                    else:
-                        os.unlink(entry.path)
-                        removed += 1
-            return empty
-
-        sweep(str(self.output_dir), "")
-        return removed
-
 
 def build_site(config: Config, **options: Any) -> BuildResult:
     """Build once (see :class:`Builder` for the options)."""
