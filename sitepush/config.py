@@ -169,6 +169,14 @@ class HeaderRule:
     sse_kms_key_id: str | None = option(None, doc="KMS key id or ARN, with sse = \"aws:kms\".")
 
 
+def _multipart_threshold_check(value: int) -> str | None:
+    # S3: every part but the last is at least 5 MiB, one PutObject carries at most 5 GiB (User Guide:
+    # "Amazon S3 multipart upload limits" and "Uploading objects").
+    if not 5 <= value <= 5120:
+        return "must be from 5 to 5120 (S3 parts are at least 5 MiB, one PUT at most 5 GiB) — use e.g. 64"
+    return None
+
+
 @dataclass(frozen=True)
 class DeployConfig:
     """``[deploy]``: the bucket the built site is synced to."""
@@ -187,6 +195,9 @@ class DeployConfig:
                                                      "deploy; empty for none.")
     allow: tuple[str, ...] = option((), doc="Globs of secret-looking files to upload anyway "
                                             "(e.g. \"keys/*.pem\"); dotfiles and .env stay out otherwise.")
+    multipart_threshold_mb: int = option(64, check=_multipart_threshold_check,
+                                         doc="Files of this many MiB or more are uploaded in parts (8 MiB "
+                                             "each, more for huge files); smaller ones in one PUT.")
     headers: tuple[HeaderRule, ...] = option((), doc="Header rules (see [[deploy.headers]]).")
 
 

@@ -51,6 +51,8 @@ class DeployTarget:
     distribution_id: str | None = None
     rules: tuple[HeaderRule, ...] = ()
     allow: tuple[str, ...] = ()
+    multipart_threshold_mb: int = DeployConfig.multipart_threshold_mb
+    """``[deploy] multipart_threshold_mb``; :attr:`multipart_threshold` is the same in bytes."""
 
     @classmethod
     def from_options(cls, config: DeployConfig | None, *, sandbox: bool, bucket: str | None,
@@ -80,7 +82,15 @@ class DeployTarget:
                    state_prefix=state_prefix + "/",
                    # The sandbox has no CloudFront distribution; invalidating there would only fail.
                    distribution_id=None if sandbox else base.cloudfront_distribution_id or None,
-                   rules=base.headers, allow=base.allow)
+                   rules=base.headers, allow=base.allow,
+                   multipart_threshold_mb=base.multipart_threshold_mb)
+
+    @property
+    def multipart_threshold(self) -> int:
+        """Bytes from which a file is uploaded in parts: what the scan hashes and the upload uses."""
+        from sitepush.publish.hashing import multipart_threshold
+
+        return multipart_threshold(self.multipart_threshold_mb)
 
 
 @dataclass(frozen=True)
@@ -172,7 +182,7 @@ def _local_side(folder: Path, redirects: Mapping[str, str],
     from sitepush.publish.local import scan_site
     from sitepush.publish.specs import local_specs
 
-    hashes = HashCache.load(folder)
+    hashes = HashCache.load(folder, threshold=target.multipart_threshold)
     site = scan_site(folder, allow=target.allow, hashes=hashes)
     hashes.save(folder)
     # The builder's own marker file is not content: not uploaded, and not worth a "skipped" line.
@@ -291,7 +301,8 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
     try:
         report = apply_plan(plan, client=client, bucket=target.bucket, options=options,
                             workers=target.workers, cloudfront=cloudfront,
-                            distribution_id=target.distribution_id, progress=progress)
+                            distribution_id=target.distribution_id, progress=progress,
+                            multipart_threshold=target.multipart_threshold)
     finally:
         if progress is not None:
             progress.close()

@@ -76,9 +76,21 @@ def test_valid_config_is_loaded_into_frozen_dataclasses() -> None:
      "fix the syntax (strings need quotes, tables are [name])"),
     ('[deploy]\nmax_deletes = -1\n',
      'sitepush.toml:2: `deploy.max_deletes` must be 0 or more — use e.g. 0'),
+    ('[deploy]\nmultipart_threshold_mb = 4\n',
+     'sitepush.toml:2: `deploy.multipart_threshold_mb` must be from 5 to 5120 '
+     '(S3 parts are at least 5 MiB, one PUT at most 5 GiB) — use e.g. 64'),
+    ('[deploy]\nmultipart_threshold_mb = 6000\n',
+     'sitepush.toml:2: `deploy.multipart_threshold_mb` must be from 5 to 5120 '
+     '(S3 parts are at least 5 MiB, one PUT at most 5 GiB) — use e.g. 64'),
 ])
 def test_each_bad_value_is_one_line_with_its_line_and_fix(text: str, expected: str) -> None:
     assert problems_of(text) == [expected]
+
+
+@pytest.mark.parametrize("megabytes", [5, 64, 5120])
+def test_a_multipart_threshold_from_s3s_smallest_part_to_its_largest_put_is_accepted(megabytes: int) -> None:
+    config = parse_config(f"[deploy]\nmultipart_threshold_mb = {megabytes}\n", root=Path("/site"))
+    assert config.deploy.multipart_threshold_mb == megabytes
 
 
 def test_every_problem_is_reported_together_in_line_order() -> None:

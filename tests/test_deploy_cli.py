@@ -19,7 +19,8 @@ import pytest
 
 from sitepush.cli import main
 from sitepush.config import DeployConfig
-from sitepush.deploy import DeployTarget, normalise_prefix
+from sitepush.deploy import DeployTarget, deploy_folder, normalise_prefix
+from sitepush.publish.hashing import cache_file_for
 from sitepush.publish.model import (
     EMPTY_MD5,
     Manifest,
@@ -34,6 +35,7 @@ from sitepush.sandbox import Sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 _numbers = itertools.count()
+MiB = 1024 * 1024
 PAGES = {f"p/{n:02}.html": f"<!doctype html><p>page {n}</p>".encode() for n in range(60)}
 
 
@@ -210,6 +212,31 @@ def test_json_file_holds_the_plan_and_the_result(
     assert (document["dry_run"], document["result"], document["plan"]["uploads"]) == (True, None, [])
 
 
+def test_without_sitepush_toml_a_20_mib_file_is_one_put_below_the_default_64_mib_threshold(
+        sandbox: Sandbox, tmp_path: Path, aws_env: None) -> None:
+    site = write_site(tmp_path / "site", {"talk.mp4": bytes(range(256)) * (20 * MiB // 256)})
+    bucket, report = new_bucket(sandbox), tmp_path / "deploy.json"
+    assert deploy(sandbox, site, bucket, "--json", str(report)) == 0
+    assert json.loads(report.read_text("utf-8"))["result"]["requests_by_operation"] == {"PutObject": 2}
+    assert json.loads(cache_file_for(site).read_text("utf-8"))["threshold"] == 64 * MiB
+
+
+def test_the_configured_multipart_threshold_reaches_the_scan_and_the_upload(
+        sandbox: Sandbox, tmp_path: Path, aws_env: None) -> None:
+    site = write_site(tmp_path / "site", {"talk.mp4": bytes(range(256)) * (6 * MiB // 256)})
+    bucket, report = new_bucket(sandbox), tmp_path / "deploy.json"
+    target = DeployTarget.from_options(DeployConfig(multipart_threshold_mb=5), sandbox=False, bucket=bucket,
+                                       prefix=None, endpoint_url=sandbox.endpoint_url, region=None,
+                                       profile=None, workers=None)
+    assert (target.multipart_threshold_mb, target.multipart_threshold) == (5, 5 * MiB)
+    deploy_folder(site, {}, target, json_path=report, out=io.StringIO())
+    assert json.loads(report.read_text("utf-8"))["result"]["requests_by_operation"] == {
+        "CompleteMultipartUpload": 1, "CreateMultipartUpload": 1, "PutObject": 1, "UploadPart": 1}
+    assert json.loads(cache_file_for(site).read_text("utf-8"))["threshold"] == 5 * MiB
+    outcome = deploy_folder(site, {}, target, json_path=report, out=io.StringIO())
+    assert (outcome.plan.uploads, outcome.plan.unchanged) == ((), 1)
+
+
 def test_a_json_file_that_cannot_be_written_is_one_line(
         sandbox: Sandbox, tmp_path: Path, aws_env: None, capsys: pytest.CaptureFixture[str]) -> None:
     site, bucket = write_site(tmp_path / "site", {"index.html": b"x"}), new_bucket(sandbox)
@@ -343,13 +370,19 @@ def test_the_prefix_is_normalised_to_end_with_one_slash(prefix: str, normalised:
 
 def test_command_line_options_win_over_the_deploy_config() -> None:
     config = DeployConfig(bucket="from-toml", prefix="toml/", max_deletes=5, workers=8,
-                          cloudfront_distribution_id="E1", state_prefix="/state/")
+                          cloudfront_distribution_id="E1", state_prefix="/state/", multipart_threshold_mb=100)
     target = DeployTarget.from_options(config, sandbox=False, bucket="from-cli", prefix=None,
                                        endpoint_url=None, region=None, profile=None, workers=None,
                                        max_deletes=50)
     assert (target.bucket, target.prefix, target.max_deletes, target.workers, target.distribution_id,
-            target.state_prefix) == ("from-cli", "toml/", 50, 8, "E1", "state/")
+            target.state_prefix, target.multipart_threshold) == (
+        "from-cli", "toml/", 50, 8, "E1", "state/", 100 * MiB)
     sandboxed = DeployTarget.from_options(config, sandbox=True, bucket=None, prefix="", endpoint_url=None,
                                           region=None, profile=None, workers=None)
     assert (sandboxed.bucket, sandboxed.prefix, sandboxed.max_deletes, sandboxed.distribution_id) == (
         "from-toml", "", 5, None)
+    without_toml = DeployTarget.from_options(None, sandbox=True, bucket=None, prefix=None, endpoint_url=None,
+                                             region=None, profile=None, workers=None)
+    assert (without_toml.multipart_threshold_mb, without_toml.multipart_threshold) == (64, 64 * MiB)
+    assert DeployTarget(bucket="b", prefix="", region="us-east-1", endpoint_url=None, profile=None,
+                        workers=1, sandbox=False).multipart_threshold == 64 * MiB

@@ -8,18 +8,22 @@ import os
 import pickle
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import pytest
 
+from sitepush.config import DeployConfig
 from sitepush.publish import hashing
 from sitepush.publish.hashing import (
+    DEFAULT_MULTIPART_THRESHOLD,
     FileChangedWhileHashing,
     HashCache,
     cache_file_for,
     multipart_etag,
     multipart_threshold,
     part_size_for,
+    transfer_config,
     uses_multipart,
 )
 
@@ -60,19 +64,43 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-def test_threshold_and_part_size_are_the_transfer_config_defaults() -> None:
+def test_the_default_threshold_is_the_deploy_configs_64_mib_and_parts_are_transfer_configs_8_mib() -> None:
     from boto3.s3.transfer import TransferConfig
 
-    config = TransferConfig()
-    assert multipart_threshold() == config.multipart_threshold == 8 * MiB
-    assert part_size_for(100 * MiB) == config.multipart_chunksize == 8 * MiB
+    assert multipart_threshold() == DEFAULT_MULTIPART_THRESHOLD == 64 * MiB
+    assert DeployConfig().multipart_threshold_mb * MiB == DEFAULT_MULTIPART_THRESHOLD
+    assert (multipart_threshold(5), multipart_threshold(5120)) == (5 * MiB, 5 * GiB)
+    assert HashCache().threshold == HashCache.load(Path("/nonexistent")).threshold == 64 * MiB
+    assert part_size_for(100 * MiB) == TransferConfig().multipart_chunksize == 8 * MiB
 
 
-@pytest.mark.parametrize(("size", "multipart"), [
-    (0, False), (8 * MiB - 1, False), (8 * MiB, True), (8 * MiB + 1, True),
+@pytest.mark.parametrize("threshold", [5 * MiB, 8 * MiB, 64 * MiB, 5 * GiB])
+def test_the_uploads_transfer_config_has_the_threshold_8_mib_parts_and_the_classic_client(
+        threshold: int) -> None:
+    from boto3.s3.transfer import TransferConfig
+
+    config = transfer_config(threshold)
+    assert isinstance(config, TransferConfig)
+    assert (config.multipart_threshold, config.multipart_chunksize, config.preferred_transfer_client) == (
+        threshold, 8 * MiB, "classic")
+
+
+@pytest.mark.parametrize(("size", "threshold", "multipart"), [
+    (0, 64 * MiB, False), (8 * MiB, 64 * MiB, False), (20 * MiB, 64 * MiB, False),
+    (64 * MiB - 1, 64 * MiB, False), (64 * MiB, 64 * MiB, True), (64 * MiB + 1, 64 * MiB, True),
+    (0, 8 * MiB, False), (8 * MiB - 1, 8 * MiB, False),
+    (8 * MiB, 8 * MiB, True), (8 * MiB + 1, 8 * MiB, True),
+    (5 * MiB - 1, 5 * MiB, False), (5 * MiB, 5 * MiB, True),
 ])
-def test_a_file_of_exactly_the_threshold_goes_in_parts_like_s3transfer(size: int, multipart: bool) -> None:
-    assert uses_multipart(size) is multipart
+def test_a_file_of_exactly_the_threshold_goes_in_parts_like_s3transfer(
+        size: int, threshold: int, multipart: bool) -> None:
+    from s3transfer.upload import UploadFilenameInputManager
+    from s3transfer.utils import OSUtils
+
+    future = SimpleNamespace(meta=SimpleNamespace(size=size))
+    s3transfer_decides = UploadFilenameInputManager(OSUtils(), None).requires_multipart_upload(
+        future, transfer_config(threshold))
+    assert uses_multipart(size, threshold) is s3transfer_decides is multipart
 
 
 @pytest.mark.parametrize(("size", "part_size"), [
@@ -100,30 +128,36 @@ def test_multipart_etag_is_the_md5_of_the_part_md5s_and_the_part_count(
     etag = multipart_etag(path, part_size_for(size))
     assert etag == expected_multipart_etag(data, 8 * MiB)
     assert etag.endswith(f"-{parts}")
-    assert HashCache().md5_and_etag(path) == (hashlib.md5(data).hexdigest(), etag)
+    assert HashCache(threshold=5 * MiB).md5_and_etag(path) == (hashlib.md5(data).hexdigest(), etag)
 
 
-def test_a_file_below_the_threshold_has_its_md5_as_etag(tmp_path: Path) -> None:
-    data = pattern(8 * MiB - 1)
+@pytest.mark.parametrize(("size", "threshold"), [
+    (5 * MiB - 1, 5 * MiB), (8 * MiB - 1, 8 * MiB), (8 * MiB, None), (20 * MiB, None)])
+def test_a_file_below_the_threshold_has_its_md5_as_etag(
+        tmp_path: Path, size: int, threshold: int | None) -> None:
+    data = pattern(size)
     md5 = hashlib.md5(data).hexdigest()
-    assert HashCache().md5_and_etag(write(tmp_path / "a.bin", data)) == (md5, md5)
+    cache = HashCache() if threshold is None else HashCache(threshold=threshold)
+    assert cache.md5_and_etag(write(tmp_path / "a.bin", data)) == (md5, md5)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("size", [5 * MiB, 8 * MiB, 8 * MiB + 1, 24 * MiB, 24 * MiB + 12345])
-def test_local_etag_equals_the_etag_s3_reports_after_upload_file_with_default_transfer_config(
-        sandbox: Sandbox, tmp_path: Path, size: int) -> None:
-    from boto3.s3.transfer import TransferConfig
-
+@pytest.mark.parametrize(("size", "threshold"), [
+    (5 * MiB, 8 * MiB), (8 * MiB, 8 * MiB), (8 * MiB + 1, 8 * MiB), (24 * MiB, 8 * MiB),
+    (24 * MiB + 12345, 8 * MiB), (5 * MiB, 5 * MiB), (24 * MiB + 12345, 64 * MiB),
+])
+def test_local_etag_equals_the_etag_s3_reports_after_upload_file_with_the_same_transfer_config(
+        sandbox: Sandbox, tmp_path: Path, size: int, threshold: int) -> None:
     s3 = sandbox.client("s3")
     bucket = "hashing-etags"
     s3.create_bucket(Bucket=bucket)
+    key = f"f{size}-{threshold}"
     path = write(tmp_path / "upload.bin", pattern(size, seed=size))
-    s3.upload_file(str(path), bucket, f"f{size}", Config=TransferConfig())
-    reported = s3.head_object(Bucket=bucket, Key=f"f{size}")["ETag"].strip('"')
-    _, etag = HashCache().md5_and_etag(path)
+    s3.upload_file(str(path), bucket, key, Config=transfer_config(threshold))
+    reported = s3.head_object(Bucket=bucket, Key=key)["ETag"].strip('"')
+    _, etag = HashCache(threshold=threshold).md5_and_etag(path)
     assert etag == reported
-    assert ("-" in reported) is uses_multipart(size)
+    assert ("-" in reported) is uses_multipart(size, threshold)
 
 
 def test_an_unchanged_file_is_read_once(tmp_path: Path) -> None:
@@ -228,9 +262,23 @@ def test_the_cache_is_json_in_the_user_cache_folder_keyed_by_the_site_folder(
     assert cache_file_for(tmp_path / "other") != saved
     info = os.stat(path)
     assert json.loads(saved.read_text()) == {
-        "format": 1, "threshold": 8 * MiB, "chunksize": 8 * MiB,
+        "format": 1, "threshold": 64 * MiB, "chunksize": 8 * MiB,
         "files": {str(path): [1, info.st_mtime_ns, info.st_ino, hashlib.md5(b"a").hexdigest(),
                               hashlib.md5(b"a").hexdigest()]}}
+
+
+def test_a_cache_saved_for_another_threshold_is_not_loaded(tmp_path: Path, cache_home: Path) -> None:
+    site = tmp_path / "site"
+    path = write(site / "a.bin", pattern(6 * MiB))
+    small = HashCache.load(site, threshold=5 * MiB)
+    assert small.md5_and_etag(path)[1].endswith("-1")
+    assert small.save(site) is True
+    assert json.loads(cache_file_for(site).read_text())["threshold"] == 5 * MiB
+    assert len(HashCache.load(site, threshold=5 * MiB)) == 1
+    default = HashCache.load(site)
+    assert len(default) == 0
+    assert default.md5_and_etag(path) == (hashlib.md5(pattern(6 * MiB)).hexdigest(),) * 2
+    assert default.reads == 1
 
 
 def test_a_loaded_cache_serves_the_saved_hashes_without_reading(
@@ -281,12 +329,14 @@ def test_a_no_change_save_does_not_rewrite_the_file(tmp_path: Path, cache_home: 
     b"{not json",
     pickle.dumps({"format": 1}),
     b"[]",
-    json.dumps({"format": 2, "threshold": 8 * MiB, "chunksize": 8 * MiB, "files": {}}).encode(),
-    json.dumps({"format": 1, "threshold": 16 * MiB, "chunksize": 8 * MiB,
-                "files": {"/x": [1, 2, 3, "m", "e"]}}).encode(),
+    json.dumps({"format": 2, "threshold": 64 * MiB, "chunksize": 8 * MiB, "files": {}}).encode(),
     json.dumps({"format": 1, "threshold": 8 * MiB, "chunksize": 8 * MiB,
+                "files": {"/x": [1, 2, 3, "m", "e"]}}).encode(),
+    json.dumps({"format": 1, "threshold": 64 * MiB, "chunksize": 16 * MiB,
+                "files": {"/x": [1, 2, 3, "m", "e"]}}).encode(),
+    json.dumps({"format": 1, "threshold": 64 * MiB, "chunksize": 8 * MiB,
                 "files": {"/x": [1, 2, 3, "m", "e"], "/y": [1, "2", 3, "m", "e"]}}).encode(),
-    json.dumps({"format": 1, "threshold": 8 * MiB, "chunksize": 8 * MiB, "files": {"/x": [1, 2]}}).encode(),
+    json.dumps({"format": 1, "threshold": 64 * MiB, "chunksize": 8 * MiB, "files": {"/x": [1, 2]}}).encode(),
     b"\xff\xfe",
 ])
 def test_a_corrupt_or_foreign_cache_file_is_an_empty_cache(

@@ -246,12 +246,19 @@ def test_summary_of_skips_reads_as_one_line() -> None:
         "skipped 7 files: .f0 (dotfile), .f1 (dotfile), and 5 more"
 
 
-def test_a_file_at_the_multipart_threshold_carries_the_multipart_etag(tmp_path: Path) -> None:
+def test_a_file_above_the_caches_multipart_threshold_carries_the_multipart_etag(tmp_path: Path) -> None:
     data = b"".join(bytes([index]) * MiB for index in range(9))
     path = write(tmp_path, "video.mp4", data)
-    (file,) = scan_site(tmp_path).files
+    (file,) = scan_site(tmp_path, hashes=HashCache(threshold=5 * MiB)).files
     assert (file.md5, file.etag) == (hashlib.md5(data).hexdigest(), multipart_etag(path, 8 * MiB))
     assert file.etag.endswith("-2")
+
+
+def test_without_a_cache_the_scan_uses_the_default_64_mib_threshold(tmp_path: Path) -> None:
+    data = b"".join(bytes([index]) * MiB for index in range(9))
+    write(tmp_path, "video.mp4", data)
+    (file,) = scan_site(tmp_path).files
+    assert file.etag == file.md5 == hashlib.md5(data).hexdigest()
 
 
 def many_files(root: Path, count: int = 40) -> list[Path]:

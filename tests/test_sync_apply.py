@@ -22,7 +22,7 @@ from botocore.hooks import HierarchicalEmitter  # type: ignore[import-untyped]
 from sitepush.config import HeaderRule
 from sitepush.errors import AwsRefused, DeployError, SafetyStop
 from sitepush.publish.apply import SyncReport, apply_plan
-from sitepush.publish.hashing import HashCache, multipart_threshold
+from sitepush.publish.hashing import HashCache
 from sitepush.publish.local import scan_site
 from sitepush.publish.model import RemoteState, SyncOptions, SyncPlan, UploadReason
 from sitepush.publish.plan import plan_sync
@@ -59,16 +59,30 @@ def write_site(folder: Path, files: Mapping[str, bytes]) -> None:
         path.write_bytes(data)
 
 
+def mebibytes(count: int) -> bytes:
+    """``count`` MiB whose every MiB differs, so a part cut in the wrong place changes the ETag."""
+    return b"".join(hashlib.sha256(str(n).encode()).digest() * (MiB // 32) for n in range(count))
+
+
+def multipart_etag_of(data: bytes, part_size: int = 8 * MiB) -> str:
+    """S3's multipart ETag, computed here independently of sitepush.publish.hashing."""
+    parts = [data[i:i + part_size] for i in range(0, len(data), part_size)]
+    return f"{hashlib.md5(b''.join(hashlib.md5(p).digest() for p in parts)).hexdigest()}-{len(parts)}"
+
+
 class Deployer:
     """One bucket, one built folder, one client whose every API call is recorded."""
 
-    def __init__(self, sandbox: Sandbox, folder: Path, *, workers: int = 8) -> None:
+    def __init__(self, sandbox: Sandbox, folder: Path, *, workers: int = 8,
+                 threshold: int | None = None) -> None:
         self.folder = folder
         self.bucket = f"sync-apply-{next(_numbers)}"
         self.workers = workers
         self.client = sandbox.client("s3", max_pool=workers)
         self.client.create_bucket(Bucket=self.bucket)
-        self.hashes = HashCache()
+        # None: the defaults of HashCache and apply_plan, as a caller that sets nothing gets them.
+        self.threshold = {} if threshold is None else {"multipart_threshold": threshold}
+        self.hashes = HashCache() if threshold is None else HashCache(threshold=threshold)
         self.calls: list[tuple[str, str]] = []
         self.deployed: list[tuple[str, str]] = []
         """The calls of the last :meth:`deploy`, without the test's own look at the bucket afterwards."""
@@ -100,7 +114,7 @@ class Deployer:
         self.sent = 0
         plan, options = self.plan(**kwargs)
         report = apply_plan(plan, client=self.client, bucket=self.bucket, options=options,
-                            workers=self.workers)
+                            workers=self.workers, **self.threshold)
         self.deployed = list(self.calls)
         return plan, report
 
@@ -178,12 +192,12 @@ def test_same_size_change_is_detected_and_only_it_is_uploaded(deployer: Deployer
 
 
 def test_multipart_file_is_uploaded_in_parts_and_a_change_in_it_is_detected(
-        deployer: Deployer, built: Path) -> None:
+        sandbox: Sandbox, built: Path) -> None:
+    deployer = Deployer(sandbox, built, threshold=5 * MiB)
     big = built / "video" / "talk.mp4"
     big.parent.mkdir()
     data = bytearray(bytes(range(256)) * (9 * MiB // 256))
     big.write_bytes(data)
-    assert len(data) >= multipart_threshold()
     plan, report = deployer.deploy()
     spec = next(u.spec for u in plan.uploads if u.spec.key == "video/talk.mp4")
     assert spec.etag.endswith("-2")
@@ -197,6 +211,55 @@ def test_multipart_file_is_uploaded_in_parts_and_a_change_in_it_is_detected(
     assert (report.uploaded_bytes, deployer.ops()["UploadPart"]) == (len(data), 2)
     assert deployer.body("video/talk.mp4") == bytes(data)
     assert deployer.deploy()[0].uploads == ()
+
+
+def test_a_20_mib_file_below_the_default_threshold_is_one_put_object_whose_etag_is_its_md5(
+        sandbox: Sandbox, tmp_path: Path) -> None:
+    data = mebibytes(20)
+    write_site(tmp_path / "site", {"video/talk.mp4": data})
+    deployer = Deployer(sandbox, tmp_path / "site")
+    plan, report = deployer.deploy()
+    assert [u.spec.etag for u in plan.uploads] == [hashlib.md5(data).hexdigest()]
+    assert deployer.ops() == {"ListObjectsV2": 1, "PutObject": 2}
+    assert deployer.keys_of("PutObject") == [".sitepush/manifest.json", "video/talk.mp4"]
+    assert report.requests_by_operation == {"PutObject": 2}
+    assert deployer.objects()["video/talk.mp4"]["ETag"] == f'"{hashlib.md5(data).hexdigest()}"'
+    assert deployer.deploy()[0].uploads == ()
+
+
+def test_the_same_file_with_an_8_mib_threshold_goes_in_parts_and_s3_reports_the_local_etag(
+        sandbox: Sandbox, tmp_path: Path) -> None:
+    data = mebibytes(20)
+    write_site(tmp_path / "site", {"video/talk.mp4": data})
+    deployer = Deployer(sandbox, tmp_path / "site", threshold=8 * MiB)
+    plan, report = deployer.deploy()
+    (spec,) = (u.spec for u in plan.uploads)
+    assert spec.etag == multipart_etag_of(data) and spec.etag.endswith("-3")
+    assert deployer.head("video/talk.mp4")["ETag"] == f'"{spec.etag}"'
+    assert report.requests_by_operation == {
+        "CompleteMultipartUpload": 1, "CreateMultipartUpload": 1, "PutObject": 1, "UploadPart": 3}
+    assert deployer.body("video/talk.mp4") == data
+    assert deployer.deploy()[0].uploads == ()
+    # Back to the default threshold (an upgrade from s3transfer's 8 MiB): the local ETag is now the
+    # MD5, and the manifest still vouches for the multipart object, so nothing is uploaded again.
+    deployer.threshold, deployer.hashes = {}, HashCache()
+    plan, _ = deployer.deploy()
+    assert (plan.uploads, plan.unchanged) == ((), 1)
+
+
+def test_a_plan_hashed_for_another_threshold_is_refused_before_any_request(
+        sandbox: Sandbox, built: Path) -> None:
+    (built / "video").mkdir()
+    (built / "video" / "talk.mp4").write_bytes(mebibytes(6))
+    deployer = Deployer(sandbox, built, threshold=5 * MiB)
+    plan, options = deployer.plan()
+    deployer.calls.clear()
+    with pytest.raises(DeployError) as raised:
+        apply_plan(plan, client=deployer.client, bucket=deployer.bucket, options=options, workers=4)
+    assert raised.value.render() == (
+        "cannot upload video/talk.mp4: its ETag was computed for another multipart threshold than the "
+        "upload's 64 MiB — this is a bug in sitepush; please report it")
+    assert deployer.calls == [] and deployer.objects() == {}
 
 
 def test_header_only_change_is_applied_by_copy_without_resending_the_body(deployer: Deployer) -> None:

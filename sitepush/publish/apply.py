@@ -12,9 +12,10 @@ leaves the old manifest, and the next plan re-uploads whatever it cannot vouch f
 
 How each upload is written:
 
-* content (new or changed) — ``PutObject`` with ``Content-MD5`` up to the multipart threshold, else
-  s3transfer (``upload_file``, ``TransferConfig()`` defaults, so the multipart ETag is the one
-  computed locally with :func:`sitepush.publish.hashing.part_size_for`);
+* content (new or changed) — ``PutObject`` with ``Content-MD5`` below the multipart threshold
+  (``[deploy] multipart_threshold_mb``, 64 MiB by default), else s3transfer's ``upload_file`` with
+  :func:`sitepush.publish.hashing.transfer_config` of that same threshold, so the parts are cut
+  where the scan cut them for the multipart ETag;
 * headers only — ``CopyObject`` onto itself with ``MetadataDirective=REPLACE`` (the body is not sent);
 * redirect — a zero-byte ``PutObject`` carrying ``WebsiteRedirectLocation``.
 """
@@ -35,7 +36,7 @@ from typing import Any
 from sitepush.aws import aws_error, translated_aws_errors
 from sitepush.errors import DeployError, SafetyStop
 from sitepush.publish.cloudfront import invalidate
-from sitepush.publish.hashing import multipart_threshold
+from sitepush.publish.hashing import DEFAULT_MULTIPART_THRESHOLD, transfer_config, uses_multipart
 from sitepush.publish.manifest import encode_manifest, manifest_key, manifest_with_etags
 from sitepush.publish.model import EMPTY_MD5, Manifest, SyncOptions, SyncPlan, Upload, UploadReason
 
@@ -119,17 +120,22 @@ class RequestCounter:
 def apply_plan(plan: SyncPlan, *, client: Any, bucket: str, options: SyncOptions, workers: int,
                cloudfront: Any | None = None, distribution_id: str | None = None,
                progress: Progress | None = None, sleep: Callable[[float], None] = time.sleep,
-               clock: Callable[[], float] = time.monotonic) -> SyncReport:
+               clock: Callable[[], float] = time.monotonic,
+               multipart_threshold: int = DEFAULT_MULTIPART_THRESHOLD) -> SyncReport:
     """Make the bucket what ``plan`` says: uploads in phases, deletes, the manifest, the invalidation.
 
     ``client`` is an S3 client whose connection pool holds at least ``workers`` connections
     (``make_client(..., max_pool=workers)``); ``cloudfront`` and ``distribution_id`` enable the
-    invalidation. Raises SafetyStop for a blocked plan without ``options.yes`` (before any request),
-    and DeployError or AwsRefused naming the key that failed.
+    invalidation. ``multipart_threshold`` (bytes) must be the one the files were hashed with
+    (:attr:`HashCache.threshold <sitepush.publish.hashing.HashCache.threshold>`): files this big or
+    bigger go up in parts. Raises SafetyStop for a blocked plan without ``options.yes`` (before any
+    request), and DeployError or AwsRefused naming the key that failed.
     """
     if plan.blocked is not None and not options.yes:
         raise SafetyStop(f"stopped before changing anything: {plan.blocked}")
     _check_deletes(plan.deletes, options)
+    _check_etags(plan.uploads, multipart_threshold)
+    transfer = transfer_config(multipart_threshold)
     started = clock()
     counter = RequestCounter()
     ticker = _Ticker(progress, len(plan.uploads), sum(u.spec.size for u in plan.uploads))
@@ -140,7 +146,8 @@ def apply_plan(plan: SyncPlan, *, client: Any, bucket: str, options: SyncOptions
     with counter.watching(client, cloudfront), _completed_multipart_etags(client) as multipart, \
             ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sitepush-apply") as pool:
         for phase in _phases(plan.uploads):
-            tasks = [partial(_write, client, bucket, upload, multipart, ticker) for upload in phase]
+            tasks = [partial(_write, client, bucket, upload, multipart, ticker, transfer)
+                     for upload in phase]
             written.update(zip((u.spec.key for u in phase), _run_phase(pool, tasks)))
         batches = [plan.deletes[i:i + DELETE_BATCH] for i in range(0, len(plan.deletes), DELETE_BATCH)]
         _run_phase(pool, [partial(_delete, client, bucket, batch, ticker) for batch in batches])
@@ -175,6 +182,17 @@ def _check_deletes(deletes: Sequence[str], options: SyncOptions) -> None:
                               hint="this is a bug in sitepush's plan; please report it")
 
 
+def _check_etags(uploads: Sequence[Upload], threshold: int) -> None:
+    # An ETag computed for another threshold than the upload's would never match the bucket, and
+    # every later deploy would upload the file again: refuse before the first request instead.
+    for upload in uploads:
+        spec = upload.spec
+        if _sends_body(upload) and ("-" in spec.etag) != uses_multipart(spec.size, threshold):
+            raise DeployError(f"cannot upload {spec.key}: its ETag was computed for another multipart "
+                              f"threshold than the upload's {threshold / 2**20:g} MiB",
+                              hint="this is a bug in sitepush; please report it")
+
+
 def _phases(uploads: Sequence[Upload]) -> list[list[Upload]]:
     assets = [u for u in uploads if not u.spec.is_html and not u.spec.is_redirect]
     pages = [u for u in uploads if u.spec.is_html]
@@ -206,7 +224,7 @@ def _is_copy(upload: Upload) -> bool:
 
 
 def _write(client: Any, bucket: str, upload: Upload, multipart: Mapping[str, str],
-           ticker: _Ticker) -> str:
+           ticker: _Ticker, transfer: Any) -> str:
     """Write one object; returns the ETag it now has."""
     spec = upload.spec
     args = spec.headers.put_args()
@@ -217,11 +235,11 @@ def _write(client: Any, bucket: str, upload: Upload, multipart: Mapping[str, str
                                          ContentMD5=_base64_md5(EMPTY_MD5), **args)
         etag = response["ETag"]
     elif _is_copy(upload):
-        etag = _copy_onto_itself(client, bucket, upload, args, multipart)
-    elif spec.size < multipart_threshold():
+        etag = _copy_onto_itself(client, bucket, upload, args, multipart, transfer)
+    elif spec.size < transfer.multipart_threshold:  # s3transfer's own test, on the same config
         etag = _put_file(client, bucket, upload, args)
     else:
-        etag = _upload_multipart(client, bucket, upload, args, multipart)
+        etag = _upload_multipart(client, bucket, upload, args, multipart, transfer)
     ticker.uploaded(spec.size if _sends_body(upload) else 0)
     return str(etag).strip('"')
 
@@ -245,16 +263,14 @@ def _put_file(client: Any, bucket: str, upload: Upload, args: dict[str, Any]) ->
 
 
 def _upload_multipart(client: Any, bucket: str, upload: Upload, args: dict[str, Any],
-                      completed: Mapping[str, str]) -> str:
-    from boto3.s3.transfer import TransferConfig  # type: ignore[import-untyped]
-
+                      completed: Mapping[str, str], transfer: Any) -> str:
     spec = upload.spec
     assert spec.path is not None
     if not spec.path.is_file():
         raise DeployError(f"cannot read {spec.key}: No such file or directory",
                           hint="rebuild the site, then rerun the deploy")
     with translated_aws_errors(action="upload", resource=f"s3://{bucket}/{spec.key}"):
-        client.upload_file(str(spec.path), bucket, spec.key, ExtraArgs=args, Config=TransferConfig())
+        client.upload_file(str(spec.path), bucket, spec.key, ExtraArgs=args, Config=transfer)
     etag = completed.get(spec.key, spec.etag).strip('"')
     if etag != spec.etag and spec.headers.sse != "aws:kms":
         # Parts carry no Content-MD5, so a different ETag means the file changed while it was read
@@ -265,7 +281,7 @@ def _upload_multipart(client: Any, bucket: str, upload: Upload, args: dict[str, 
 
 
 def _copy_onto_itself(client: Any, bucket: str, upload: Upload, args: dict[str, Any],
-                      completed: Mapping[str, str]) -> str:
+                      completed: Mapping[str, str], transfer: Any) -> str:
     spec = upload.spec
     source = {"Bucket": bucket, "Key": spec.key}
     with translated_aws_errors(action="update the headers of", resource=f"s3://{bucket}/{spec.key}"):
@@ -273,10 +289,8 @@ def _copy_onto_itself(client: Any, bucket: str, upload: Upload, args: dict[str, 
             response = client.copy_object(Bucket=bucket, Key=spec.key, CopySource=source,
                                           MetadataDirective="REPLACE", **args)
             return str(response["CopyObjectResult"]["ETag"])
-        from boto3.s3.transfer import TransferConfig
-
         client.copy(source, bucket, spec.key, ExtraArgs={"MetadataDirective": "REPLACE", **args},
-                    Config=TransferConfig())
+                    Config=transfer)
     return completed.get(spec.key, spec.etag)
 
 

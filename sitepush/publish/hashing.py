@@ -5,26 +5,32 @@ Two hashes per file, from one read:
 * the MD5 of the bytes: S3's ETag after a single-part upload, and the ``Content-MD5`` it checks;
 * the ETag S3 will report after sitepush uploads the file: that MD5 below the multipart threshold,
   else the multipart ETag ``md5(md5(part 1) + … + md5(part N))-N``. It equals S3's only when the
-  parts are cut exactly where the upload cuts them, so the threshold and part size mirror what
-  ``client.upload_file`` does with ``boto3.s3.transfer.TransferConfig()`` defaults (s3transfer 0.10+):
+  parts are cut exactly where the upload cuts them, so every upload and copy goes through
+  ``client.upload_file``/``client.copy`` with the one :func:`transfer_config` built here, and the
+  threshold and part size below mirror what s3transfer (0.10+) does with it:
 
-  - ``TransferConfig`` defaults ``multipart_threshold = multipart_chunksize = 8 MiB``
-    (``s3transfer/manager.py``, ``TransferConfig.__init__``);
+  - the threshold is sitepush's own ``[deploy] multipart_threshold_mb`` (default 64 MiB, not
+    ``TransferConfig``'s 8 MiB: one PUT of a 20 MB file is one request, parts are three more),
+    passed as ``TransferConfig(multipart_threshold=...)``;
+  - the part size is ``multipart_chunksize = 8 MiB``, the default of ``boto3.s3.transfer.TransferConfig``
+    and of ``s3transfer/manager.py`` ``TransferConfig.__init__``, passed explicitly all the same;
   - ``UploadFilenameInputManager.requires_multipart_upload``: ``size >= multipart_threshold``
-    (``s3transfer/upload.py``) — a file of exactly 8 MiB is uploaded in parts;
+    (``s3transfer/upload.py``) — a file of exactly the threshold is uploaded in parts;
   - ``UploadSubmissionTask._submit_multipart_request`` sizes the parts with
     ``ChunksizeAdjuster().adjust_chunksize(multipart_chunksize, size)`` (``s3transfer/utils.py``):
     double the part size while there would be more than ``MAX_PARTS = 10,000`` parts, then clamp it
     to ``MIN_UPLOAD_CHUNKSIZE = 5 MiB`` .. ``MAX_SINGLE_UPLOAD_SIZE = 5 GiB``.
 
-  boto3's CRT transfer client (used only when ``awscrt`` is installed *and* asked for) cuts parts
-  differently; the uploader must use the classic s3transfer manager, and the deploy manifest's hash
-  covers any object whose ETag still differs (SSE-KMS, another tool's part size).
+  boto3's CRT transfer client cuts parts its own way, and boto3 picks it unasked when ``awscrt`` is
+  installed on an instance type it is optimised for (``preferred_transfer_client = "auto"``,
+  ``_should_use_crt`` in ``boto3/s3/transfer.py``), so :func:`transfer_config` pins ``"classic"``.
+  The deploy manifest's hash covers any object whose ETag still differs (SSE-KMS, another tool's
+  part size, an earlier threshold).
 
-:class:`HashCache` maps a file's (path, size, mtime_ns, inode) to its hashes, as JSON in the user's
-cache folder (never pickle: the file must be safe to read whoever wrote it). A rebuild that rewrites
-every file with the same bytes changes every mtime, so each file is read once more and then found
-unchanged; a scan of an unchanged folder only stats.
+:class:`HashCache` maps a file's (path, size, mtime_ns, inode) to its hashes, for one threshold,
+as JSON in the user's cache folder (never pickle: the file must be safe to read whoever wrote it). A
+rebuild that rewrites every file with the same bytes changes every mtime, so each file is read once
+more and then found unchanged; a scan of an unchanged folder only stats.
 """
 
 from __future__ import annotations
@@ -45,9 +51,10 @@ MiB = 1024 * 1024
 READ_SIZE = 1 * MiB
 """Bytes read at a time; every part size is a multiple of it, so a read never straddles two parts."""
 
-# s3transfer/manager.py TransferConfig defaults, and the limits of s3transfer/utils.py.
-TRANSFER_MULTIPART_THRESHOLD = 8 * MiB
-TRANSFER_MULTIPART_CHUNKSIZE = 8 * MiB
+DEFAULT_MULTIPART_THRESHOLD_MB = 64
+"""The default of ``[deploy] multipart_threshold_mb`` (``DeployConfig``; a test keeps the two equal)."""
+# The TransferConfig default part size, and the limits of s3transfer/utils.py.
+MULTIPART_CHUNKSIZE = 8 * MiB
 MIN_PART_SIZE = 5 * MiB
 MAX_PART_SIZE = 5 * 1024 * MiB
 MAX_PARTS = 10_000
@@ -73,24 +80,40 @@ def racy_window_ns(mtime_ns: int) -> int:
     return COARSE_RACY_WINDOW_NS if mtime_ns % 1_000_000_000 == 0 else FINE_RACY_WINDOW_NS
 
 
-def multipart_threshold() -> int:
-    """The size from which the upload goes in parts (``size >= threshold``), as s3transfer decides it."""
-    return TRANSFER_MULTIPART_THRESHOLD
+def multipart_threshold(megabytes: int = DEFAULT_MULTIPART_THRESHOLD_MB) -> int:
+    """Bytes from which a file is uploaded in parts, for ``multipart_threshold_mb = megabytes``."""
+    return megabytes * MiB
 
 
-def uses_multipart(size: int) -> bool:
-    """True when a file of ``size`` bytes is uploaded in parts, so its ETag is a multipart ETag."""
-    return size >= multipart_threshold()
+DEFAULT_MULTIPART_THRESHOLD = multipart_threshold()
+
+
+def uses_multipart(size: int, threshold: int) -> bool:
+    """True when a file of ``size`` bytes is uploaded in parts (``size >= threshold``, as s3transfer
+    decides it), so its ETag is a multipart ETag."""
+    return size >= threshold
 
 
 def part_size_for(size: int) -> int:
     """The part size the upload uses for a file of ``size`` bytes: s3transfer's ``ChunksizeAdjuster``."""
-    part_size = TRANSFER_MULTIPART_CHUNKSIZE
+    part_size = MULTIPART_CHUNKSIZE
     # The same float arithmetic as s3transfer (int(math.ceil(size / float(chunksize)))), so the two
     # agree at every boundary.
     while math.ceil(size / float(part_size)) > MAX_PARTS:
         part_size *= 2
     return min(max(part_size, MIN_PART_SIZE), MAX_PART_SIZE)
+
+
+def transfer_config(threshold: int) -> Any:
+    """The ``boto3.s3.transfer.TransferConfig`` of every ``upload_file`` and ``copy`` of a deploy.
+
+    ``threshold`` is in bytes (:func:`multipart_threshold`); the same value must have hashed the
+    files, so that the ETags computed here are the ones S3 reports.
+    """
+    from boto3.s3.transfer import TransferConfig  # type: ignore[import-untyped]
+
+    return TransferConfig(multipart_threshold=threshold, multipart_chunksize=MULTIPART_CHUNKSIZE,
+                          preferred_transfer_client="classic")
 
 
 def multipart_etag(path: Path, part_size: int) -> str:
@@ -119,11 +142,16 @@ class FileChangedWhileHashing(DeployError):
 class HashCache:
     """File hashes keyed by (path, size, mtime_ns, inode); safe to share between threads.
 
-    ``load``/``save`` keep it in the user's cache folder, one file per scanned folder. ``save`` keeps
-    only the entries looked up since ``load`` (the files of the last scan), so deleted files drop out.
+    A cache computes ETags for one multipart ``threshold`` (bytes, :func:`multipart_threshold`),
+    fixed when it is made, so it never holds ETags of two thresholds. ``load``/``save`` keep it in
+    the user's cache folder, one file per scanned folder; a file saved for another threshold is not
+    loaded. ``save`` keeps only the entries looked up since ``load`` (the files of the last scan), so
+    deleted files drop out.
     """
 
-    def __init__(self, entries: dict[str, FileHashes] | None = None) -> None:
+    def __init__(self, entries: dict[str, FileHashes] | None = None, *,
+                 threshold: int = DEFAULT_MULTIPART_THRESHOLD) -> None:
+        self._threshold = threshold
         self._entries: dict[str, FileHashes] = dict(entries or {})
         self._used: set[str] = set()
         self._dirty = False
@@ -131,14 +159,20 @@ class HashCache:
         self.reads = 0
         """Files read (not served from the cache) since this cache was made: for tests and reports."""
 
+    @property
+    def threshold(self) -> int:
+        """Files of this many bytes or more get a multipart ETag."""
+        return self._threshold
+
     @classmethod
-    def load(cls, folder: Path) -> HashCache:
-        """The cache of the scanned ``folder``; an empty one if there is none or it cannot be read."""
+    def load(cls, folder: Path, *, threshold: int = DEFAULT_MULTIPART_THRESHOLD) -> HashCache:
+        """The cache of the scanned ``folder`` for ``threshold``; an empty one if there is none, it
+        cannot be read, or it was saved for another threshold."""
         try:
             data = json.loads(cache_file_for(folder).read_bytes())
         except (OSError, ValueError):
-            return cls()
-        return cls(_parse_entries(data))
+            return cls(threshold=threshold)
+        return cls(_parse_entries(data, threshold), threshold=threshold)
 
     def save(self, folder: Path) -> bool:
         """Write the entries of the last scan, atomically, if anything changed; False if it could not.
@@ -150,8 +184,8 @@ class HashCache:
         kept = {path: self._entries[path] for path in sorted(self._used) if path in self._entries}
         document = {
             "format": CACHE_FORMAT,
-            "threshold": TRANSFER_MULTIPART_THRESHOLD,
-            "chunksize": TRANSFER_MULTIPART_CHUNKSIZE,
+            "threshold": self.threshold,
+            "chunksize": MULTIPART_CHUNKSIZE,
             "files": {path: list(entry) for path, entry in kept.items()},
         }
         target = cache_file_for(folder)
@@ -174,7 +208,8 @@ class HashCache:
     def md5_and_etag(self, path: Path | str, info: os.stat_result | None = None) -> tuple[str, str]:
         """``(md5, etag)`` of the file at ``path``, read only when its stat differs from the cached one.
 
-        ``info`` is the file's ``os.stat`` when the caller has it already (the scan does). Raises
+        The ETag is the multipart one when the file has at least :attr:`threshold` bytes. ``info``
+        is the file's ``os.stat`` when the caller has it already (the scan does). Raises
         OSError when the file cannot be read, FileChangedWhileHashing when it changes size meanwhile.
         """
         key = _cache_key(path)
@@ -184,7 +219,8 @@ class HashCache:
         if cached is not None:
             return cached
         hashed_at = time.time_ns()
-        md5, etag, read = _digest(path, part_size_for(info.st_size) if uses_multipart(info.st_size) else None)
+        size = info.st_size
+        md5, etag, read = _digest(path, part_size_for(size) if uses_multipart(size, self.threshold) else None)
         after = os.stat(key)
         if read != info.st_size or _identity(after) != _identity(info):
             raise FileChangedWhileHashing(f"{path} changed while it was being read",
@@ -261,11 +297,12 @@ def _digest(path: Path | str, part_size: int | None) -> tuple[str, str, int]:
     return md5, f"{combined}-{len(part_digests)}", read
 
 
-def _parse_entries(data: Any) -> dict[str, FileHashes]:
-    """The entries of a cache document, or none if anything in it is not what :meth:`save` writes."""
+def _parse_entries(data: Any, threshold: int) -> dict[str, FileHashes]:
+    """The entries of a cache document, or none if anything in it is not what :meth:`save` writes
+    for ``threshold`` (another threshold or part size makes other ETags)."""
     if not (isinstance(data, dict) and data.get("format") == CACHE_FORMAT
-            and data.get("threshold") == TRANSFER_MULTIPART_THRESHOLD
-            and data.get("chunksize") == TRANSFER_MULTIPART_CHUNKSIZE
+            and data.get("threshold") == threshold
+            and data.get("chunksize") == MULTIPART_CHUNKSIZE
             and isinstance(data.get("files"), dict)):
         return {}
     entries: dict[str, FileHashes] = {}

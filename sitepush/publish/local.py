@@ -71,7 +71,7 @@ class LocalFile:
     """Hex MD5 of the bytes: S3's ETag for a single-part upload, and Content-MD5 once base64'd."""
     etag: str
     """The ETag S3 reports after sitepush uploads the file: ``md5``, or the multipart ETag for a file
-    at or above :func:`~sitepush.publish.hashing.multipart_threshold`."""
+    at or above the scan's multipart threshold (:attr:`HashCache.threshold`)."""
     content_type: str
 
 
@@ -102,7 +102,8 @@ def scan_site(root: Path, *, allow: Sequence[str] = (), hashes: HashCache | None
 
     ``allow`` lists globs over keys that are uploaded although they would be skipped as dotfiles
     or secret-looking names. ``hashes`` serves the hashes of files whose stat is unchanged (the
-    caller loads and saves it); without it every file is read. Raises DeployError for a missing
+    caller loads and saves it) and sets the multipart threshold of the ETags; without it every file
+    is read, for the default threshold (64 MiB). Raises DeployError for a missing
     folder, an unreadable file, a name that is not UTF-8 or too long for S3, and two files that
     normalise to the same key.
     """

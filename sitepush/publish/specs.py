@@ -2,7 +2,7 @@
 
 ::
 
-    scan_site(folder, hashes=HashCache.load(folder)) ──► LocalSite (keys, sizes, MD5s, ETags)
+    scan_site(folder, hashes=HashCache.load(folder, threshold=T)) ──► LocalSite (keys, sizes, ETags)
     [[redirects]] + page aliases ──redirect_objects──► zero-byte redirect objects
     [[deploy.headers]] ──headers_for──► ObjectHeaders of each
                                   ╰──► local_specs(...) -> {full key: ObjectSpec}
