@@ -132,9 +132,12 @@ def _restore_object(client: Any, state_dir: Path, bucket: str, key: str, entry: 
     except (OSError, KeyError, TypeError, ValueError):
         return 0  # a lost blob: the object is simply absent, and the next deploy uploads it
     if "-" in str(entry.get("etag", "")):
-        from boto3.s3.transfer import TransferConfig  # type: ignore[import-untyped]
+        # It was uploaded in parts: in parts again (8 MiB, as sitepush cuts them), whatever the
+        # threshold, so the restored object has the ETag the deploy recorded.
+        from sitepush.publish.hashing import MiB, transfer_config
 
-        client.upload_fileobj(io.BytesIO(data), bucket, key, ExtraArgs=headers, Config=TransferConfig())
+        client.upload_fileobj(io.BytesIO(data), bucket, key, ExtraArgs=headers,
+                              Config=transfer_config(5 * MiB))
     else:
         client.put_object(Bucket=bucket, Key=key, Body=data, **headers)
     return 1
