@@ -1,0 +1,52 @@
+"""The website bucket policy: the site is public, sitepush's own state is not."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sitepush.infra.policy import allows_anonymous_get, policy_json, website_bucket_policy
+from sitepush.publish.manifest import manifest_key
+from sitepush.publish.model import SyncOptions
+
+
+@pytest.mark.parametrize("prefix", ["", "site/"])
+def test_the_manifest_is_not_covered_by_the_public_policy(prefix: str) -> None:
+    policy = website_bucket_policy("www.example.com", prefix=prefix)
+    manifest = manifest_key(SyncOptions(prefix=prefix))
+    assert manifest == f"{prefix}.sitepush/manifest.json"
+    assert not allows_anonymous_get(policy, "www.example.com", manifest)
+    assert not allows_anonymous_get(policy, "www.example.com", f"{prefix}.sitepush/deploys/1.json")
+
+
+@pytest.mark.parametrize("key", ["index.html", "blog/post/index.html", "assets/style.css",
+                                 ".well-known/security.txt", "dir with space/é.html"])
+def test_every_site_key_is_publicly_readable(key: str) -> None:
+    assert allows_anonymous_get(website_bucket_policy("b"), "b", key)
+
+
+def test_keys_outside_the_prefix_and_other_buckets_are_not_opened() -> None:
+    policy = website_bucket_policy("b", prefix="site/")
+    assert allows_anonymous_get(policy, "b", "site/index.html")
+    assert not allows_anonymous_get(policy, "b", "other/secret.txt")
+    assert not allows_anonymous_get(policy, "other-bucket", "site/index.html")
+
+
+def test_the_policy_grants_only_get_object_and_denies_the_state_explicitly() -> None:
+    statements = website_bucket_policy("b")["Statement"]
+    assert [(s["Effect"], s["Action"], s["Resource"]) for s in statements] == [
+        ("Allow", "s3:GetObject", "arn:aws:s3:::b/*"),
+        ("Deny", "s3:GetObject", "arn:aws:s3:::b/.sitepush/*")]
+    assert json.loads(policy_json(website_bucket_policy("b"))) == website_bucket_policy("b")
+
+
+def test_the_evaluator_lets_a_deny_win_and_ignores_conditional_allows() -> None:
+    policy = {"Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["s3:Get*"], "Resource": "arn:aws:s3:::b/*"},
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::c/*",
+         "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/private/*"}]}
+    assert allows_anonymous_get(policy, "b", "x.html")
+    assert not allows_anonymous_get(policy, "b", "private/x.html")
+    assert not allows_anonymous_get(policy, "c", "x.html")
