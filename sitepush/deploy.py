@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from sitepush.build.builder import MARKER
 from sitepush.config import DeployConfig, HeaderRule
-from sitepush.errors import SafetyStop, UsageError
+from sitepush.errors import DeployError, SafetyStop, UsageError
 
 if TYPE_CHECKING:
     from sitepush.publish.apply import SyncReport
@@ -110,13 +110,12 @@ class DeployOutcome:
 
 def normalise_prefix(prefix: str) -> str:
     """``"/blog"`` → ``"blog/"``; ``""`` stays ``""``. Raises UsageError for ``..`` or empty segments."""
-    stripped = prefix.strip("/")
-    if not stripped:
-        return ""
-    if any(segment in ("", ".", "..") for segment in stripped.split("/")):
-        raise UsageError(f"the prefix {prefix!r} has an empty, `.` or `..` segment",
-                         hint='write a plain key prefix, e.g. --prefix blog/')
-    return stripped + "/"
+    from sitepush.publish.specs import key_prefix
+
+    try:
+        return key_prefix(prefix)
+    except DeployError as error:  # the same rule, said as a command-line problem
+        raise UsageError(error.problem.message, hint="write a plain key prefix, e.g. --prefix blog/") from None
 
 
 def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarget, *,

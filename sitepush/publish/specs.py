@@ -32,7 +32,7 @@ def local_specs(site: LocalSite, redirects: Mapping[str, str], rules: Sequence[H
     in file order; their globs match the site key, without the prefix. Raises DeployError for a
     redirect that would replace a file or a bad prefix, ConfigError for a rule S3 would refuse.
     """
-    key_prefix = _key_prefix(prefix)
+    key_prefix = key_prefix(prefix)
     check_rules(rules)
     specs: dict[str, ObjectSpec] = {}
     for file in site.files:
@@ -49,8 +49,8 @@ def local_specs(site: LocalSite, redirects: Mapping[str, str], rules: Sequence[H
     return dict(sorted(specs.items()))
 
 
-def _key_prefix(prefix: str) -> str:
-    """``"/blog"`` → ``"blog/"``; ``""`` stays ``""`` (the same rule as the deploy target's prefix)."""
+def key_prefix(prefix: str) -> str:
+    """``"/blog"`` → ``"blog/"``; ``""`` stays ``""``. Raises DeployError for ``..`` or empty segments."""
     stripped = prefix.strip("/")
     if not stripped:
         return ""
