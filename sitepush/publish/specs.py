@@ -32,19 +32,19 @@ def local_specs(site: LocalSite, redirects: Mapping[str, str], rules: Sequence[H
     in file order; their globs match the site key, without the prefix. Raises DeployError for a
     redirect that would replace a file or a bad prefix, ConfigError for a rule S3 would refuse.
     """
-    key_prefix = key_prefix(prefix)
+    where = key_prefix(prefix)
     check_rules(rules)
     specs: dict[str, ObjectSpec] = {}
     for file in site.files:
-        specs[key_prefix + file.key] = ObjectSpec(
-            key=key_prefix + file.key, path=file.path, size=file.size, md5=file.md5, etag=file.etag,
+        specs[where + file.key] = ObjectSpec(
+            key=where + file.key, path=file.path, size=file.size, md5=file.md5, etag=file.etag,
             headers=headers_for(file.key, file.content_type, rules))
     for key, location in redirect_objects(redirects).items():
-        if key_prefix + key in specs:
+        if where + key in specs:
             raise DeployError(f"the redirect object {key} → {location} would replace the file {key}",
                               hint="remove the redirect or the page it points away from")
-        specs[key_prefix + key] = ObjectSpec(
-            key=key_prefix + key, path=None, size=0, md5=EMPTY_MD5, etag=EMPTY_MD5,
+        specs[where + key] = ObjectSpec(
+            key=where + key, path=None, size=0, md5=EMPTY_MD5, etag=EMPTY_MD5,
             headers=redirect_headers(key, location, rules))
     return dict(sorted(specs.items()))
 
