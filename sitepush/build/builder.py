@@ -177,7 +177,8 @@ class Builder:
         executor: Executor | None = None
         try:
             parsed, parsed_count, executor = self._parse(tree.sources, cache, executor)
-            fingerprint = self._fingerprint(tree, static, parsed, cache, now)
+            templates = self._template_settings(cache)  # walks the template folders once a build
+            fingerprint = self._fingerprint(tree, static, parsed, templates, cache, now)
             if (fingerprint == cache.fingerprint and parsed_count == 0
                     and all(self.folder.intact(k, v[2], v[3]) for k, v in cache.outputs.items())):
                 # Every input is as it was when these outputs were written: nothing to render or
@@ -197,7 +198,7 @@ class Builder:
             warnings = (*link_warnings, *plan.warnings, *template_warnings)
             if warnings and self.strict:
                 raise BuildError.from_problems(warnings)
-            rendered, executor = self._render(jobs, cache, executor)
+            rendered, executor = self._render(jobs, templates, cache, executor)
         finally:
             if executor is not None:
                 executor.shutdown()
@@ -224,7 +225,8 @@ class Builder:
         return BuildResult(self.output_dir, files, dict(plan.redirects), warnings, stats, site)
 
     def _fingerprint(self, tree: ContentTree, static: Sequence[CopiedFile],
-                     parsed: Sequence[ParsedSource], cache: BuildCache, now: datetime) -> str:
+                     parsed: Sequence[ParsedSource], templates: TemplateSettings, cache: BuildCache,
+                     now: datetime) -> str:
         """A hash of every input of the build: equal fingerprints build equal outputs.
 
         Sources enter by content hash, and by whether they are published at ``now`` (a future post
@@ -235,7 +237,7 @@ class Builder:
 
         digest = hashlib.md5(usedforsecurity=False)
         digest.update(repr((self.config, self.drafts, self.strict, str(self.output_dir))).encode())
-        digest.update(_templates_digest(self._template_folders(), cache).encode())
+        digest.update(templates.templates_digest.encode())
         for item in parsed:
             published = is_published(item.meta, drafts=self.drafts, future=self.config.build.future,
                                      now=now)
@@ -289,7 +291,12 @@ class Builder:
         for source in sources:
             display = f"{config.build.content_dir}/{source.rel}"
             try:
-                digest = cache.file_digest(source.path)
+                # A file whose stat changed is read once: its digest is of the very bytes parsed.
+                raw = None
+                digest = cache.known_digest(source.path)
+                if digest is None:
+                    raw = source.path.read_bytes()
+                    digest = cache.record_digest(source.path, raw)
             except OSError as error:
                 raise BuildError(f"cannot be read: {error.strerror}", file=display,
                                  hint="check the file's permissions") from None
@@ -299,12 +306,13 @@ class Builder:
             if known and known[0] == key:
                 by_rel[source.rel] = known[1]
                 continue
-            try:
-                raw = source.path.read_bytes()
-            except OSError as error:
-                raise BuildError(f"cannot be read: {error.strerror}", file=display,
-                                 hint="check the file's permissions") from None
-            jobs.append(ParseJob(source, raw, cache.file_digest(source.path, raw), display))
+            if raw is None:  # the parse cache lost it though the file is unchanged: read it now
+                try:
+                    raw = source.path.read_bytes()
+                except OSError as error:
+                    raise BuildError(f"cannot be read: {error.strerror}", file=display,
+                                     hint="check the file's permissions") from None
+            jobs.append(ParseJob(source, raw, digest, display))
         results, executor = self._map(executor, parse_sources, jobs, settings)
         problems: list[Problem] = []
         for job, result in zip(jobs, results):
@@ -374,10 +382,9 @@ class Builder:
             chosen.append(job)
         return chosen, tuple(warnings.values())
 
-    def _render(self, jobs: Sequence[Any], cache: BuildCache, executor: Executor | None
-                ) -> tuple[dict[str, tuple[str, str | bytes]], Executor | None]:
+    def _render(self, jobs: Sequence[Any], settings: TemplateSettings, cache: BuildCache,
+                executor: Executor | None) -> tuple[dict[str, tuple[str, str | bytes]], Executor | None]:
         config = self.config
-        settings = self._template_settings(cache)
         digest = settings.templates_digest
         out: dict[str, tuple[str, str | bytes]] = {}
         todo: list[tuple[str, str, Any, str]] = []

@@ -65,18 +65,30 @@ class BuildCache:
     published: int = 0
     warnings: tuple[Problem, ...] = ()
 
-    def file_digest(self, path: Path, data: bytes | None = None) -> str:
+    def file_digest(self, path: Path) -> str:
         """MD5 of a file, from the stat-keyed table when the file's size, mtime and inode are unchanged."""
+        known = self.known_digest(path)
+        if known is not None:
+            return known
+        stat = os.stat(str(path))
+        digest = md5_file(path)
+        self.digests[str(path)] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, digest)
+        return digest
+
+    def known_digest(self, path: Path) -> str | None:
+        """The recorded MD5 when the file's stat is the one recorded with it, else None (no read)."""
         key = str(path)
         stat = os.stat(key)
         known = self.digests.get(key)
         if known and known[:3] == (stat.st_size, stat.st_mtime_ns, stat.st_ino):
             return known[3]
-        if data is not None:
-            digest = hashlib.md5(data, usedforsecurity=False).hexdigest()
-        else:
-            digest = md5_file(path)
-        self.digests[key] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, digest)
+        return None
+
+    def record_digest(self, path: Path, data: bytes) -> str:
+        """MD5 of ``data``, just read from ``path``, recorded under the file's current stat."""
+        stat = os.stat(str(path))
+        digest = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        self.digests[str(path)] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, digest)
         return digest
 
     @classmethod
