@@ -4,15 +4,21 @@ Heavy modules (boto3, moto, Jinja2, Markdown, Pygments, watchdog) are imported i
 ``sitepush --help`` answers at once; tests/test_cli.py pins it.
 
 Exit codes: 0 done, 1 user error (one line per problem), 2 usage, 3 safety stop, 4 AWS refused.
+
+``build`` and ``deploy`` are declared here; every other command lives beside the code it drives, in a
+module named in :data:`COMMAND_MODULES` that defines ``add_commands(commands)``: it adds its parsers and
+sets ``handler`` (a function ``(argparse.Namespace) -> int``) on each. Such a module imports nothing
+heavy at import time.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sitepush import __version__
 from sitepush.errors import Problem, SitepushError, UsageError
@@ -71,6 +77,10 @@ def make_parser() -> argparse.ArgumentParser:
     deploy.add_argument("--profile", metavar="P", help="AWS profile from ~/.aws/config")
     deploy.add_argument("--workers", type=int, metavar="N", help="parallel requests (default: 32)")
     deploy.add_argument("--drafts", action="store_true", help="also build and upload draft pages")
+    build.set_defaults(handler=cmd_build)
+    deploy.set_defaults(handler=cmd_deploy)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_commands(commands)
     return parser
 
 
@@ -139,7 +149,9 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Any] = {"build": cmd_build, "deploy": cmd_deploy}
+COMMAND_MODULES: tuple[str, ...] = (
+)
+"""Modules adding the other commands (see the module docstring)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -147,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
-        return int(COMMANDS[args.command](args))
+        return int(args.handler(args))
     except SitepushError as error:
         _print_problems(error.problems, "error: ", sys.stderr)
         return error.exit_code

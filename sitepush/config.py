@@ -209,6 +209,78 @@ class Redirect:
     to: str = option(check=_redirect_to_check, doc="Target: a site path or an absolute URL.")
 
 
+def _document_check(value: str) -> str | None:
+    if not value or value.startswith("/") or value.endswith("/") or value.strip() != value:
+        return 'must be a file name such as "index.html" — no leading slash'
+    return None
+
+
+def _error_code_check(value: str) -> str | None:
+    return None if re.fullmatch(r"[45]\d\d", value) else 'must be an HTTP error code such as "404"'
+
+
+def _redirect_code_check(value: str) -> str | None:
+    return None if value in ("301", "302", "303", "307", "308") else \
+        'must be "301", "302", "303", "307" or "308"'
+
+
+def _protocol_check(value: str) -> str | None:
+    return None if value in ("http", "https") else 'must be "http" or "https"'
+
+
+def _host_check(value: str) -> str | None:
+    if not re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?",
+                        value):
+        return f'"{value}" is not a host name — write e.g. "example.com" (lower case, no scheme, no path)'
+    return None
+
+
+MAX_ROUTING_RULES = 50
+"""S3 website configuration accepts at most 50 routing rules (User Guide: "Configuring redirects")."""
+
+
+@dataclass(frozen=True)
+class RoutingRule:
+    """``[[website.routing_rules]]``: one S3 website routing rule (a condition and a redirect).
+
+    The fields are S3's own (``RoutingRule`` in the PutBucketWebsite API), in snake case. A rule
+    applies when every condition given holds; at least one redirect field must be set.
+    """
+
+    key_prefix_equals: str | None = option(None, doc="Condition: the requested key starts with this.")
+    http_error_code_returned_equals: str | None = option(
+        None, check=_error_code_check, doc="Condition: S3 would answer with this error code, e.g. \"404\".")
+    replace_key_prefix_with: str | None = option(
+        None, doc="Redirect: replace the matched prefix with this.")
+    replace_key_with: str | None = option(None, doc="Redirect: replace the whole key with this.")
+    host_name: str | None = option(None, check=_host_check, doc="Redirect: to this host.")
+    protocol: str | None = option(None, check=_protocol_check, doc="Redirect: \"http\" or \"https\".")
+    http_redirect_code: str = option("301", check=_redirect_code_check, doc="Redirect status code.")
+
+    def problem(self) -> str | None:
+        """What S3 would refuse in this rule (cross-field), or None."""
+        if self.replace_key_prefix_with is not None and self.replace_key_with is not None:
+            return ("sets both replace_key_prefix_with and replace_key_with — S3 allows one of them; "
+                    "keep one")
+        if all(v is None for v in (self.replace_key_prefix_with, self.replace_key_with, self.host_name,
+                                   self.protocol)):
+            return ("redirects nowhere — set replace_key_prefix_with, replace_key_with, host_name or "
+                    "protocol")
+        return None
+
+
+@dataclass(frozen=True)
+class WebsiteConfig:
+    """``[website]``: how the S3 website endpoint (and `sitepush serve`) answers requests."""
+
+    index_document: str = option("index.html", check=_document_check,
+                                 doc="File served for a request ending in `/`.")
+    error_document: str = option("404.html", check=_document_check,
+                                 doc="Key served, with status 404, for a missing key.")
+    routing_rules: tuple[RoutingRule, ...] = option(
+        (), doc=f"Routing rules (see [[website.routing_rules]]), at most {MAX_ROUTING_RULES}.")
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole validated ``sitepush.toml`` plus where it was found."""
@@ -218,6 +290,7 @@ class Config:
     deploy: DeployConfig = option(default_factory=DeployConfig, doc="")
     menu: tuple[MenuItem, ...] = option((), doc="Main navigation; default: the top-level sections.")
     redirects: tuple[Redirect, ...] = option((), doc="Redirects served by S3.")
+    website: WebsiteConfig = option(default_factory=WebsiteConfig, doc="")
     root: Path = field(default=Path("."), metadata={"internal": True, "doc": "Site folder."})
 
     @property
@@ -274,6 +347,19 @@ def parse_config(text: str, *, root: Path, file: str = CONFIG_NAME) -> Config:
                           hint="fix the syntax (strings need quotes, tables are [name])") from None
     loader = SchemaLoader(file, TomlLines(text))
     config = loader.load(Config, data, ())
+    _check_routing_rules(loader, config.website.routing_rules)
     if loader.problems:
         raise ConfigError.from_problems(sorted(loader.problems, key=lambda p: p.line or 0))
     return replace(config, root=root)
+
+
+def _check_routing_rules(loader: SchemaLoader, rules: tuple[RoutingRule, ...]) -> None:
+    if len(rules) > MAX_ROUTING_RULES:
+        loader.problem(("website", "routing_rules"),
+                       f"{len(rules)} routing rules; S3 accepts at most {MAX_ROUTING_RULES}",
+                       "merge rules with a common prefix, or use [[redirects]] objects instead")
+    for index, rule in enumerate(rules):
+        message = rule.problem()
+        if message:
+            what, _, hint = message.partition(" — ")
+            loader.problem(("website", "routing_rules", index), f"routing rule {index + 1} {what}", hint)
