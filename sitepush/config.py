@@ -199,6 +199,11 @@ class DeployConfig:
                                          doc="Files of this many MiB or more are uploaded in parts (8 MiB "
                                              "each, more for huge files); smaller ones in one PUT.")
     headers: tuple[HeaderRule, ...] = option((), doc="Header rules (see [[deploy.headers]]).")
+    versioning: bool = option(True, doc="`sitepush configure` turns on bucket versioning (needed by "
+                                        "`sitepush rollback`).")
+    noncurrent_version_days: int = option(30, check=_positive,
+                                          doc="Days an overwritten or deleted object's old version is "
+                                              "kept before S3 expires it.")
 
 
 @dataclass(frozen=True)
@@ -281,6 +286,49 @@ class WebsiteConfig:
         (), doc=f"Routing rules (see [[website.routing_rules]]), at most {MAX_ROUTING_RULES}.")
 
 
+def _domain_check(value: str) -> str | None:
+    if value == "":
+        return None
+    if value != value.lower() or value.endswith(".") or value.startswith("www."):
+        return (f'"{value}" should be the lower-case apex domain without a trailing dot or "www." '
+                '— write e.g. "example.com"')
+    if _host_check(value) is not None or "." not in value:
+        return f'"{value}" is not a domain name — write e.g. "example.com"'
+    return None
+
+
+def _canonical_check(value: str) -> str | None:
+    return None if value in ("www", "apex") else 'must be "www" or "apex"'
+
+
+def _price_class_check(value: str) -> str | None:
+    known = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
+    return None if value in known else f'must be one of: {", ".join(known)}'
+
+
+@dataclass(frozen=True)
+class DomainConfig:
+    """``[domain]``: the site's own domain; apex and www, one of them canonical, the other redirecting."""
+
+    name: str = option("", check=_domain_check,
+                       doc="Apex domain, e.g. \"example.com\"; empty: no domain, no certificate, no DNS.")
+    canonical: str = option("www", check=_canonical_check,
+                            doc="Host the site is served on: \"www\" or \"apex\"; the other one redirects.")
+    hosted_zone_id: str = option("", doc="Route 53 hosted zone id; empty: found by the domain name.")
+    create_hosted_zone: bool = option(False, doc="Create the hosted zone when none exists "
+                                                 "(then set its name servers at the registrar).")
+
+
+@dataclass(frozen=True)
+class CloudFrontConfig:
+    """``[cloudfront]``: the CDN in front of the S3 website endpoint (https on the site's domain)."""
+
+    enabled: bool = option(False, doc="Serve the site through a CloudFront distribution "
+                                      "(needs [domain] name for its certificate and aliases).")
+    price_class: str = option("PriceClass_100", check=_price_class_check,
+                              doc="Edge locations used: PriceClass_100, PriceClass_200 or PriceClass_All.")
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole validated ``sitepush.toml`` plus where it was found."""
@@ -291,6 +339,8 @@ class Config:
     menu: tuple[MenuItem, ...] = option((), doc="Main navigation; default: the top-level sections.")
     redirects: tuple[Redirect, ...] = option((), doc="Redirects served by S3.")
     website: WebsiteConfig = option(default_factory=WebsiteConfig, doc="")
+    domain: DomainConfig = option(default_factory=DomainConfig, doc="")
+    cloudfront: CloudFrontConfig = option(default_factory=CloudFrontConfig, doc="")
     root: Path = field(default=Path("."), metadata={"internal": True, "doc": "Site folder."})
 
     @property
