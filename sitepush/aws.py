@@ -13,9 +13,10 @@ Two ways to build a client:
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,10 +92,58 @@ def make_client(
             )
         else:
             session = boto3.Session(profile_name=profile or None, region_name=region or None)
-        return session.client(service, endpoint_url=endpoint_url or None, config=Config(**options))
+        client = session.client(service, endpoint_url=endpoint_url or None, config=Config(**options))
     except BotoCoreError as error:
         raise aws_error(error, action=f"create the {service} client", resource=endpoint_url or service) \
             from None
+    _resolve_endpoints_once_per_bucket(client, session._session.get_component("data_loader"))
+    return client
+
+
+class _UnreadParametersDropped:
+    """An endpoint provider that forgets the parameters its rules never read, so its cache can hit.
+
+    botocore resolves the endpoint of every call from the service's rule set, caching the result by
+    *all* the call's endpoint parameters. For S3 those include ``Key``, ``Prefix`` and ``CopySource``,
+    which no rule reads: every new key misses the cache and the whole rule tree is walked again (about
+    a millisecond of CPU per PutObject). Dropping what no rule reads cannot change a result, and makes
+    one resolution serve every object of a bucket.
+    """
+
+    def __init__(self, provider: Any, unread: frozenset[str]) -> None:
+        self._provider = provider
+        self._unread = unread
+
+    def resolve_endpoint(self, **parameters: Any) -> Any:
+        for name in self._unread.intersection(parameters):
+            del parameters[name]
+        return self._provider.resolve_endpoint(**parameters)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._provider, name)
+
+
+def unread_endpoint_parameters(rule_set: Mapping[str, Any]) -> frozenset[str]:
+    """The optional parameters of an endpoint rule set that none of its rules mention."""
+    text = json.dumps(rule_set.get("rules", []))
+    return frozenset(
+        name for name, definition in rule_set.get("parameters", {}).items()
+        if not definition.get("required") and re.search(rf"\b{re.escape(name)}\b", text) is None)
+
+
+def _resolve_endpoints_once_per_bucket(client: Any, loader: Any) -> None:
+    resolver = getattr(client, "_ruleset_resolver", None)
+    provider = getattr(resolver, "_provider", None)
+    if provider is None or not hasattr(provider, "resolve_endpoint"):
+        return  # another botocore: keep its behaviour, only slower
+    model = client.meta.service_model
+    try:
+        rule_set = loader.load_service_model(model.service_name, "endpoint-rule-set-1", model.api_version)
+    except Exception:  # noqa: BLE001 — an optimisation never breaks a client
+        return
+    unread = unread_endpoint_parameters(rule_set)
+    if unread:
+        resolver._provider = _UnreadParametersDropped(provider, unread)
 
 
 def _isolated_botocore_session() -> Any:
