@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sitepush.build.builder import MARKER
+from sitepush.build.output_folder import MARKER
 from sitepush.config import DeployConfig, HeaderRule
 from sitepush.errors import DeployError, SafetyStop, UsageError
 
@@ -156,23 +156,28 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
 def _read_both(folder: Path, redirects: Mapping[str, str], target: DeployTarget, options: SyncOptions,
                connect: Callable[[], Any], known: KnownManifest | None,
                ) -> tuple[LocalSite, dict[str, ObjectSpec], Any, RemoteState, int]:
-    """The local scan and the bucket listing, side by side: neither needs the other."""
+    """The local scan and the bucket listing, side by side: neither needs the other.
+
+    The client is made first, on this thread: building it is CPU work (imports, service model) that
+    would otherwise contend with the scan for the interpreter, while the listing is mostly waiting
+    for the server, which is when the scan runs best.
+    """
+    client = connect()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitepush-listing") as pool:
-        listing = pool.submit(_list_bucket, connect, target.bucket, options, known)
+        listing = pool.submit(_list_bucket, client, target.bucket, options, known)
         site, specs = _local_side(folder, redirects, target)
-        client, remote, requests = listing.result()
+        remote, requests = listing.result()
     return site, specs, client, remote, requests
 
 
-def _list_bucket(connect: Callable[[], Any], bucket: str, options: SyncOptions,
-                 known: KnownManifest | None) -> tuple[Any, RemoteState, int]:
+def _list_bucket(client: Any, bucket: str, options: SyncOptions,
+                 known: KnownManifest | None) -> tuple[RemoteState, int]:
     from sitepush.publish.apply import RequestCounter
     from sitepush.publish.remote import list_remote
 
-    client = connect()
     with RequestCounter().watching(client) as counter:
         remote = list_remote(client, bucket, options, known_manifest=known)
-    return client, remote, counter.total
+    return remote, counter.total
 
 
 def _local_side(folder: Path, redirects: Mapping[str, str],

@@ -13,7 +13,13 @@ from sitepush.aws import make_client
 from sitepush.errors import AwsRefused, DeployError
 from sitepush.publish.manifest import encode_manifest
 from sitepush.publish.model import Manifest, ManifestEntry, RemoteObject, SyncOptions
-from sitepush.publish.remote import _EMPTY_LISTING, _parse_listing, ensure_bucket, list_remote
+from sitepush.publish.remote import (
+    _EMPTY_LISTING,
+    _parse_listing,
+    ensure_bucket,
+    list_remote,
+    listing_ranges,
+)
 from sitepush.sandbox import Sandbox
 
 _numbers = itertools.count()
@@ -129,6 +135,66 @@ def test_a_known_manifest_with_another_etag_is_replaced_by_the_one_in_the_bucket
     assert (state.manifest, state.manifest_etag) == (MANIFEST, etag)
     s3.delete_object(Bucket=bucket, Key=".sitepush/manifest.json")
     assert list_remote(s3, bucket, SyncOptions(), known_manifest=(etag, MANIFEST)).manifest is None
+
+
+def test_known_keys_split_a_listing_into_ranges_that_each_fill_one_page() -> None:
+    keys = [f"k{n:04}" for n in range(2500)]
+    assert listing_ranges(keys, page_size=1000) == [(None, "k0999"), ("k0999", "k1999"), ("k1999", None)]
+
+
+def test_a_known_listing_of_exactly_one_or_two_full_pages_has_no_empty_range_at_its_end() -> None:
+    assert listing_ranges([f"k{n:04}" for n in range(1000)], page_size=1000) == [(None, None)]
+    assert listing_ranges([f"k{n:04}" for n in range(2000)], page_size=1000) == [(None, "k0999"),
+                                                                                  ("k0999", None)]
+    assert listing_ranges([], page_size=1000) == [(None, None)]
+
+
+def test_ranges_follow_s3s_utf8_byte_order_not_the_order_the_keys_came_in() -> None:
+    keys = ["\u00e9t\u00e9.html", "Zebra.html", "a.html", "\U0001f600.html", "~.html"]
+    assert listing_ranges(keys, page_size=1) == [
+        (None, "Zebra.html"), ("Zebra.html", "a.html"), ("a.html", "~.html"),
+        ("~.html", "\u00e9t\u00e9.html"), ("\u00e9t\u00e9.html", None)]
+    assert sorted(keys) == sorted(keys, key=lambda k: k.encode("utf-8"))
+
+
+def _known(keys: list[str]) -> Manifest:
+    return Manifest(entries={k: ManifestEntry(etag=MD5_A, md5=MD5_A, headers=DIGEST) for k in keys})
+
+
+def test_with_a_known_manifest_the_pages_are_asked_for_side_by_side_with_the_same_requests(
+        watched: Watched) -> None:
+    s3 = watched.client
+    bucket = fresh_bucket(s3)
+    keys = [f"page/{n:04}.html" for n in range(2999)]
+    fill_directly(bucket, dict.fromkeys(keys, b"a"))
+    manifest = _known(keys)
+    etag = s3.put_object(Bucket=bucket, Key=".sitepush/manifest.json",
+                         Body=encode_manifest(manifest))["ETag"].strip('"')
+    watched.calls.clear()
+    state = list_remote(s3, bucket, SyncOptions(), known_manifest=(etag, manifest))
+    listings = [params for name, params in watched.calls if name == "ListObjectsV2"]
+    assert watched.operations() == ["ListObjectsV2"] * 3
+    assert sorted(params.get("StartAfter", "") for params in listings) == [
+        "", "page/0998.html", "page/1998.html"]
+    assert sorted(state.objects) == keys
+    assert (state.manifest, state.manifest_etag) == (manifest, etag)
+
+
+def test_a_bucket_that_drifted_from_the_known_manifest_is_still_listed_exactly(watched: Watched) -> None:
+    s3 = watched.client
+    bucket = fresh_bucket(s3)
+    known = [f"page/{n:04}.html" for n in range(3000)]
+    now = [k for k in known if not k.endswith(("3.html", "7.html"))]  # 600 deleted by someone else
+    now += [f"page/{n:04}-extra.html" for n in range(0, 3000, 2)]      # 1,500 written by someone else
+    fill_directly(bucket, dict.fromkeys(now, b"a"))
+    watched.calls.clear()
+    state = list_remote(s3, bucket, SyncOptions(), known_manifest=("0" * 32, _known(known)))
+    assert sorted(state.objects) == sorted(now)
+    assert (state.manifest, state.manifest_etag) == (None, None)  # no manifest in the bucket: none known
+    pages = watched.operations().count("ListObjectsV2")
+    ranges = len(listing_ranges([*known, ".sitepush/manifest.json"]))
+    assert ranges == 4
+    assert pages <= 2 * ranges  # fewer than 1,000 unknown keys in a range: at most one page more each
 
 
 @pytest.mark.parametrize("key", [
