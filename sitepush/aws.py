@@ -132,7 +132,7 @@ def unread_endpoint_parameters(rule_set: Mapping[str, Any]) -> frozenset[str]:
 
 
 def _resolve_endpoints_once_per_bucket(client: Any, loader: Any) -> None:
-    resolver = getattr(client, "_ruleset_resolver", None)
+    resolver: Any = getattr(client, "_ruleset_resolver", None)
     provider = getattr(resolver, "_provider", None)
     if provider is None or not hasattr(provider, "resolve_endpoint"):
         return  # another botocore: keep its behaviour, only slower
