@@ -32,9 +32,15 @@ CACHE = Path("/tmp/benchwork/sitepush-cache")
 PEERS = ("aws", "s3cmd", "rclone-checksum-fastlist", "hugo")
 
 
+SERVER_CPU_LOG = RESULTS / "server-cpu.jsonl"
+
+
 def sitepush_command() -> str:
-    """The harness's SITEPUSH_CMD: this checkout's sitepush, run by this interpreter."""
-    return (f"{sys.executable} -m sitepush deploy --site-dir {{site}} --bucket {{bucket}} "
+    """The harness's SITEPUSH_CMD: this checkout's sitepush, run by this interpreter, with the server's
+    CPU during each run recorded by bench/_server_cpu.py."""
+    return (f"{sys.executable} {REPO / 'bench' / '_server_cpu.py'} --endpoint {{endpoint}} "
+            f"--log {SERVER_CPU_LOG} -- "
+            f"{sys.executable} -m sitepush deploy --site-dir {{site}} --bucket {{bucket}} "
             f"--endpoint-url {{endpoint}} --yes")
 
 
@@ -43,6 +49,7 @@ def run_harness(args: argparse.Namespace) -> list[dict[str, object]]:
         raise SystemExit(f"peers missing: run `bash {HARNESS / 'setup.sh'}` once on this machine")
     shutil.rmtree(CACHE, ignore_errors=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    SERVER_CPU_LOG.unlink(missing_ok=True)
     env = dict(os.environ, SITEPUSH_CMD=sitepush_command(), PYTHONPATH=str(REPO),
                SITEPUSH_CACHE_DIR=str(CACHE), SITEPUSH_STATE_PREFIX=".sitepush/")
     cmd = [str(MOTO_PYTHON), str(HARNESS / "run_peers.py"), "--n", str(args.n), "--reps",
@@ -54,12 +61,22 @@ def run_harness(args: argparse.Namespace) -> list[dict[str, object]]:
     records = [json.loads(line) for line in raw.read_text().splitlines() if line.strip()]
     # The raw file is appended to by every run: keep this run's records (the last reps × tools × 4).
     wanted = args.reps * len(args.tools.split(",")) * 4
-    return records[-wanted:]
+    records = records[-wanted:]
+    # sitepush's runs, in the harness's order (rep by rep, scenarios a b c d), each with the server's
+    # CPU seconds recorded by the wrapper.
+    cpu = [json.loads(line) for line in SERVER_CPU_LOG.read_text().splitlines() if line.strip()] \
+        if SERVER_CPU_LOG.exists() else []
+    mine = [r for r in records if r["tool"] == "sitepush"]
+    if len(cpu) == len(mine):
+        for record, measured in zip(mine, cpu):
+            record["server_cpu_s"] = measured["server_cpu_s"]
+    return records
 
 
 def median(records: list[dict[str, object]], tool: str, scenario: str, field: str) -> float | None:
-    values = [float(r[field]) if field != "requests" else float(sum(r["ops"].values()))  # type: ignore[attr-defined]
-              for r in records if r["tool"] == tool and r["scenario"] == scenario]
+    values = [float(r[field]) if field != "requests" else float(sum(r["ops"].values()))  # type: ignore[attr-defined,arg-type]
+              for r in records if r["tool"] == tool and r["scenario"] == scenario
+              and (field == "requests" or r.get(field) is not None)]
     return statistics.median(values) if values else None
 
 
@@ -107,8 +124,16 @@ def report(records: list[dict[str, object]], n: int) -> list[str]:
         best, who = min(peers)  # type: ignore[type-var]
         assert best is not None
         verdict = "PASS" if mine <= factor * best else "MISS"
+        floor = median(records, "sitepush", scenario, "server_cpu_s")
+        why = ""
+        if verdict == "MISS" and floor is not None and floor >= factor * best:
+            why = (f" — the server alone spent {floor:.2f} s of CPU answering sitepush's "
+                   f"{median(records, 'sitepush', scenario, 'requests'):g} requests, more than the "
+                   f"{factor * best:.2f} s target: unreachable on this server with these requests")
+        elif floor is not None:
+            why = f" (server CPU for sitepush's requests {floor:.2f} s)"
         lines.append(f"- {verdict} {scenario}: wall {mine:.1f} s ≤ {factor} × {who}'s {best:.1f} s "
-                     f"(ratio {mine / best:.2f})")
+                     f"(ratio {mine / best:.2f}){why}")
     return lines
 
 
