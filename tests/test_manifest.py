@@ -132,3 +132,13 @@ def test_manifest_with_etags_records_the_etags_s3_reported_for_the_written_keys(
 def test_manifest_with_the_predicted_etags_is_equal_to_the_plan() -> None:
     planned = Manifest(entries={"a.css": entry(MD5_A)})
     assert manifest_with_etags(planned, {"a.css": f'"{MD5_A}"'}) == planned
+
+
+def test_the_header_digest_is_the_same_in_every_version_so_an_upgrade_rewrites_nothing() -> None:
+    # Pinned values: a different digest for the same headers would make every object of every
+    # deployed site look re-headered after an upgrade, and each would be copied onto itself.
+    headers = ObjectHeaders(content_type="text/html; charset=utf-8",
+                            cache_control="public, max-age=0, must-revalidate",
+                            metadata=(("a", "1"), ("b", "2")), redirect="/x/")
+    assert headers.digest() == "cc1ebc77fa7e806359f61e63dd3efaed"
+    assert ObjectHeaders(content_type="image/png").digest() == "8e1e262d1cef0c3956a7aec24cbebd97"
