@@ -150,6 +150,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "sitepush.preview.cli",
 )
 """Modules adding the other commands (see the module docstring)."""
 

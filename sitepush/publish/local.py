@@ -244,6 +244,15 @@ def summarise_skipped(skipped: Sequence[SkippedFile], *, limit: int = 5) -> str:
     return f"skipped {len(skipped)} {noun}: {shown}{more}"
 
 
+def key_skip_reason(key: str, allow: Sequence[str] = ()) -> str | None:
+    """Why the file at ``key`` (``/``-separated, relative to the site) would not be uploaded, or None.
+
+    The same dotfile and secret rules as :func:`scan_site`, for one key: the preview server uses it so
+    that it never serves what a deploy would leave out.
+    """
+    return _skip_reason(tuple(key.split("/")), False, _AllowRules(allow))
+
+
 def _list_folder(folder: str, parts: tuple[str, ...]) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(folder) as entries:

@@ -1,0 +1,160 @@
+"""Where the preview server finds objects: a built folder (as a deploy would upload it) or a bucket.
+
+Both answer :class:`~sitepush.preview.website.StoredObject` for a key, and stream its bytes. The folder
+source decides every header with the syncer's own functions (``content_type_for``, ``headers_for``,
+``redirect_objects`` → ``redirect_headers``) and skips what a deploy skips (``key_skip_reason``), so the
+preview and the deployed site cannot disagree. It never reads outside its folder: a key with an
+empty, ``.`` or ``..`` segment, a backslash or a NUL names nothing, and a path whose real location
+leaves the folder (a symlink) is not served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from sitepush.config import HeaderRule
+from sitepush.publish.content_types import content_type_for
+from sitepush.publish.headers import headers_for, redirect_headers
+from sitepush.publish.local import key_skip_reason
+from sitepush.publish.model import EMPTY_MD5
+from sitepush.publish.redirects import redirect_objects
+from sitepush.preview.website import StoredObject
+
+CHUNK = 256 * 1024
+
+
+class ObjectSource(Protocol):
+    """What the server needs of a place holding a site."""
+
+    def lookup(self, key: str) -> StoredObject | None:
+        """The object stored under ``key``, or None."""
+
+    def open(self, key: str) -> Iterator[bytes]:
+        """The bytes of the object ``key`` (looked up just before), in chunks."""
+
+
+class FolderSource:
+    """A built folder plus the builder's redirect table, seen as the bucket a deploy would make."""
+
+    def __init__(self, root: Path, redirects: Mapping[str, str] = {}, rules: Sequence[HeaderRule] = (),
+                 allow: Sequence[str] = ()) -> None:
+        self.root = root.resolve()
+        self.rules = tuple(rules)
+        self.allow = tuple(allow)
+        self._lock = threading.Lock()
+        self._redirects = redirect_objects(redirects)
+        self._digests: dict[str, tuple[int, int, str]] = {}
+
+    def set_redirects(self, redirects: Mapping[str, str]) -> None:
+        """Replace the redirect table (after a rebuild)."""
+        table = redirect_objects(redirects)
+        with self._lock:
+            self._redirects = table
+
+    def path_of(self, key: str) -> Path | None:
+        """The file inside the folder that ``key`` names, or None if it names none (or leaves it)."""
+        parts = key.split("/")
+        if (not key or any(part in ("", ".", "..") for part in parts) or "\\" in key or "\0" in key
+                or key_skip_reason(key, self.allow) is not None):
+            return None
+        path = self.root.joinpath(*parts)
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        if not real.is_relative_to(self.root) or not real.is_file():
+            return None
+        return real
+
+    def lookup(self, key: str) -> StoredObject | None:
+        location = self._redirects.get(key)
+        if location is not None:
+            return StoredObject(key=key, etag=EMPTY_MD5, size=0, last_modified=0.0,
+                                headers=redirect_headers(key, location, self.rules))
+        path = self.path_of(key)
+        if path is None:
+            return None
+        try:
+            stat = path.stat()
+            etag = self._md5(key, path, stat)
+        except OSError:
+            return None
+        return StoredObject(key=key, etag=etag, size=stat.st_size, last_modified=stat.st_mtime,
+                            headers=headers_for(key, content_type_for(key), self.rules))
+
+    def open(self, key: str) -> Iterator[bytes]:
+        if key in self._redirects:
+            return iter(())
+        path = self.path_of(key)
+        if path is None:
+            return iter(())
+        return _chunks(path)
+
+    def _md5(self, key: str, path: Path, stat: os.stat_result) -> str:
+        with self._lock:
+            known = self._digests.get(key)
+        if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
+            return known[2]
+        digest = hashlib.md5(usedforsecurity=False)
+        for chunk in _chunks(path):
+            digest.update(chunk)
+        with self._lock:
+            self._digests[key] = (stat.st_size, stat.st_mtime_ns, digest.hexdigest())
+        return digest.hexdigest()
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk
+
+
+class BucketSource:
+    """A bucket (on AWS, an S3-compatible endpoint or the sandbox), read through boto3 (HEAD, GET)."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix
+
+    def lookup(self, key: str) -> StoredObject | None:
+        from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+
+        from sitepush.aws import translated_aws_errors
+        from sitepush.publish.model import ObjectHeaders
+
+        if not key:
+            return None
+        with translated_aws_errors(action="read", resource=f"s3://{self.bucket}/{self.prefix}{key}"):
+            try:
+                head = self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "403", "400"):
+                    return None
+                raise
+        headers = ObjectHeaders(
+            content_type=head.get("ContentType") or "application/octet-stream",
+            cache_control=head.get("CacheControl"), content_encoding=head.get("ContentEncoding"),
+            content_disposition=head.get("ContentDisposition"),
+            content_language=head.get("ContentLanguage"),
+            metadata=tuple(sorted(head.get("Metadata", {}).items())),
+            redirect=head.get("WebsiteRedirectLocation"))
+        return StoredObject(key=key, etag=str(head.get("ETag", "")).strip('"'),
+                            size=int(head.get("ContentLength", 0)), headers=headers,
+                            last_modified=head["LastModified"].timestamp())
+
+    def open(self, key: str) -> Iterator[bytes]:
+        response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
+        body = response["Body"]
+
+        def chunks() -> Iterator[bytes]:
+            with body:
+                while chunk := body.read(CHUNK):
+                    yield chunk
+
+        return chunks()
