@@ -95,6 +95,11 @@ class LiveHub:
             self._problems = tuple(problems)
             self._publish(LiveEvent("failed", {"problems": list(problems)}))
 
+    def wake(self) -> None:
+        """Wake every waiting stream without an event (a server stopping lets them see it)."""
+        with self._changed:
+            self._changed.notify_all()
+
     def _publish(self, event: LiveEvent) -> None:
         self._events.append(event)
         del self._events[:-64]  # a stream further behind than this reloads on its next hello anyway

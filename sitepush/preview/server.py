@@ -62,7 +62,7 @@ class PreviewServer(ThreadingHTTPServer):
         """Stop serving: open event streams end within their next wait, the socket is closed."""
         self.stopping.set()
         if self.hub is not None:
-            self.hub.built(())  # wakes every stream so it sees ``stopping``
+            self.hub.wake()  # every stream sees ``stopping`` and ends: browsers reconnect elsewhere
         self.shutdown()
         self.server_close()
 
