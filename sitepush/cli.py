@@ -145,7 +145,8 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         endpoint_url=args.endpoint_url, region=args.region, profile=args.profile,
         workers=args.workers, max_deletes=args.max_deletes)
     deploy_folder(folder, redirects, target, dry_run=args.dry_run, yes=args.yes, json_path=args.json_file,
-                  keep=args.keep, out=sys.stdout, err=sys.stderr)
+                  keep=args.keep, website=config.website if config is not None else None,
+                  out=sys.stdout, err=sys.stderr)
     return 0
 
 

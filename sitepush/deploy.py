@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from sitepush.build.output_folder import MARKER
-from sitepush.config import DeployConfig, HeaderRule
+from sitepush.config import DeployConfig, HeaderRule, WebsiteConfig
 from sitepush.errors import DeployError, SafetyStop, UsageError
 
 if TYPE_CHECKING:
@@ -120,7 +120,8 @@ def normalise_prefix(prefix: str) -> str:
 
 def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarget, *,
                   dry_run: bool = False, yes: bool = False, json_path: Path | None = None,
-                  keep: bool = False, out: TextIO, err: TextIO | None = None) -> DeployOutcome:
+                  keep: bool = False, website: WebsiteConfig | None = None, out: TextIO,
+                  err: TextIO | None = None) -> DeployOutcome:
     """Sync ``folder`` and the redirect objects to ``target``; prints the plan or the summary to ``out``.
 
     Raises SafetyStop (exit 3) when the plan deletes more than allowed and ``yes`` is False, before
@@ -132,7 +133,7 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
                           max_deletes=target.max_deletes, yes=yes)
     if target.sandbox:
         return _deploy_to_sandbox(folder, redirects, target, options, dry_run=dry_run, json_path=json_path,
-                                  keep=keep, out=out, err=err)
+                                  keep=keep, website=website or WebsiteConfig(), out=out, err=err)
     from sitepush.aws import make_client
 
     def connect() -> Any:
@@ -252,7 +253,7 @@ class _ManifestMemo:
 
 def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: DeployTarget,
                        options: SyncOptions, *, dry_run: bool, json_path: Path | None, keep: bool,
-                       out: TextIO, err: TextIO | None) -> DeployOutcome:
+                       website: WebsiteConfig, out: TextIO, err: TextIO | None) -> DeployOutcome:
     from sitepush.publish.remote import ensure_bucket
     from sitepush.sandbox import Sandbox
 
@@ -271,12 +272,21 @@ def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: Deplo
             folder, redirects, target, options, lambda: client, None)
         outcome = _sync(client, None, site, specs, remote, listing_requests, target, options,
                         dry_run=dry_run, json_path=json_path, out=out, err=err)
-        print(f"Look at it: {sandbox.endpoint_url}/{target.bucket}/{target.prefix}index.html", file=out)
         if keep:
-            print("The sandbox keeps running; press Ctrl-C to stop it.", file=out, flush=True)
-            threading.Event().wait()
+            from sitepush.preview.server import PreviewServer
+            from sitepush.preview.sources import BucketSource
+
+            browse = PreviewServer(BucketSource(client, target.bucket, target.prefix), lambda: website)
+            browse.start()
+            try:
+                print(f"Browse the bucket as the S3 website endpoint serves it: {browse.url}", file=out)
+                print("The sandbox keeps running; press Ctrl-C to stop it.", file=out, flush=True)
+                threading.Event().wait()
+            finally:
+                browse.stop()
         else:
-            print("The sandbox stops when this command exits (add --keep to keep it running).", file=out)
+            print("The sandbox stops when this command exits; add --keep to browse the deployed bucket "
+                  "with S3 website semantics until Ctrl-C.", file=out)
         return replace(outcome, bucket_created=created)
 
 

@@ -14,8 +14,12 @@ import io
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,9 +108,10 @@ def test_deploy_to_the_sandbox_exits_0_and_says_what_it_did(cli_deploy: CliDeplo
     assert re.fullmatch(rf"s3://{re.escape(CONFIGURED_BUCKET)}/: uploaded {len(files) + 2} objects "
                         rf"\({size_mb:.1f} MB; {len(files)} new, 2 redirects\), deleted 0, unchanged 0 — "
                         rf"\d+\.\d s, {len(files) + 2 + 2} requests", lines[3]), lines[3]
+    assert endpoint.startswith("http://127.0.0.1:")
     assert lines[4:] == [  # the builder's marker file is neither uploaded nor reported
-        f"Look at it: {endpoint}/{CONFIGURED_BUCKET}/index.html",
-        "The sandbox stops when this command exits (add --keep to keep it running).",
+        "The sandbox stops when this command exits; add --keep to browse the deployed bucket with S3 "
+        "website semantics until Ctrl-C.",
     ]
     assert len(files) == 39
 
@@ -172,7 +177,7 @@ def test_deploy_folder_without_a_configured_bucket_uses_the_sandbox_bucket(
         assert objects[key]["ETag"] == f'"{info.md5}"', key
     assert s3.head_object(Bucket=SANDBOX_BUCKET, Key="blog/a-look-at-the-theme/screenshot.png")[
         "ContentType"] == "image/png"
-    assert "Look at it: http://127.0.0.1:" in printed.getvalue()
+    assert "add --keep to browse the deployed bucket" in printed.getvalue()
 
 
 def test_deploy_with_a_prefix_puts_the_site_under_it(sandbox: Sandbox, tmp_path: Path,
@@ -186,7 +191,6 @@ def test_deploy_with_a_prefix_puts_the_site_under_it(sandbox: Sandbox, tmp_path:
     assert main(["deploy", str(site), "--sandbox", "--bucket", bucket, "--prefix", "/preview/"]) == 0
     out = capsys.readouterr().out
     assert f"s3://{bucket}/preview/: uploaded 41 objects " in out
-    assert f"/{bucket}/preview/index.html\n" in out
     keys = set(bucket_objects(sandbox.client("s3"), bucket))
     assert keys == {f"preview/{key}" for key in built_files(site / "_site")} | \
         {f"preview/{key}" for key in REDIRECT_KEYS} | {f"preview/{MANIFEST}"}
@@ -232,3 +236,42 @@ def test_sandbox_deploy_run_twice_in_new_processes_uploads_nothing_the_second_ti
     assert third.returncode == 0
     assert re.search(r"s3://www\.example\.com/: uploaded 1 object \([\d.]+ kB; 1 changed\), deleted 0, "
                      r"unchanged 40 — ", third.stdout), third.stdout
+
+
+def test_deploy_sandbox_keep_serves_the_bucket_with_website_semantics_until_ctrl_c(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(EXAMPLE_SITE, site)
+    env = dict(os.environ, SITEPUSH_CACHE_DIR=str(tmp_path / "cache"))
+    process = subprocess.Popen([sys.executable, "-m", "sitepush", "deploy", str(site), "--sandbox", "--keep"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        url = None
+        deadline = time.monotonic() + 120
+        assert process.stdout is not None
+        while url is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            found = re.search(r"website endpoint serves it: (http://127\.0\.0\.1:\d+/)", line)
+            url = found.group(1) if found else None
+        assert url is not None, "deploy --sandbox --keep printed no URL to browse"
+        with urllib.request.urlopen(url + "docs/", timeout=10) as response:
+            assert response.status == 200 and b"<html" in response.read()
+        no_redirects = urllib.request.build_opener(_NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as moved:
+            no_redirects.open(url + "docs", timeout=10)
+        moved.value.close()
+        assert (moved.value.code, moved.value.headers["Location"]) == (302, "/docs/")
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(url + "no/such/page/", timeout=10)
+        missing.value.close()
+        assert missing.value.code == 404
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    assert "Traceback" not in err
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
