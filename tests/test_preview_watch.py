@@ -12,16 +12,16 @@ from sitepush.preview.live import LiveHub
 from sitepush.preview.watch import SiteRebuilder, is_relevant
 
 REPO = Path(__file__).resolve().parent.parent
-ROOT = Path("/site")
+ROOTS = (Path("/site"), Path("/docs"))
 IGNORED = (Path("/site/_site"), Path("/cache/sitepush"))
 
 
 @pytest.mark.parametrize("path", [
     "/site/content/about.md", "/site/content/blog/post/index.md", "/site/static/images/a.png",
-    "/site/templates/page.html", "/site/sitepush.toml",
+    "/site/templates/page.html", "/site/sitepush.toml", "/docs/content-management/shortcodes.md",
 ])
 def test_site_files_are_worth_a_build(path: str) -> None:
-    assert is_relevant(path, ROOT, IGNORED)
+    assert is_relevant(path, ROOTS, IGNORED)
 
 
 @pytest.mark.parametrize("path", [
@@ -31,7 +31,7 @@ def test_site_files_are_worth_a_build(path: str) -> None:
     "/elsewhere/file.md",
 ])
 def test_output_caches_version_control_and_editor_temporaries_are_not(path: str) -> None:
-    assert not is_relevant(path, ROOT, IGNORED)
+    assert not is_relevant(path, ROOTS, IGNORED)
 
 
 def test_a_burst_of_events_becomes_one_build(tmp_path: Path) -> None:
@@ -70,3 +70,13 @@ def test_a_failed_build_keeps_the_last_good_site_and_reports_file_and_line(tmp_p
     (site / "content" / "about.md").write_text('+++\ntitle = "About"\n+++\nbody\n', "utf-8")
     assert rebuilder.build()
     assert hub.problems == ()
+
+
+def test_a_content_folder_outside_the_site_folder_is_watched_too(tmp_path: Path) -> None:
+    from sitepush.config import load_config
+    from sitepush.preview.watch import watched_folders
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sitepush.toml").write_text('[build]\ncontent_dir = "../docs"\n')
+    assert watched_folders(load_config(tmp_path / "site")) == (tmp_path / "site", tmp_path / "docs")

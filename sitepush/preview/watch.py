@@ -37,15 +37,21 @@ IGNORED_FOLDERS = (".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"
                    ".pytest_cache")
 
 
-def is_relevant(path: str, site_root: Path, ignored: tuple[Path, ...]) -> bool:
+def watched_folders(config: Config) -> tuple[Path, ...]:
+    """The site folder, and the content, static and templates folders that lie outside it."""
+    root = config.root.resolve()
+    extra = [folder for folder in (config.content_path, config.static_path, config.templates_path)
+             if folder.is_dir() and not folder.is_relative_to(root)]
+    outermost = [f for f in extra if not any(f != o and f.is_relative_to(o) for o in extra)]
+    return (root, *sorted(set(outermost)))
+
+
+def is_relevant(path: str, roots: tuple[Path, ...], ignored: tuple[Path, ...]) -> bool:
     """Should an event on ``path`` cause a build? Only files of the site that are not noise."""
     candidate = Path(path)
     if any(candidate == folder or candidate.is_relative_to(folder) for folder in ignored):
         return False
-    try:
-        parts = candidate.relative_to(site_root).parts
-    except ValueError:
-        return False
+    parts = next((candidate.relative_to(root).parts for root in roots if candidate.is_relative_to(root)), ())
     if not parts or any(part in IGNORED_FOLDERS for part in parts[:-1]):
         return False
     return not any(fnmatch.fnmatchcase(parts[-1], pattern) for pattern in EDITOR_TEMPORARY)
@@ -125,19 +131,22 @@ class SiteRebuilder:
 
         rebuilder = self
         ignored = tuple({self.output_dir, self.cache_folder, self.config.output_path})
+        roots = watched_folders(self.config)
 
         class Changes(FileSystemEventHandler):  # type: ignore[misc]
             def on_any_event(self, event: Any) -> None:
                 if event.event_type in ("opened", "closed_no_write"):
                     return
                 paths = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
-                relevant = [p for p in paths if p and is_relevant(p, rebuilder.site, ignored)]
+                relevant = [p for p in paths if p and is_relevant(p, roots, ignored)]
                 if relevant:
                     rebuilder.changed(config=any(Path(p).name == CONFIG_NAME and Path(p).parent ==
                                                  rebuilder.site for p in relevant))
 
         observer = PollingObserver(timeout=0.25) if poll else Observer()
-        observer.schedule(Changes(), str(self.site), recursive=True)
+        handler = Changes()
+        for root in roots:
+            observer.schedule(handler, str(root), recursive=True)
         observer.daemon = True
         observer.start()
         self._observer = observer
