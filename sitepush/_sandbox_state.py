@@ -40,7 +40,8 @@ def save_buckets(client: Any, state_dir: Path, buckets: Iterable[str]) -> None:
     _drop_unused_blobs(state_dir)
 
 
-def restore_buckets(client: Any, state_dir: Path, buckets: Iterable[str]) -> dict[str, int]:
+def restore_buckets(client: Any, state_dir: Path, buckets: Iterable[str],
+                    region: str = "us-east-1") -> dict[str, int]:
     """Put the stored buckets back into a sandbox that does not hold them; bucket → objects restored.
 
     A bucket the sandbox already holds (a second sandbox in the same process shares moto's state) is
@@ -52,7 +53,10 @@ def restore_buckets(client: Any, state_dir: Path, buckets: Iterable[str]) -> dic
         objects = _load_index(state_dir, bucket)
         if objects is None or _bucket_exists(client, bucket):
             continue
-        client.create_bucket(Bucket=bucket)
+        if region == "us-east-1":
+            client.create_bucket(Bucket=bucket)
+        else:
+            client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
         with ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="sitepush-sandbox") as pool:
             done = list(pool.map(partial(_restore_object, client, state_dir, bucket),
                                  objects.keys(), objects.values()))

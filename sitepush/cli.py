@@ -152,6 +152,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
 COMMAND_MODULES: tuple[str, ...] = (
     "sitepush.preview.cli",
+    "sitepush.infra.cli",
 )
 """Modules adding the other commands (see the module docstring)."""
 

@@ -22,6 +22,7 @@ the bucket as the first one left it. See :mod:`sitepush._sandbox_state` for the 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -38,11 +39,13 @@ SANDBOX_CREDENTIALS = Credentials(access_key_id="AKSITEPUSHSANDBOX000",
 class Sandbox:
     """moto's server on loopback; a context manager, started on ``__enter__`` (or :meth:`start`)."""
 
-    def __init__(self, *, state_dir: Path | None = None, buckets: Sequence[str] = ()) -> None:
+    def __init__(self, *, state_dir: Path | None = None, buckets: Sequence[str] = (),
+                 bucket_region: str = SANDBOX_REGION) -> None:
         self._server: Any = None
         self._endpoint_url: str | None = None
         self._state_dir = state_dir
         self._buckets = tuple(buckets)
+        self._bucket_region = bucket_region
         self.restored: dict[str, int] = {}
         """Bucket → objects put back from ``state_dir`` by the last :meth:`start`."""
 
@@ -60,6 +63,11 @@ class Sandbox:
         werkzeug_logger = logging.getLogger("werkzeug")
         if werkzeug_logger.level == logging.NOTSET:
             werkzeug_logger.setLevel(logging.WARNING)
+        # No DNS can validate a certificate in the sandbox: its ACM issues them at once (moto reads
+        # this setting at each DescribeCertificate).
+        import moto.settings
+
+        moto.settings.ACM_VALIDATION_WAIT = int(os.environ.get("MOTO_ACM_VALIDATION_WAIT", "0"))
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         server.start()
         host, port = server.get_host_and_port()
@@ -70,7 +78,7 @@ class Sandbox:
 
             try:
                 self.restored = restore_buckets(self.client("s3", max_pool=16), self._state_dir,
-                                                self._buckets)
+                                                self._buckets, self._bucket_region)
             except BaseException:
                 self.stop()
                 raise

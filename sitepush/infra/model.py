@@ -1,0 +1,88 @@
+"""The configurator's data: desired resources, the changes a plan makes, and how a plan reads.
+
+A resource is what sitepush manages, named by ``(kind, name)``, with the fields it sets as a plain
+JSON-like mapping. A plan compares each desired resource with what AWS has, field by field, only on
+the fields sitepush sets (whatever else a resource holds is left alone).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Action = Literal["create", "update", "unchanged"]
+
+PENDING = "(known once created)"
+"""A desired value that depends on a resource the plan has not created yet (a new certificate's ARN)."""
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One thing sitepush manages and the fields it wants it to have."""
+
+    kind: str
+    name: str
+    value: Mapping[str, Any]
+
+    @property
+    def ref(self) -> tuple[str, str]:
+        """``(kind, name)``: how actual state is looked up."""
+        return self.kind, self.name
+
+
+@dataclass(frozen=True)
+class InfraChange:
+    """What the plan does to one resource, with the fields that change (old → new)."""
+
+    kind: str
+    name: str
+    action: Action
+    desired: Mapping[str, Any]
+    diff: tuple[tuple[str, Any, Any], ...] = ()
+
+    def render(self) -> str:
+        """One line, ``+``/``~``/``=`` first, then the changed fields indented below."""
+        mark = {"create": "+", "update": "~", "unchanged": "="}[self.action]
+        head = f"{mark} {self.action} {self.kind} {self.name}"
+        if self.action != "update":
+            return head
+        lines = [head] + [f"    {field}: {_shown(old)} → {_shown(new)}" for field, old, new in self.diff]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class InfraPlan:
+    """Every managed resource in dependency order, each created, updated or left unchanged."""
+
+    changes: tuple[InfraChange, ...]
+
+    @property
+    def pending(self) -> tuple[InfraChange, ...]:
+        """The changes that write."""
+        return tuple(c for c in self.changes if c.action != "unchanged")
+
+    def render(self) -> str:
+        """The plan as ``sitepush configure --plan`` prints it."""
+        if not self.pending:
+            return f"no changes: all {len(self.changes)} resources are as configured"
+        counts = {a: sum(c.action == a for c in self.changes) for a in ("create", "update", "unchanged")}
+        lines = [change.render() for change in self.changes]
+        lines.append(f"{counts['create']} to create, {counts['update']} to update, "
+                     f"{counts['unchanged']} unchanged")
+        return "\n".join(lines)
+
+    def as_json(self) -> list[dict[str, Any]]:
+        """For ``--json``."""
+        return [{"kind": c.kind, "name": c.name, "action": c.action,
+                 "diff": [{"field": f, "old": o, "new": n} for f, o, n in c.diff],
+                 "desired": dict(c.desired)} for c in self.changes]
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
