@@ -205,8 +205,10 @@ def _normal_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
 def _read_website(clients: InfraClients, bucket: str) -> dict[str, Any]:
     found = _call("read website hosting", f"s3://{bucket}", lambda: clients.s3.get_bucket_website(Bucket=bucket),
                   missing=("NoSuchWebsiteConfiguration",))
-    return {k: v for k, v in (found or {}).items()
-            if k in ("IndexDocument", "ErrorDocument", "RoutingRules", "RedirectAllRequestsTo")}
+    found = found or {}
+    return {"IndexDocument": found.get("IndexDocument"), "ErrorDocument": found.get("ErrorDocument"),
+            "RoutingRules": found.get("RoutingRules", []),
+            "RedirectAllRequestsTo": found.get("RedirectAllRequestsTo")}
 
 
 def _read_public_access(clients: InfraClients, bucket: str) -> dict[str, Any]:
@@ -322,7 +324,7 @@ def write(clients: InfraClients, change: InfraChange, known: Known, *, certifica
             Bucket=name, LifecycleConfiguration={"Rules": [*others, value["rule"]]}))
     elif kind == "website":
         _call("set website hosting", where, lambda: s3.put_bucket_website(
-            Bucket=name, WebsiteConfiguration=dict(value)))
+            Bucket=name, WebsiteConfiguration={k: v for k, v in value.items() if v}))
     elif kind == "public-access-block":
         _call("set Block Public Access", where, lambda: s3.put_public_access_block(
             Bucket=name, PublicAccessBlockConfiguration=dict(value)))

@@ -120,14 +120,19 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
     bucket = site_bucket_of(config)
     hosts = hosts_of(config)
     cloudfront = config.cloudfront.enabled
+    if hosts is not None and bucket == hosts.other:
+        raise ConfigError(f"[deploy] bucket {bucket!r} is the bucket that redirects {hosts.other} to "
+                          f"{hosts.canonical}", file="sitepush.toml",
+                          hint=f'name the site bucket "{hosts.canonical}" (or drop [deploy] bucket)')
     if cloudfront and hosts is None:
         raise ConfigError("[cloudfront] enabled needs a domain for its certificate and aliases",
                           file="sitepush.toml", hint='set [domain] name = "example.com"')
     state_prefix = config.deploy.state_prefix.strip("/") + "/"
+    # Website hosting is compared whole: a routing rule taken out of sitepush.toml goes away in S3 too.
     website: dict[str, Any] = {"IndexDocument": {"Suffix": config.website.index_document},
-                               "ErrorDocument": {"Key": config.website.error_document}}
-    if config.website.routing_rules:
-        website["RoutingRules"] = routing_rules_api(config.website.routing_rules)
+                               "ErrorDocument": {"Key": config.website.error_document},
+                               "RoutingRules": routing_rules_api(config.website.routing_rules),
+                               "RedirectAllRequestsTo": None}
     resources = [
         Resource("bucket", bucket, {"region": region}),
         Resource("ownership", bucket, {"ObjectOwnership": "BucketOwnerEnforced"}),
@@ -153,8 +158,9 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
     resources += [
         Resource("bucket", hosts.other, {"region": region}),
         Resource("ownership", hosts.other, {"ObjectOwnership": "BucketOwnerEnforced"}),
-        Resource("website", hosts.other, {"RedirectAllRequestsTo": {"HostName": hosts.canonical,
-                                                                     "Protocol": protocol}}),
+        Resource("website", hosts.other, {"IndexDocument": None, "ErrorDocument": None, "RoutingRules": [],
+                                          "RedirectAllRequestsTo": {"HostName": hosts.canonical,
+                                                                    "Protocol": protocol}}),
         Resource("hosted-zone", hosts.apex, {"name": hosts.apex + "."}),
     ]
     if cloudfront:
