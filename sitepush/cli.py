@@ -153,6 +153,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 COMMAND_MODULES: tuple[str, ...] = (
     "sitepush.preview.cli",
     "sitepush.infra.cli",
+    "sitepush.infra.dns_cli",
 )
 """Modules adding the other commands (see the module docstring)."""
 
