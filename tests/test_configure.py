@@ -232,3 +232,21 @@ def test_without_a_hosted_zone_and_no_permission_to_create_it_the_error_says_how
         configure(config, observed)
     assert f"no public Route 53 hosted zone for {domain}" in error.value.render()
     assert "create_hosted_zone = true" in error.value.render()
+
+
+def test_an_alias_held_by_a_distribution_sitepush_did_not_make_is_never_taken_over(observed: Observed) -> None:
+    from sitepush.infra.aws_state import distribution_config
+
+    domain = fresh_domain()
+    foreign = distribution_config({"aliases": [f"www.{domain}"], "origin": "elsewhere.example.org",
+                                   "origin_protocol": "http-only", "default_root_object": "",
+                                   "certificate": "arn:aws:acm:us-east-1:123456789012:certificate/x",
+                                   "ssl_support": "sni-only", "minimum_protocol": "TLSv1.2_2021",
+                                   "viewer_protocol": "allow-all", "cache_policy": CACHING_OPTIMIZED,
+                                   "compress": False, "ipv6": False, "price_class": "PriceClass_All",
+                                   "error_404": None, "enabled": True}, "someone else's")
+    observed.clients.cloudfront.create_distribution(DistributionConfig=foreign)
+    with pytest.raises(InfraError) as error:
+        plan_for(site_config(domain), observed.clients)
+    assert f"www.{domain} is an alias of the CloudFront distribution" in error.value.render()
+    assert "which sitepush did not create" in error.value.render()

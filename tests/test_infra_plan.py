@@ -147,6 +147,9 @@ def test_website_endpoints_follow_the_regions_dash_or_dot_style() -> None:
     ('[deploy]\nbucket = "other-name"\n[domain]\nname = "example.com"\n', "must be named 'www.example.com'"),
     ('[deploy]\nbucket = "b-1"\n[cloudfront]\nenabled = true\n', "needs a domain"),
     ("", "no bucket to configure"),
+    ('[deploy]\nbucket = "My_Bucket"\n', "may hold only lower-case letters"),
+    ('[deploy]\nbucket = "ab"\n', "must be 3 to 63 characters"),
+    ('[deploy]\nbucket = "192.168.1.1"\n', "may not look like an IP address"),
     ('[deploy]\nbucket = "example.com"\n[domain]\nname = "example.com"\n[cloudfront]\nenabled = true\n',
      "is the bucket that redirects"),
 ])

@@ -21,6 +21,8 @@ from sitepush.infra.model import PENDING, InfraChange, Resource
 from sitepush.infra.policy import policy_json
 
 State = dict[tuple[str, str], dict[str, Any] | None]
+CALLER_REFERENCE_PREFIX = "sitepush "
+"""How sitepush knows the distributions it made: it never touches one it did not."""
 USABLE_CERTIFICATE = ("PENDING_VALIDATION", "ISSUED")
 
 
@@ -266,6 +268,9 @@ def _read_distribution(clients: InfraClients, host: str) -> dict[str, Any] | Non
         return None
     config = _call("read the distribution", host,
                    lambda: clients.cloudfront.get_distribution_config(Id=found["Id"]))["DistributionConfig"]
+    if not str(config.get("CallerReference", "")).startswith(CALLER_REFERENCE_PREFIX):
+        raise InfraError(f"{host} is an alias of the CloudFront distribution {found['Id']}, which sitepush "
+                         "did not create", hint="remove the alias there (or turn [cloudfront] off), then rerun")
     return distribution_fields(config)
 
 
@@ -422,7 +427,7 @@ def _put_distribution(clients: InfraClients, known: Known, host: str, value: Map
     with translated_aws_errors(action="configure the distribution", resource=host):
         try:
             if found is None:
-                reference = f"sitepush {host} {uuid.uuid4().hex[:12]}"
+                reference = f"{CALLER_REFERENCE_PREFIX}{host} {uuid.uuid4().hex[:12]}"
                 clients.cloudfront.create_distribution(DistributionConfig=distribution_config(wanted, reference))
             else:
                 current = clients.cloudfront.get_distribution_config(Id=found["Id"])

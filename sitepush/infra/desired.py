@@ -18,6 +18,7 @@ What is only known once something exists (a new certificate's ARN, a new distrib
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,6 +79,10 @@ def site_bucket_of(config: Config) -> str:
     if not bucket:
         raise ConfigError("no bucket to configure", file="sitepush.toml",
                           hint='set [deploy] bucket, or [domain] name = "example.com"')
+    problem = bucket_name_problem(bucket)
+    if problem:
+        raise ConfigError(f"the bucket name {bucket!r} {problem}", file="sitepush.toml",
+                          hint="choose a valid [deploy] bucket name, e.g. \"www.example.com\"")
     if hosts and not config.cloudfront.enabled and bucket != hosts.canonical:
         # Without CloudFront, Route 53 aliases the host to the S3 website endpoint, which finds the
         # bucket by the Host header: the bucket must be named exactly like the host.
@@ -85,6 +90,21 @@ def site_bucket_of(config: Config) -> str:
                           "from the S3 website endpoint", file="sitepush.toml",
                           hint=f'set bucket = "{hosts.canonical}", or [cloudfront] enabled = true')
     return bucket
+
+
+def bucket_name_problem(name: str) -> str | None:
+    """Why S3 would refuse ``name`` as a bucket name (User Guide, "Bucket naming rules"), or None."""
+    if not 3 <= len(name) <= 63:
+        return "must be 3 to 63 characters long"
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*[a-z0-9]", name):
+        return "may hold only lower-case letters, digits, dots and hyphens, and start and end with a letter or digit"
+    if ".." in name or ".-" in name or "-." in name:
+        return "may not have two dots, or a dot beside a hyphen"
+    if re.fullmatch(r"\d+\.\d+\.\d+\.\d+", name):
+        return "may not look like an IP address"
+    if name.startswith(("xn--", "sthree-")) or name.endswith(("-s3alias", "--ol-s3", ".mrap", "--x-s3")):
+        return "uses a prefix or suffix S3 reserves"
+    return None
 
 
 def public_access_block(public_website: bool) -> dict[str, bool]:
