@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -90,9 +91,20 @@ def _load(site: Path) -> Config:
     return load_config(site)
 
 
+_annotated_site: Path | None = None
+"""The SITE argument of the running command: annotations name files relative to the workspace."""
+
+
 def _print_problems(problems: Sequence[Problem], prefix: str, stream: TextIO) -> None:
     for problem in problems:
         print(f"{prefix}{problem.render()}", file=stream)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        # In a GitHub workflow, each problem is also an annotation on the file and line it names.
+        from sitepush.ci_output import annotation
+
+        level = "warning" if prefix.startswith("warning") else "error"
+        for problem in problems:
+            print(annotation(problem, level=level, site=_annotated_site), flush=True)
 
 
 def _build(config: Config, *, drafts: bool, strict: bool = False, output: Path | None = None,
@@ -160,8 +172,10 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sitepush`` console script."""
+    global _annotated_site
     parser = make_parser()
     args = parser.parse_args(argv)
+    _annotated_site = getattr(args, "site", None)
     try:
         return int(args.handler(args))
     except SitepushError as error:
