@@ -76,6 +76,8 @@ def make_client(
         # each body twice over plain HTTP and is refused by some S3-compatible stores.
         "request_checksum_calculation": "when_required",
     }
+    if service == "s3":
+        options["signature_version"] = "s3v4"  # also for presigned links (share): SigV2 is retired
     if endpoint_url:
         options["s3"] = {"addressing_style": "path"}
         if (urlsplit(endpoint_url).hostname or "") in _LOOPBACK_HOSTS:

@@ -78,6 +78,9 @@ def make_parser() -> argparse.ArgumentParser:
     deploy.add_argument("--profile", metavar="P", help="AWS profile from ~/.aws/config")
     deploy.add_argument("--workers", type=int, metavar="N", help="parallel requests (default: 32)")
     deploy.add_argument("--drafts", action="store_true", help="also build and upload draft pages")
+    deploy.add_argument("--preview", metavar="NAME",
+                        help="upload the site, drafts included, as a private preview under "
+                             ".sitepush/previews/NAME/ (share pages with `sitepush share`)")
     build.set_defaults(handler=cmd_build)
     deploy.set_defaults(handler=cmd_deploy)
     for module in COMMAND_MODULES:
@@ -129,6 +132,15 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _preview_output(config: Config, preview: str | None) -> Path | None:
+    """A preview (drafts included) is built beside the cache, never into the site's output folder."""
+    if preview is None:
+        return None
+    from sitepush.build.cache import cache_dir_for
+
+    return cache_dir_for(config.root) / "previews" / "site"
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """``sitepush build``."""
     config = _load(args.site)
@@ -149,13 +161,23 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         config = None
     else:
         config = _load(args.site)
-        result = _build(config, drafts=args.drafts)
+        result = _build(config, drafts=args.drafts or args.preview is not None,
+                        output=_preview_output(config, args.preview))
         folder, redirects = result.output_dir, result.redirects
     deploy_config = config.deploy if config is not None else None
     target = DeployTarget.from_options(
         deploy_config, sandbox=args.sandbox, bucket=args.bucket, prefix=args.prefix,
         endpoint_url=args.endpoint_url, region=args.region, profile=args.profile,
         workers=args.workers, max_deletes=args.max_deletes)
+    if args.preview is not None:
+        from dataclasses import replace
+
+        from sitepush.history.previews import preview_prefix
+
+        # A preview is private (under the state prefix, which the bucket policy denies), never
+        # invalidated on CloudFront, and not part of the site's deploy history.
+        target = replace(target, prefix=preview_prefix(target.prefix, target.state_prefix, args.preview),
+                         distribution_id=None, history=False)
     deploy_folder(folder, redirects, target, dry_run=args.dry_run, yes=args.yes, json_path=args.json_file,
                   keep=args.keep, website=config.website if config is not None else None,
                   out=sys.stdout, err=sys.stderr)
@@ -166,6 +188,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sitepush.preview.cli",
     "sitepush.infra.cli",
     "sitepush.infra.dns_cli",
+    "sitepush.history.cli",
 )
 """Modules adding the other commands (see the module docstring)."""
 

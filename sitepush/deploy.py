@@ -53,6 +53,8 @@ class DeployTarget:
     allow: tuple[str, ...] = ()
     multipart_threshold_mb: int = DeployConfig.multipart_threshold_mb
     """``[deploy] multipart_threshold_mb``; :attr:`multipart_threshold` is the same in bytes."""
+    history: bool = True
+    """Record the deploy under ``state_prefix + "deploys/"`` when the bucket is versioned."""
 
     @classmethod
     def from_options(cls, config: DeployConfig | None, *, sandbox: bool, bucket: str | None,
@@ -149,7 +151,7 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
         cloudfront = make_client("cloudfront", region=target.region, endpoint_url=None,
                                  profile=target.profile)
     outcome = _sync(client, cloudfront, site, specs, remote, listing_requests, target, options,
-                    dry_run=dry_run, json_path=json_path, out=out, err=err)
+                    dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder)
     memo.save(known, remote, outcome.report)
     return outcome
 
@@ -271,7 +273,7 @@ def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: Deplo
         site, specs, client, remote, listing_requests = _read_both(
             folder, redirects, target, options, lambda: client, None)
         outcome = _sync(client, None, site, specs, remote, listing_requests, target, options,
-                        dry_run=dry_run, json_path=json_path, out=out, err=err)
+                        dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder)
         if keep:
             from sitepush.preview.server import PreviewServer
             from sitepush.preview.sources import BucketSource
@@ -292,7 +294,8 @@ def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: Deplo
 
 def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str, ObjectSpec],
           remote: RemoteState, listing_requests: int, target: DeployTarget, options: SyncOptions, *,
-          dry_run: bool, json_path: Path | None, out: TextIO, err: TextIO | None) -> DeployOutcome:
+          dry_run: bool, json_path: Path | None, out: TextIO, err: TextIO | None,
+          site_folder: Path | None = None) -> DeployOutcome:
     from sitepush.publish.apply import apply_plan
     from sitepush.publish.local import summarise_skipped
     from sitepush.publish.plan import plan_sync
@@ -323,11 +326,37 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
     outcome = replace(outcome, report=report)
     print(format_summary(plan, report, bucket=target.bucket, prefix=target.prefix,
                          listing_requests=listing_requests), file=out)
+    if report.versions and target.history and (plan.uploads or plan.deletes):
+        # A versioned bucket (every write returned a version id): keep the record rollback needs.
+        from sitepush.history.store import record_deploy
+        from sitepush.publish.manifest import manifest_key
+
+        record = record_deploy(client, target.bucket, target.prefix, target.state_prefix, report.versions,
+                               plan.deletes, uploaded=report.uploaded, folder=site_folder,
+                               previous=_previous_versions(remote, report.versions, manifest_key(options)))
+        print(f"recorded as deploy {record.id} (`sitepush history`, `sitepush rollback`)", file=out)
     skipped = summarise_skipped(site.skipped)
     if skipped:
         print(skipped, file=out)
     _write_json(json_path, outcome, dry_run=False)
     return outcome
+
+
+def _previous_versions(remote: RemoteState, written: Mapping[str, str], manifest: str) -> dict[str, str]:
+    """Key → its version before this deploy ("" for a key that did not exist), where sitepush can vouch
+    for it: the manifest recorded the version it wrote, and the object is still that one (same ETag)."""
+    entries = remote.manifest.entries if remote.manifest is not None else {}
+    previous = {}
+    for key in written:
+        if key == manifest:
+            continue  # the manifest's own earlier version is read from its version list when needed
+        current = remote.objects.get(key)
+        entry = entries.get(key)
+        if current is None:
+            previous[key] = ""
+        elif entry is not None and entry.version and entry.etag == current.etag:
+            previous[key] = entry.version
+    return previous
 
 
 def _write_json(path: Path | None, outcome: DeployOutcome, *, dry_run: bool, stopped: str | None = None) -> None:

@@ -98,7 +98,8 @@ def test_decode_reads_back_what_encode_wrote(entries: dict[str, ManifestEntry]) 
     (json.dumps({"format": 1, "generator": "sitepush"}).encode(), "no entries"),
     (document(entries=[]), "entries as a list"),
     (document(entries={"a.css": GOOD_ENTRY[:2]}), "an entry of two values"),
-    (document(entries={"a.css": [*GOOD_ENTRY, "x"]}), "an entry of four values"),
+    (document(entries={"a.css": [*GOOD_ENTRY, "v1", "x"]}), "an entry of five values"),
+    (document(entries={"a.css": [*GOOD_ENTRY, "bad version"]}), "a version id S3 could not give"),
     (document(entries={"a.css": {"etag": MD5_A}}), "an entry as an object"),
     (document(entries={"a.css": [MD5_A, 5, DIGEST]}), "a number for the MD5"),
     (document(entries={"a.css": [MD5_A, MD5_A.upper(), DIGEST]}), "an upper-case MD5"),
@@ -142,3 +143,12 @@ def test_the_header_digest_is_the_same_in_every_version_so_an_upgrade_rewrites_n
                             metadata=(("a", "1"), ("b", "2")), redirect="/x/")
     assert headers.digest() == "cc1ebc77fa7e806359f61e63dd3efaed"
     assert ObjectHeaders(content_type="image/png").digest() == "8e1e262d1cef0c3956a7aec24cbebd97"
+
+
+def test_a_version_id_is_kept_as_a_fourth_value_only_when_there_is_one() -> None:
+    plain = Manifest(entries={"a.css": ManifestEntry(etag=MD5_A, md5=MD5_A, headers="0" * 32)})
+    versioned = Manifest(entries={"a.css": ManifestEntry(etag=MD5_A, md5=MD5_A, headers="0" * 32,
+                                                         version="3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY")})
+    assert b'"0000' in encode_manifest(plain) and b"3HL4" not in encode_manifest(plain)
+    assert decode_manifest(encode_manifest(versioned)) == versioned
+    assert decode_manifest(encode_manifest(plain)) == plain

@@ -37,7 +37,7 @@ from sitepush.aws import aws_error, translated_aws_errors
 from sitepush.errors import DeployError, SafetyStop
 from sitepush.publish.cloudfront import invalidate
 from sitepush.publish.hashing import DEFAULT_MULTIPART_THRESHOLD, transfer_config, uses_multipart
-from sitepush.publish.manifest import encode_manifest, manifest_key, manifest_with_etags
+from sitepush.publish.manifest import encode_manifest, manifest_key, manifest_with_etags, manifest_with_versions
 from sitepush.publish.model import EMPTY_MD5, Manifest, SyncOptions, SyncPlan, Upload, UploadReason
 
 DELETE_BATCH = 1000
@@ -76,6 +76,9 @@ class SyncReport:
     """The manifest written, with the ETags S3 reported; None when it was not written."""
     manifest_etag: str | None = None
     """The ETag of the manifest object written (a later listing shows it while nobody rewrites it)."""
+    versions: Mapping[str, str] = field(default_factory=dict)
+    """Key → the version id S3 gave each object written or deleted (a delete marker's for a delete);
+    empty on a bucket without versioning. The deploy manifest's key is among them when written."""
 
 
 class RequestCounter:
@@ -144,14 +147,14 @@ def apply_plan(plan: SyncPlan, *, client: Any, bucket: str, options: SyncOptions
     manifest_etag: str | None = None
     invalidation: tuple[tuple[str, ...], str | None] = ((), None)
     with counter.watching(client, cloudfront), _completed_multipart_etags(client) as multipart, \
-            ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sitepush-apply") as pool:
+            _version_ids(client) as versions, ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sitepush-apply") as pool:
         for phase in _phases(plan.uploads):
             tasks = [partial(_write, client, bucket, upload, multipart, ticker, transfer)
                      for upload in phase]
             written.update(zip((u.spec.key for u in phase), _run_phase(pool, tasks)))
         batches = [plan.deletes[i:i + DELETE_BATCH] for i in range(0, len(plan.deletes), DELETE_BATCH)]
         _run_phase(pool, [partial(_delete, client, bucket, batch, ticker) for batch in batches])
-        manifest = manifest_with_etags(plan.manifest, written)
+        manifest = manifest_with_versions(manifest_with_etags(plan.manifest, written), versions)
         if plan.manifest_changed or manifest != plan.manifest:
             ticker.say("writing the deploy manifest")
             manifest_etag = _put_manifest(client, bucket, manifest_key(options), manifest)
@@ -168,7 +171,7 @@ def apply_plan(plan: SyncPlan, *, client: Any, bucket: str, options: SyncOptions
         invalidation_paths=plan.invalidation_paths if invalidation[0] else (),
         invalidation_status=invalidation[1], seconds=clock() - started, requests=counter.total,
         requests_by_operation=counter.by_operation(), manifest=manifest_written,
-        manifest_etag=manifest_etag)
+        manifest_etag=manifest_etag, versions=dict(sorted(versions.items())))
 
 
 def _check_deletes(deletes: Sequence[str], options: SyncOptions) -> None:
@@ -317,13 +320,49 @@ def _completed_multipart_etags(client: Any) -> Iterator[dict[str, str]]:
         client.meta.events.unregister(event, unique_id=handler_id)
 
 
+@contextmanager
+def _version_ids(client: Any) -> Iterator[dict[str, str]]:
+    """Key → VersionId of every object written or deleted inside the block (versioned buckets only).
+
+    The key of a PutObject or CopyObject is noted from its parameters before the call; the version id
+    comes from the response. Nothing is asked for: S3 returns both anyway.
+    """
+    versions: dict[str, str] = {}
+    lock = Lock()
+    tag = f"sitepush-versions-{id(versions)}"
+
+    def note_key(params: Mapping[str, Any], context: dict[str, Any], **_: Any) -> None:
+        context[tag] = params.get("Key")
+
+    def record(parsed: Mapping[str, Any], context: Mapping[str, Any], **_: Any) -> None:
+        with lock:
+            if parsed.get("VersionId") and (parsed.get("Key") or context.get(tag)):
+                versions[str(parsed.get("Key") or context.get(tag))] = str(parsed["VersionId"])
+            for deleted in parsed.get("Deleted", ()) or ():
+                marker = deleted.get("DeleteMarkerVersionId") or deleted.get("VersionId")
+                if marker and deleted.get("Key"):
+                    versions[str(deleted["Key"])] = str(marker)
+
+    hooks: list[tuple[str, Callable[..., None]]] = [
+        ("before-parameter-build.s3.PutObject", note_key), ("before-parameter-build.s3.CopyObject", note_key),
+             ("after-call.s3.PutObject", record), ("after-call.s3.CopyObject", record),
+             ("after-call.s3.CompleteMultipartUpload", record), ("after-call.s3.DeleteObjects", record)]
+    for event, handler in hooks:
+        client.meta.events.register(event, handler, unique_id=f"{tag}-{event}")
+    try:
+        yield versions
+    finally:
+        for event, _ in hooks:
+            client.meta.events.unregister(event, unique_id=f"{tag}-{event}")
+
+
 def _delete(client: Any, bucket: str, keys: Sequence[str], ticker: _Ticker) -> None:
     from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
     ticker.say(f"deleting {len(keys)} objects")
     with translated_aws_errors(action="delete", resource=f"s3://{bucket}/{keys[0]}"):
         response = client.delete_objects(
-            Bucket=bucket, Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True})
+            Bucket=bucket, Delete={"Objects": [{"Key": key} for key in keys], "Quiet": False})
     errors = sorted(response.get("Errors", ()), key=lambda e: str(e.get("Key", "")))
     if errors:
         first = errors[0]

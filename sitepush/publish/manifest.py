@@ -5,7 +5,7 @@ with (a new Cache-Control rule is a change although the bytes are the same) and 
 behind an ETag that is not one (a multipart upload with another part size, SSE-KMS). It is read
 once per deploy and written last, only when it changed. Its bytes::
 
-    {"entries":{"about/index.html":["<etag>","<md5>","<header digest>"],...},"format":1,"generator":"sitepush"}
+    {"entries":{"about/index.html":["<etag>","<md5>","<header digest>"(,"<version id>")],...},"format":1,...}
 
 Object keys sorted, no whitespace, ASCII only (``\\uXXXX`` escapes), so equal manifests are equal
 bytes and an unchanged site never rewrites it. Reading is strict: anything that is not exactly this
@@ -47,7 +47,7 @@ def encode_manifest(manifest: Manifest) -> bytes:
     document = {
         "format": FORMAT,
         "generator": GENERATOR,
-        "entries": {key: [entry.etag, entry.md5, entry.headers]
+        "entries": {key: [entry.etag, entry.md5, entry.headers, *([entry.version] if entry.version else [])]
                     for key, entry in manifest.entries.items()},
     }
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
@@ -97,19 +97,34 @@ def manifest_with_etags(manifest: Manifest, etags: Mapping[str, str]) -> Manifes
         entry = entries.get(key)
         clean = etag.strip('"')
         if entry is not None and clean and entry.etag != clean:
-            entries[key] = ManifestEntry(etag=clean, md5=entry.md5, headers=entry.headers)
+            entries[key] = ManifestEntry(etag=clean, md5=entry.md5, headers=entry.headers, version=entry.version)
+    return Manifest(entries=entries)
+
+
+def manifest_with_versions(manifest: Manifest, versions: Mapping[str, str]) -> Manifest:
+    """``manifest`` with the version ids S3 gave the keys just written (versioned buckets)."""
+    if not versions:
+        return manifest
+    entries = dict(manifest.entries)
+    for key, version in versions.items():
+        entry = entries.get(key)
+        if entry is not None and entry.version != version:
+            entries[key] = ManifestEntry(etag=entry.etag, md5=entry.md5, headers=entry.headers, version=version)
     return Manifest(entries=entries)
 
 
 def _entry(key: Any, value: Any) -> ManifestEntry | None:
     if not isinstance(key, str) or not key:
         return None
-    if not isinstance(value, list) or len(value) != 3 or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list) or len(value) not in (3, 4) or not all(isinstance(v, str) for v in value):
         return None
-    etag, md5, headers = value
+    etag, md5, headers = value[:3]
+    version = value[3] if len(value) == 4 else None
     if not (_ETAG.fullmatch(etag) and _HEX32.fullmatch(md5) and _HEX32.fullmatch(headers)):
         return None
-    return ManifestEntry(etag=etag, md5=md5, headers=headers)
+    if version is not None and not _ETAG.fullmatch(version):
+        return None
+    return ManifestEntry(etag=etag, md5=md5, headers=headers, version=version)
 
 
 def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

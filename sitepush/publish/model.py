@@ -122,6 +122,8 @@ class ManifestEntry:
     """Hex MD5 of the content sitepush wrote."""
     headers: str
     """``ObjectHeaders.digest()`` of the headers sitepush wrote."""
+    version: str | None = None
+    """The version id S3 gave the object, on a versioned bucket (what a rollback copies back)."""
 
 
 @dataclass(frozen=True)

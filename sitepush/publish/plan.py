@@ -100,7 +100,7 @@ def plan_sync(local: Mapping[str, ObjectSpec], remote: RemoteState, options: Syn
     for key in sorted(local):
         spec = local[key]
         reason = _reason(spec, site_objects.get(key), entries.get(key))
-        new_entries[key] = _recorded_entry(spec, site_objects.get(key), reason)
+        new_entries[key] = _recorded_entry(spec, site_objects.get(key), reason, entries.get(key))
         if reason is not None:
             uploads.append(Upload(spec=spec, reason=reason))
     uploads.sort(key=lambda upload: (_phase(upload.spec), upload.spec.key))
@@ -154,12 +154,15 @@ def _same_content(spec: ObjectSpec, remote: RemoteObject, entry: ManifestEntry |
     return entry is not None and entry.etag == remote.etag and entry.md5 == spec.md5
 
 
-def _recorded_entry(spec: ObjectSpec, remote: RemoteObject | None, reason: UploadReason | None) -> ManifestEntry:
+def _recorded_entry(spec: ObjectSpec, remote: RemoteObject | None, reason: UploadReason | None,
+                    old: ManifestEntry | None = None) -> ManifestEntry:
     """What the manifest must say after this object is applied: the ETag S3 will then report."""
     entry = manifest_entry(spec)
     if reason is None and remote is not None:
-        # Untouched: keep the ETag the listing shows, which is what ties a non-MD5 ETag to the MD5.
-        return ManifestEntry(etag=remote.etag, md5=entry.md5, headers=entry.headers)
+        # Untouched: keep the ETag the listing shows, which is what ties a non-MD5 ETag to the MD5,
+        # and the version id sitepush wrote, while the object is still the one it wrote.
+        version = old.version if old is not None and old.etag == remote.etag else None
+        return ManifestEntry(etag=remote.etag, md5=entry.md5, headers=entry.headers, version=version)
     if reason is UploadReason.HEADERS and spec.size <= COPY_OBJECT_MAX_BYTES:
         # A single CopyObject gives a plain or SSE-S3 object the MD5 of its data as ETag, even when
         # the source was a multipart upload (S3 API Reference, the Object data type's ETag; moto agrees).

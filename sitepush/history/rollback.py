@@ -1,0 +1,130 @@
+"""Rollback: put every key a later deploy changed back to its version at an earlier deploy.
+
+Pure core, :func:`plan_rollback`: from the records after the target (the deploys to undo) and the
+version list of each key they touched (ListObjectVersions, newest first), the version each key had
+at the target is the newest one that no later deploy wrote — or none, when that is a delete marker or
+nothing is older. Each key is then restored by a server-side CopyObject from that version (one request,
+no download), deleted (1,000 keys a request), or left alone when it already is that version. The
+deploy manifest is one of the keys, so the next deploy compares against the site as it was.
+
+The I/O (:func:`read_versions`, :func:`apply_rollback`) pages ListObjectVersions once over the deploy
+prefix, so a rollback costs one request per changed key plus a few pages and records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from sitepush.aws import translated_aws_errors
+from sitepush.history.records import DeployRecord
+
+@dataclass(frozen=True)
+class KeyVersions:
+    """One key's versions as ListObjectVersions shows them."""
+
+    versions: tuple[str, ...]
+    """Object versions (not delete markers), newest first: S3's own order within the list."""
+    latest: str | None
+    """The id of the current entry, a version or a delete marker; None when the key has none."""
+    deleted_now: bool = False
+    """The current entry is a delete marker."""
+
+    @property
+    def present(self) -> bool:
+        """Does the key exist now?"""
+        return self.latest is not None and not self.deleted_now
+
+
+@dataclass(frozen=True)
+class RollbackPlan:
+    """What a rollback does: keys → version to copy back, keys to delete, keys already right."""
+
+    target: str
+    restore: Mapping[str, str]
+    delete: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+    @property
+    def changed_keys(self) -> tuple[str, ...]:
+        """Every key the rollback writes or deletes, sorted."""
+        return tuple(sorted((*self.restore, *self.delete)))
+
+
+def plan_rollback(target: str, later: Sequence[DeployRecord], versions: Mapping[str, KeyVersions]) -> RollbackPlan:
+    """The rollback to the state right after deploy ``target``; ``later`` oldest first.
+
+    A key's version at the target is what the first later deploy that touched it recorded as its
+    previous version ("" = it did not exist). Where that record could not vouch for it (someone else
+    wrote the key in between), it is the newest object version no later deploy wrote.
+    """
+    written_later: dict[str, set[str]] = {}
+    first_previous: dict[str, str | None] = {}
+    for record in later:
+        for key, version in record.versions.items():
+            written_later.setdefault(key, set()).add(version)
+            if key not in first_previous:
+                first_previous[key] = record.previous.get(key)
+    restore: dict[str, str] = {}
+    delete: list[str] = []
+    unchanged: list[str] = []
+    for key in sorted(written_later):
+        now = versions.get(key, KeyVersions((), None))
+        recorded = first_previous[key]
+        if recorded is not None:
+            at_target = recorded or None
+        else:
+            at_target = next((v for v in now.versions if v not in written_later[key]), None)
+        if at_target is None:
+            (delete if now.present else unchanged).append(key)
+        elif now.present and now.latest == at_target:
+            unchanged.append(key)
+        else:
+            restore[key] = at_target
+    return RollbackPlan(target=target, restore=restore, delete=tuple(delete), unchanged=tuple(unchanged))
+
+
+def read_versions(client: Any, bucket: str, prefix: str, keys: Iterable[str]) -> dict[str, KeyVersions]:
+    """The versions of ``keys`` (under ``prefix``), from one paged ListObjectVersions pass."""
+    wanted = set(keys)
+    found: dict[str, list[str]] = {key: [] for key in wanted}
+    latest: dict[str, tuple[str, bool]] = {}
+    paginator = client.get_paginator("list_object_versions")
+    with translated_aws_errors(action="list the versions of", resource=f"s3://{bucket}/{prefix}"):
+        for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+            for entry in page.get("Versions", []):
+                if entry["Key"] in wanted:
+                    found[entry["Key"]].append(str(entry["VersionId"]))
+                    if entry.get("IsLatest"):
+                        latest[entry["Key"]] = (str(entry["VersionId"]), False)
+            for entry in page.get("DeleteMarkers", []):
+                if entry["Key"] in wanted and entry.get("IsLatest"):
+                    latest[entry["Key"]] = (str(entry["VersionId"]), True)
+    return {key: KeyVersions(tuple(found[key]), latest.get(key, (None, False))[0],  # type: ignore[arg-type]
+                             latest.get(key, ("", False))[1]) for key in wanted}
+
+
+def apply_rollback(client: Any, bucket: str, plan: RollbackPlan, *, workers: int = 16) -> dict[str, str]:
+    """Copy back and delete as planned; returns key → the new version id (or delete marker's)."""
+    def copy(item: tuple[str, str]) -> tuple[str, str]:
+        key, version = item
+        with translated_aws_errors(action="restore", resource=f"s3://{bucket}/{key}"):
+            response = client.copy_object(Bucket=bucket, Key=key, MetadataDirective="COPY",
+                                          CopySource={"Bucket": bucket, "Key": key, "VersionId": version})
+        return key, str(response.get("VersionId", ""))
+
+    written: dict[str, str] = {}
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sitepush-rollback") as pool:
+        written.update(pool.map(copy, sorted(plan.restore.items())))
+    for start in range(0, len(plan.delete), 1000):
+        batch = plan.delete[start:start + 1000]
+        with translated_aws_errors(action="delete", resource=f"s3://{bucket}/{batch[0]}"):
+            response = client.delete_objects(Bucket=bucket, Delete={
+                "Objects": [{"Key": key} for key in batch], "Quiet": False})
+        for deleted in response.get("Deleted", []):
+            marker = deleted.get("DeleteMarkerVersionId") or deleted.get("VersionId")
+            if marker:
+                written[deleted["Key"]] = str(marker)
+    return written
