@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,3 +49,21 @@ def corpus_dir(name: str) -> Path:
     if not path.is_dir():
         pytest.fail(f"corpus {path} is missing: the tests need ../shared/corpus beside the repo")
     return path
+
+
+def printed_url(process: "subprocess.Popen[str]", pattern: str, seconds: float) -> str | None:
+    """The first group of ``pattern`` in the first stdout line of ``process`` that matches, within
+    ``seconds`` (None if the process ends or the time runs out first)."""
+    import re
+    import time
+
+    deadline = time.monotonic() + seconds
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            return None
+        found = re.search(pattern, line)
+        if found:
+            return found.group(1)
+    return None

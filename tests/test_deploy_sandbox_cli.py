@@ -17,7 +17,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE_SITE
+from conftest import EXAMPLE_SITE, printed_url
 
 from sitepush.build.builder import Builder
 from sitepush.cli import main
@@ -245,15 +244,7 @@ def test_deploy_sandbox_keep_serves_the_bucket_with_website_semantics_until_ctrl
     process = subprocess.Popen([sys.executable, "-m", "sitepush", "deploy", str(site), "--sandbox", "--keep"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        url = None
-        deadline = time.monotonic() + 120
-        assert process.stdout is not None
-        while url is None and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line:
-                break
-            found = re.search(r"website endpoint serves it: (http://127\.0\.0\.1:\d+/)", line)
-            url = found.group(1) if found else None
+        url = printed_url(process, r"website endpoint serves it: (http://127\.0\.0\.1:\d+/)", 120)
         assert url is not None, "deploy --sandbox --keep printed no URL to browse"
         with urllib.request.urlopen(url + "docs/", timeout=10) as response:
             assert response.status == 200 and b"<html" in response.read()

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import printed_url
 
 from sitepush.cli import main
 
@@ -27,15 +26,7 @@ def test_serve_prints_its_url_serves_the_site_and_stops_cleanly_on_ctrl_c(tmp_pa
     process = subprocess.Popen([sys.executable, "-m", "sitepush", "serve", str(site), "--port", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        url = None
-        deadline = time.monotonic() + 60
-        assert process.stdout is not None
-        while url is None and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line:
-                break
-            found = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
-            url = found.group(1) if found else None
+        url = printed_url(process, r"at (http://127\.0\.0\.1:\d+/)", 60)
         assert url is not None, "serve printed no URL"
         with urllib.request.urlopen(url + "docs/", timeout=10) as response:
             assert response.status == 200
