@@ -180,7 +180,8 @@ def cmd_deploy(args: argparse.Namespace) -> int:
                          distribution_id=None, history=False)
     deploy_folder(folder, redirects, target, dry_run=args.dry_run, yes=args.yes, json_path=args.json_file,
                   keep=args.keep, website=config.website if config is not None else None,
-                  out=sys.stdout, err=sys.stderr)
+                  out=sys.stdout, err=sys.stderr,
+                  configure=config if args.sandbox and args.preview is None else None)
     return 0
 
 

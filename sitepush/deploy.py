@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from sitepush.build.output_folder import MARKER
-from sitepush.config import DeployConfig, HeaderRule, WebsiteConfig
+from sitepush.config import Config, DeployConfig, HeaderRule, WebsiteConfig
 from sitepush.errors import DeployError, SafetyStop, UsageError
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def normalise_prefix(prefix: str) -> str:
 def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarget, *,
                   dry_run: bool = False, yes: bool = False, json_path: Path | None = None,
                   keep: bool = False, website: WebsiteConfig | None = None, out: TextIO,
-                  err: TextIO | None = None) -> DeployOutcome:
+                  err: TextIO | None = None, configure: Config | None = None) -> DeployOutcome:
     """Sync ``folder`` and the redirect objects to ``target``; prints the plan or the summary to ``out``.
 
     Raises SafetyStop (exit 3) when the plan deletes more than allowed and ``yes`` is False, before
@@ -135,7 +135,8 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
                           max_deletes=target.max_deletes, yes=yes)
     if target.sandbox:
         return _deploy_to_sandbox(folder, redirects, target, options, dry_run=dry_run, json_path=json_path,
-                                  keep=keep, website=website or WebsiteConfig(), out=out, err=err)
+                                  keep=keep, website=website or WebsiteConfig(), out=out, err=err,
+                                  configure=configure)
     from sitepush.aws import make_client
 
     def connect() -> Any:
@@ -253,9 +254,23 @@ class _ManifestMemo:
             pass  # a memo that cannot be kept costs the next deploy one GET, nothing more
 
 
+def _configure_sandbox(sandbox: Any, config: Config, target: DeployTarget, out: TextIO) -> None:
+    """The first deploy to a sandbox bucket sets it up as `sitepush configure` would on AWS."""
+    from sitepush.infra.aws_state import InfraClients
+    from sitepush.infra.configure import ConfigureOptions, apply_config
+
+    wanted = replace(config, deploy=replace(config.deploy, bucket=target.bucket, region=sandbox.region))
+    clients = InfraClients(s3=sandbox.client("s3"), acm=sandbox.client("acm"),
+                           cloudfront=sandbox.client("cloudfront"), route53=sandbox.client("route53"))
+    made = apply_config(wanted, clients, ConfigureOptions(certificate_wait=30, create_zone=True))
+    print(f"configured it as `sitepush configure` would: {made} changes (website hosting, public-read policy "
+          "but not .sitepush/, versioning…)", file=out)
+
+
 def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: DeployTarget,
                        options: SyncOptions, *, dry_run: bool, json_path: Path | None, keep: bool,
-                       website: WebsiteConfig, out: TextIO, err: TextIO | None) -> DeployOutcome:
+                       website: WebsiteConfig, out: TextIO, err: TextIO | None,
+                       configure: Config | None = None) -> DeployOutcome:
     from sitepush.publish.remote import ensure_bucket
     from sitepush.sandbox import Sandbox
 
@@ -270,6 +285,8 @@ def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: Deplo
         created = ensure_bucket(client, target.bucket, sandbox.region)
         if created:
             print(f"created the bucket {target.bucket}", file=out)
+            if configure is not None:
+                _configure_sandbox(sandbox, configure, target, out)
         site, specs, client, remote, listing_requests = _read_both(
             folder, redirects, target, options, lambda: client, None)
         outcome = _sync(client, None, site, specs, remote, listing_requests, target, options,

@@ -67,3 +67,11 @@ def printed_url(process: "subprocess.Popen[str]", pattern: str, seconds: float) 
         if found:
             return found.group(1)
     return None
+
+
+def ctrl_c_reaches_it() -> None:
+    """``preexec_fn`` for a child the test stops with SIGINT: a job started in the background by a
+    non-interactive shell (CI) inherits SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

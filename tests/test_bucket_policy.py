@@ -13,7 +13,7 @@ from sitepush.publish.model import SyncOptions
 
 @pytest.mark.parametrize("prefix", ["", "site/"])
 def test_the_manifest_is_not_covered_by_the_public_policy(prefix: str) -> None:
-    policy = website_bucket_policy("www.example.com", prefix=prefix)
+    policy = website_bucket_policy("www.example.com", prefix=prefix, account="123456789012")
     manifest = manifest_key(SyncOptions(prefix=prefix))
     assert manifest == f"{prefix}.sitepush/manifest.json"
     assert not allows_anonymous_get(policy, "www.example.com", manifest)
@@ -27,18 +27,27 @@ def test_every_site_key_is_publicly_readable(key: str) -> None:
 
 
 def test_keys_outside_the_prefix_and_other_buckets_are_not_opened() -> None:
-    policy = website_bucket_policy("b", prefix="site/")
+    policy = website_bucket_policy("b", prefix="site/", account="123456789012")
     assert allows_anonymous_get(policy, "b", "site/index.html")
     assert not allows_anonymous_get(policy, "b", "other/secret.txt")
     assert not allows_anonymous_get(policy, "other-bucket", "site/index.html")
 
 
-def test_the_policy_grants_only_get_object_and_denies_the_state_explicitly() -> None:
+def test_a_root_site_policy_is_one_allow_that_leaves_the_state_out_and_denies_nobody() -> None:
+    # No Deny: an explicit Deny to "*" would refuse the bucket owner's own reads of the manifest too.
     statements = website_bucket_policy("b")["Statement"]
-    assert [(s["Effect"], s["Action"], s["Resource"]) for s in statements] == [
-        ("Allow", "s3:GetObject", "arn:aws:s3:::b/*"),
-        ("Deny", "s3:GetObject", "arn:aws:s3:::b/.sitepush/*")]
+    assert [(s["Effect"], s["Action"], s["NotResource"]) for s in statements] == [
+        ("Allow", "s3:GetObject", ["arn:aws:s3:::b/.sitepush/*"])]
     assert json.loads(policy_json(website_bucket_policy("b"))) == website_bucket_policy("b")
+    assert not allows_anonymous_get(website_bucket_policy("b"), "other-bucket", "index.html")
+
+
+def test_a_prefixed_site_denies_the_state_only_outside_the_owners_account() -> None:
+    deny = website_bucket_policy("b", prefix="site/", account="123456789012")["Statement"][1]
+    assert (deny["Effect"], deny["Resource"], deny["Condition"]) == (
+        "Deny", "arn:aws:s3:::b/site/.sitepush/*", {"StringNotEquals": {"aws:PrincipalAccount": "123456789012"}})
+    with pytest.raises(ValueError):
+        website_bucket_policy("b", prefix="site/")
 
 
 def test_the_evaluator_lets_a_deny_win_and_ignores_conditional_allows() -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE_SITE, printed_url
+from conftest import EXAMPLE_SITE, ctrl_c_reaches_it, printed_url
 
 from sitepush.build.builder import Builder
 from sitepush.cli import main
@@ -60,8 +60,10 @@ def empty_bucket(s3: Any, bucket: str) -> None:
 
 
 def bucket_objects(s3: Any, bucket: str) -> dict[str, dict[str, Any]]:
+    """Every object but the deploy records (one more each deploy on a versioned sandbox bucket)."""
     pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
-    return {item["Key"]: item for page in pages for item in page.get("Contents", [])}
+    return {item["Key"]: item for page in pages for item in page.get("Contents", [])
+            if ".sitepush/deploys/" not in item["Key"]}
 
 
 def built_files(folder: Path) -> dict[str, bytes]:
@@ -104,11 +106,15 @@ def test_deploy_to_the_sandbox_exits_0_and_says_what_it_did(cli_deploy: CliDeplo
     assert listening is not None
     endpoint = listening.group(1)
     assert lines[2] == f"created the bucket {CONFIGURED_BUCKET}"
+    assert lines[3] == ("configured it as `sitepush configure` would: 6 changes (website hosting, public-read "
+                        "policy but not .sitepush/, versioning…)")
     assert re.fullmatch(rf"s3://{re.escape(CONFIGURED_BUCKET)}/: uploaded {len(files) + 2} objects "
                         rf"\({size_mb:.1f} MB; {len(files)} new, 2 redirects\), deleted 0, unchanged 0 — "
-                        rf"\d+\.\d s, {len(files) + 2 + 2} requests", lines[3]), lines[3]
+                        rf"\d+\.\d s, {len(files) + 2 + 2} requests", lines[4]), lines[4]
+    assert re.fullmatch(r"recorded as deploy \d{8}T\d{9}Z-[0-9a-f]{4} \(`sitepush history`, `sitepush "
+                        r"rollback`\)", lines[5]), lines[5]
     assert endpoint.startswith("http://127.0.0.1:")
-    assert lines[4:] == [  # the builder's marker file is neither uploaded nor reported
+    assert lines[6:] == [  # the builder's marker file is neither uploaded nor reported
         "The sandbox stops when this command exits; add --keep to browse the deployed bucket with S3 "
         "website semantics until Ctrl-C.",
     ]
@@ -227,7 +233,7 @@ def test_sandbox_deploy_run_twice_in_new_processes_uploads_nothing_the_second_ti
     second = run_sitepush("deploy", str(site), "--sandbox", cache=tmp_path / "cache")
     assert (second.returncode, second.stderr) == (0, "")
     lines = second.stdout.splitlines()
-    assert lines[2:4] == [f"restored 42 objects of {CONFIGURED_BUCKET} as the last sandbox run left them",
+    assert lines[2:4] == [f"restored 43 objects of {CONFIGURED_BUCKET} as the last sandbox run left them",
                           "Nothing to upload: the bucket already matches (41 objects)"]
     (site / "content" / "about.md").write_text(
         (site / "content" / "about.md").read_text("utf-8") + "\nOne more line.\n", "utf-8")
@@ -242,7 +248,8 @@ def test_deploy_sandbox_keep_serves_the_bucket_with_website_semantics_until_ctrl
     shutil.copytree(EXAMPLE_SITE, site)
     env = dict(os.environ, SITEPUSH_CACHE_DIR=str(tmp_path / "cache"))
     process = subprocess.Popen([sys.executable, "-m", "sitepush", "deploy", str(site), "--sandbox", "--keep"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               preexec_fn=ctrl_c_reaches_it)
     try:
         url = printed_url(process, r"website endpoint serves it: (http://127\.0\.0\.1:\d+/)", 120)
         assert url is not None, "deploy --sandbox --keep printed no URL to browse"

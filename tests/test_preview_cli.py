@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import printed_url
+from conftest import ctrl_c_reaches_it, printed_url
 
 from sitepush.cli import main
 
@@ -24,7 +24,8 @@ def test_serve_prints_its_url_serves_the_site_and_stops_cleanly_on_ctrl_c(tmp_pa
     shutil.copytree(REPO / "example-site", site)
     env = dict(os.environ, SITEPUSH_CACHE_DIR=str(tmp_path / "cache"))
     process = subprocess.Popen([sys.executable, "-m", "sitepush", "serve", str(site), "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               preexec_fn=ctrl_c_reaches_it)
     try:
         url = printed_url(process, r"at (http://127\.0\.0\.1:\d+/)", 60)
         assert url is not None, "serve printed no URL"

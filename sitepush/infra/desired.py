@@ -148,6 +148,11 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
         raise ConfigError("[cloudfront] enabled needs a domain for its certificate and aliases",
                           file="sitepush.toml", hint='set [domain] name = "example.com"')
     state_prefix = config.deploy.state_prefix.strip("/") + "/"
+    if config.deploy.prefix.strip("/"):
+        raise ConfigError("sitepush configure sets up a website at the root of its bucket, and [deploy] prefix "
+                          f"is {config.deploy.prefix!r}", file="sitepush.toml",
+                          hint="give the site a bucket of its own (drop [deploy] prefix), or configure the "
+                               "bucket by hand")
     # Website hosting is compared whole: a routing rule taken out of sitepush.toml goes away in S3 too.
     website: dict[str, Any] = {"IndexDocument": {"Suffix": config.website.index_document},
                                "ErrorDocument": {"Key": config.website.error_document},
@@ -168,9 +173,7 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
     resources += [
         Resource("website", bucket, website),
         Resource("public-access-block", bucket, public_access_block(True)),
-        Resource("policy", bucket, {"policy": website_bucket_policy(
-            bucket, prefix=config.deploy.prefix.strip("/") + "/" if config.deploy.prefix.strip("/") else "",
-            state_prefix=state_prefix)}),
+        Resource("policy", bucket, {"policy": website_bucket_policy(bucket, state_prefix=state_prefix)}),
     ]
     if hosts is None:
         return resources

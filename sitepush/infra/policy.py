@@ -1,10 +1,13 @@
 """The public-read bucket policy of a website bucket, and a small evaluator that proves what it allows.
 
 The policy grants anonymous ``s3:GetObject`` on the site's objects only — never ``s3:ListBucket``,
-never writes — and explicitly denies reading sitepush's own state (``.sitepush/``: the deploy
-manifest, history, private previews). An explicit Deny wins over any Allow in S3's policy evaluation
-(AWS IAM User Guide, "Policy evaluation logic"), so the state stays private even though the Allow's
-resource ``bucket/prefix*`` also matches it: an S3 resource ARN cannot say "everything except".
+never writes — and never on sitepush's own state (``.sitepush/``: the deploy manifest, history, private
+previews). For a site at the root of its bucket it says so with one Allow whose ``NotResource`` is the
+state: nothing is denied, so the owner's own reads of the manifest are untouched (an explicit Deny to
+``Principal: *`` would refuse the owner too — AWS IAM User Guide, "Policy evaluation logic"). A site
+under a prefix cannot be told apart from the rest of the bucket that way: its Allow covers the prefix
+and a Deny on the state applies only to requests from outside the bucket owner's account
+(``aws:PrincipalAccount``), which anonymous requests are.
 
 S3 does not evaluate policies in moto, so :func:`allows_anonymous_get` decides here, in a pure function
 that the tests run against the policy itself.
@@ -21,20 +24,25 @@ from typing import Any
 POLICY_VERSION = "2012-10-17"
 
 
-def website_bucket_policy(bucket: str, *, prefix: str = "", state_prefix: str = ".sitepush/"
-                          ) -> dict[str, Any]:
-    """The bucket policy of a public website under ``prefix``, keeping ``prefix + state_prefix`` private."""
-    site = f"arn:aws:s3:::{bucket}/{prefix}*"
+def website_bucket_policy(bucket: str, *, prefix: str = "", state_prefix: str = ".sitepush/",
+                          account: str | None = None) -> dict[str, Any]:
+    """The bucket policy of a public website under ``prefix``, keeping ``prefix + state_prefix`` private.
+
+    ``account`` (the bucket owner's account id) is needed only for a site under a prefix.
+    """
     state = f"arn:aws:s3:::{bucket}/{prefix}{state_prefix}*"
-    return {
-        "Version": POLICY_VERSION,
-        "Statement": [
-            {"Sid": "PublicReadOfTheSite", "Effect": "Allow", "Principal": "*",
-             "Action": "s3:GetObject", "Resource": site},
-            {"Sid": "SitepushStateStaysPrivate", "Effect": "Deny", "Principal": "*",
-             "Action": "s3:GetObject", "Resource": state},
-        ],
-    }
+    if not prefix:
+        return {"Version": POLICY_VERSION, "Statement": [
+            {"Sid": "PublicReadOfTheSiteButNotSitepushState", "Effect": "Allow", "Principal": "*",
+             "Action": "s3:GetObject", "NotResource": [state]}]}
+    if not account:
+        raise ValueError("a site under a prefix needs the owner's account id for its policy")
+    return {"Version": POLICY_VERSION, "Statement": [
+        {"Sid": "PublicReadOfTheSite", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": f"arn:aws:s3:::{bucket}/{prefix}*"},
+        {"Sid": "SitepushStateStaysPrivate", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": state, "Condition": {"StringNotEquals": {"aws:PrincipalAccount": account}}},
+    ]}
 
 
 def policy_json(policy: Mapping[str, Any]) -> str:
@@ -59,19 +67,39 @@ def _applies(statement: Mapping[str, Any], action: str, arn: str) -> bool:
                                      and "*" in _listed(principal.get("AWS", [])))
     actions = [str(a) for a in _listed(statement.get("Action", []))]
     action_matches = any(_arn_pattern(a.lower()).match(action.lower()) for a in actions)
+    if "NotResource" in statement:
+        excluded = [str(r) for r in _listed(statement["NotResource"])]
+        # A bucket policy speaks only for its own bucket: the one its ARNs name.
+        buckets = {r.split(":::", 1)[-1].split("/", 1)[0] for r in excluded}
+        in_bucket = arn.split(":::", 1)[-1].split("/", 1)[0] in buckets
+        return anonymous and action_matches and in_bucket and not any(_arn_pattern(r).match(arn) for r in excluded)
     resources = [str(r) for r in _listed(statement.get("Resource", []))]
     return anonymous and action_matches and any(_arn_pattern(r).match(arn) for r in resources)
+
+
+def _condition_holds_for_anonymous(condition: Mapping[str, Any]) -> bool | None:
+    """True/False where the evaluator knows how a condition reads for an anonymous request, else None.
+
+    An anonymous request carries no ``aws:PrincipalAccount``; a negated string operator on a missing
+    key holds (IAM User Guide, "Condition operators": ...IfExists and negated operators).
+    """
+    if set(condition) <= {"StringNotEquals", "StringNotLike"} and all(
+            set(keys) == {"aws:PrincipalAccount"} for keys in condition.values()):
+        return True
+    return None
 
 
 def allows_anonymous_get(policy: Mapping[str, Any], bucket: str, key: str) -> bool:
     """Whether an anonymous GetObject of ``key`` is allowed: some Allow applies and no Deny does.
 
-    Statements with a ``Condition`` are treated as not applying (a conservative reading for Allow).
+    Conditions the evaluator cannot read are treated as not holding (a conservative reading for Allow).
     """
     arn = f"arn:aws:s3:::{bucket}/{key}"
     allowed = False
     for statement in _listed(policy.get("Statement", [])):
-        if "Condition" in statement or not _applies(statement, "s3:GetObject", arn):
+        if not _applies(statement, "s3:GetObject", arn):
+            continue
+        if "Condition" in statement and not _condition_holds_for_anonymous(statement["Condition"]):
             continue
         if statement.get("Effect") == "Deny":
             return False
