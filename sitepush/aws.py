@@ -138,6 +138,8 @@ def _resolve_endpoints_once_per_bucket(client: Any, loader: Any) -> None:
     provider = getattr(resolver, "_provider", None)
     if provider is None or not hasattr(provider, "resolve_endpoint"):
         return  # another botocore: keep its behaviour, only slower
+    if getattr(provider, "_excluded_params", None):
+        return  # botocore ≥ 1.44 drops the unread parameters itself
     model = client.meta.service_model
     try:
         rule_set = loader.load_service_model(model.service_name, "endpoint-rule-set-1", model.api_version)

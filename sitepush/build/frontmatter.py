@@ -214,6 +214,13 @@ def _check_yaml_nesting(text: str, display: str, first_line: int) -> None:
                     raise _too_deep(display, _node_line(event, first_line))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
+    except yaml.MarkedYAMLError as error:
+        # Newer libyaml refuses deep flow collections while scanning ahead, before the events that
+        # would have told us: the same problem, said the same way.
+        if "nesting" not in str(error.problem or ""):
+            raise
+        mark = error.problem_mark or error.context_mark
+        raise _too_deep(display, first_line + (mark.line if mark is not None else 0)) from None
     finally:
         loader.dispose()
 
