@@ -260,9 +260,7 @@ def _configure_sandbox(sandbox: Any, config: Config, target: DeployTarget, out: 
     from sitepush.infra.configure import ConfigureOptions, apply_config
 
     wanted = replace(config, deploy=replace(config.deploy, bucket=target.bucket, region=sandbox.region))
-    clients = InfraClients(s3=sandbox.client("s3"), acm=sandbox.client("acm"),
-                           cloudfront=sandbox.client("cloudfront"), route53=sandbox.client("route53"))
-    made = apply_config(wanted, clients, ConfigureOptions(certificate_wait=30, create_zone=True))
+    made = apply_config(wanted, InfraClients.of_sandbox(sandbox), ConfigureOptions(certificate_wait=30, create_zone=True))
     print(f"configured it as `sitepush configure` would: {made} changes (website hosting, public-read policy "
           "but not .sitepush/, versioning…)", file=out)
 

@@ -29,8 +29,7 @@ class Observed:
     """The four clients, with every operation and every request's headers recorded."""
 
     def __init__(self, sandbox: Sandbox) -> None:
-        self.clients = InfraClients(s3=sandbox.client("s3"), acm=sandbox.client("acm"),
-                                    cloudfront=sandbox.client("cloudfront"), route53=sandbox.client("route53"))
+        self.clients = InfraClients.of_sandbox(sandbox)
         self.operations: list[str] = []
         self.headers: list[dict[str, str]] = []
         for client in self.clients.all():

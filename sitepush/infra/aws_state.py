@@ -38,6 +38,12 @@ class InfraClients:
     def all(self) -> tuple[Any, ...]:
         return self.s3, self.acm, self.cloudfront, self.route53
 
+    @classmethod
+    def of_sandbox(cls, sandbox: Any) -> InfraClients:
+        """The four clients of a :class:`~sitepush.sandbox.Sandbox` (moto answers every service)."""
+        return cls(s3=sandbox.client("s3"), acm=sandbox.client("acm"), cloudfront=sandbox.client("cloudfront"),
+                   route53=sandbox.client("route53"))
+
 
 def _code(error: Exception) -> str:
     return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
@@ -64,13 +70,12 @@ def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str]) -> K
         return Known()
     zone = _zone(clients, apex)
     arn, records = _certificate(clients, apex)
-    domains = {}
     wanted = list(hosts)
-    for role, host in zip(("main", "redirect"), wanted):
-        found = _distribution_for(clients, host)
-        if found is not None:
-            domains[role] = found["DomainName"]
+    found = _distributions_by_alias(clients, wanted)
+    domains = {role: found[host]["DomainName"] for role, host in zip(("main", "redirect"), wanted)
+               if host in found}
     return Known(certificate_arn=arn, validation_records=records, distribution_domains=domains,
+                 distribution_ids={host: item["Id"] for host, item in found.items()},
                  zone_id=zone["Id"] if zone else None)
 
 
@@ -109,18 +114,23 @@ def _validation_records(clients: InfraClients, arn: str) -> tuple[tuple[str, str
     return tuple(sorted(records))
 
 
-def _distribution_for(clients: InfraClients, host: str) -> dict[str, Any] | None:
+def _distributions_by_alias(clients: InfraClients, hosts: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Host → the summary of the distribution that has it as an alias, from one listing."""
+    wanted = set(hosts)
+    found: dict[str, dict[str, Any]] = {}
+    if not wanted:
+        return found
     paginator = clients.cloudfront.get_paginator("list_distributions")
-    with translated_aws_errors(action="list distributions", resource=host):
+    with translated_aws_errors(action="list distributions", resource=", ".join(sorted(wanted))):
         for page in paginator.paginate():
             for item in page.get("DistributionList", {}).get("Items", []) or []:
                 aliases = item.get("Aliases")
                 if aliases is None:  # a summary without its aliases (moto's): read them from the config
                     aliases = clients.cloudfront.get_distribution_config(
                         Id=item["Id"])["DistributionConfig"].get("Aliases")
-                if host in ((aliases or {}).get("Items") or []):
-                    return dict(item)
-    return None
+                for host in wanted.intersection((aliases or {}).get("Items") or []):
+                    found.setdefault(host, dict(item))
+    return found
 
 
 # -- reading the resources --------------------------------------------------------------------------
@@ -142,7 +152,7 @@ def read_actual(clients: InfraClients, desired: Iterable[Resource], known: Known
         elif kind == "certificate":
             state[resource.ref] = _read_certificate(clients, known)
         elif kind == "distribution":
-            state[resource.ref] = _read_distribution(clients, name)
+            state[resource.ref] = _read_distribution(clients, name, known.distribution_ids.get(name))
         elif kind == "record":
             if records is None:
                 records = _read_records(clients, known.zone_id)
@@ -262,14 +272,13 @@ def _read_records(clients: InfraClients, zone_id: str | None) -> dict[str, dict[
     return records
 
 
-def _read_distribution(clients: InfraClients, host: str) -> dict[str, Any] | None:
-    found = _distribution_for(clients, host)
-    if found is None:
+def _read_distribution(clients: InfraClients, host: str, distribution_id: str | None) -> dict[str, Any] | None:
+    if distribution_id is None:
         return None
     config = _call("read the distribution", host,
-                   lambda: clients.cloudfront.get_distribution_config(Id=found["Id"]))["DistributionConfig"]
+                   lambda: clients.cloudfront.get_distribution_config(Id=distribution_id))["DistributionConfig"]
     if not str(config.get("CallerReference", "")).startswith(CALLER_REFERENCE_PREFIX):
-        raise InfraError(f"{host} is an alias of the CloudFront distribution {found['Id']}, which sitepush "
+        raise InfraError(f"{host} is an alias of the CloudFront distribution {distribution_id}, which sitepush "
                          "did not create", hint="remove the alias there (or turn [cloudfront] off), then rerun")
     return distribution_fields(config)
 
@@ -423,17 +432,17 @@ def _put_distribution(clients: InfraClients, known: Known, host: str, value: Map
                          hint="rerun sitepush configure")
     wait_until_issued(clients, known.certificate_arn, certificate_wait, sleep)
     wanted = {**value, "certificate": known.certificate_arn}
-    found = _distribution_for(clients, host)
+    distribution_id = known.distribution_ids.get(host)
     with translated_aws_errors(action="configure the distribution", resource=host):
         try:
-            if found is None:
+            if distribution_id is None:
                 reference = f"{CALLER_REFERENCE_PREFIX}{host} {uuid.uuid4().hex[:12]}"
                 clients.cloudfront.create_distribution(DistributionConfig=distribution_config(wanted, reference))
             else:
-                current = clients.cloudfront.get_distribution_config(Id=found["Id"])
+                current = clients.cloudfront.get_distribution_config(Id=distribution_id)
                 merged = {**current["DistributionConfig"],
                           **distribution_config(wanted, current["DistributionConfig"]["CallerReference"])}
-                clients.cloudfront.update_distribution(Id=found["Id"], IfMatch=current["ETag"],
+                clients.cloudfront.update_distribution(Id=distribution_id, IfMatch=current["ETag"],
                                                        DistributionConfig=merged)
         except ClientError as error:
             if _code(error) == "CNAMEAlreadyExists":

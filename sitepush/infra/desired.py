@@ -50,6 +50,8 @@ class Known:
     """(name, value) of the CNAMEs ACM asks for."""
     distribution_domains: Mapping[str, str] = field(default_factory=dict)
     """``main`` / ``redirect`` → ``dxxxx.cloudfront.net``."""
+    distribution_ids: Mapping[str, str] = field(default_factory=dict)
+    """Host → the id of the distribution that has it as an alias (one listing serves a whole plan)."""
     zone_id: str | None = None
 
 

@@ -35,8 +35,7 @@ def configure_in_sandbox(config: Config, args: argparse.Namespace, run: Callable
     with Sandbox(state_dir=state_dir, buckets=buckets, bucket_region=config.deploy.region) as sandbox:
         print(f"Sandbox AWS (moto) listening on {sandbox.endpoint_url} — nothing leaves this machine",
               flush=True)
-        clients = InfraClients(s3=sandbox.client("s3"), acm=sandbox.client("acm"),
-                               cloudfront=sandbox.client("cloudfront"), route53=sandbox.client("route53"))
+        clients = InfraClients.of_sandbox(sandbox)
         if remembered.exists():
             try:
                 before = parse_config(remembered.read_text("utf-8"), root=config.root, file=CONFIG_NAME)
