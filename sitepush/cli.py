@@ -29,9 +29,19 @@ if TYPE_CHECKING:
     from sitepush.config import Config
 
 
-def _site_arg(parser: argparse.ArgumentParser) -> None:
+def add_site_argument(parser: argparse.ArgumentParser) -> None:
+    """The optional SITE argument every command takes."""
     parser.add_argument("site", nargs="?", default=".", type=Path,
                         help="site folder holding sitepush.toml (default: the current folder)")
+
+
+def add_bucket_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the bucket is, overriding ``[deploy]``: for deploy and every command that reads the bucket."""
+    parser.add_argument("--bucket", metavar="NAME", help="bucket (default: [deploy] bucket)")
+    parser.add_argument("--prefix", metavar="P", help="key prefix in the bucket")
+    parser.add_argument("--endpoint-url", metavar="URL", help="S3-compatible endpoint (MinIO, R2)")
+    parser.add_argument("--region", metavar="R", help="AWS region of the bucket")
+    parser.add_argument("--profile", metavar="P", help="AWS profile from ~/.aws/config")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -44,7 +54,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build the site into its output folder",
                                 description="Build the site into its output folder (default _site/).")
-    _site_arg(build)
+    add_site_argument(build)
     build.add_argument("--drafts", action="store_true", help="also build pages marked draft")
     build.add_argument("--strict", action="store_true", help="treat warnings (broken links) as errors")
     build.add_argument("--output", type=Path, metavar="DIR", help="output folder (default: [build] output_dir)")
@@ -55,7 +65,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="Build the site and make its bucket equal to it, uploading only what changed "
                     "(or sync an already-built folder with --site-dir). --sandbox deploys to an "
                     "embedded local S3 instead of AWS.")
-    _site_arg(deploy)
+    add_site_argument(deploy)
     deploy.add_argument("--sandbox", action="store_true",
                         help="deploy to an embedded S3 (moto) on 127.0.0.1 instead of AWS")
     deploy.add_argument("--keep", action="store_true",
@@ -71,11 +81,7 @@ def make_parser() -> argparse.ArgumentParser:
                         help="write the plan and the result to FILE as JSON")
     deploy.add_argument("--site-dir", type=Path, metavar="DIR",
                         help="sync this already-built folder as-is (no build, no sitepush.toml)")
-    deploy.add_argument("--bucket", metavar="NAME", help="bucket (default: [deploy] bucket)")
-    deploy.add_argument("--prefix", metavar="P", help="key prefix in the bucket")
-    deploy.add_argument("--endpoint-url", metavar="URL", help="S3-compatible endpoint (MinIO, R2)")
-    deploy.add_argument("--region", metavar="R", help="AWS region of the bucket")
-    deploy.add_argument("--profile", metavar="P", help="AWS profile from ~/.aws/config")
+    add_bucket_arguments(deploy)
     deploy.add_argument("--workers", type=int, metavar="N", help="parallel requests (default: 32)")
     deploy.add_argument("--drafts", action="store_true", help="also build and upload draft pages")
     deploy.add_argument("--preview", metavar="NAME",

@@ -8,17 +8,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sitepush.cli import add_bucket_arguments, add_site_argument
 from sitepush.errors import DeployError, UsageError
 
 
 def _target_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("site", nargs="?", default=".", type=Path,
-                        help="site folder holding sitepush.toml (default: the current folder)")
-    parser.add_argument("--bucket", metavar="NAME", help="bucket (default: [deploy] bucket)")
-    parser.add_argument("--prefix", metavar="P", help="key prefix in the bucket")
-    parser.add_argument("--endpoint-url", metavar="URL", help="S3-compatible endpoint (MinIO, R2)")
-    parser.add_argument("--region", metavar="R", help="AWS region of the bucket")
-    parser.add_argument("--profile", metavar="P", help="AWS profile from ~/.aws/config")
+    add_site_argument(parser)
+    add_bucket_arguments(parser)
 
 
 def add_commands(commands: Any) -> None:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sitepush.cli import add_site_argument
 from sitepush.errors import SafetyStop, UsageError
 
 
@@ -19,8 +20,7 @@ def add_commands(commands: Any) -> None:
                     "versioning and a public-read policy (never on .sitepush/), the apex↔www redirect "
                     "bucket, an ACM certificate validated through Route 53, CloudFront, and the alias "
                     "records. Prints the plan first; a second run changes nothing.")
-    configure.add_argument("site", nargs="?", default=".", type=Path,
-                           help="site folder holding sitepush.toml (default: the current folder)")
+    add_site_argument(configure)
     configure.add_argument("--plan", action="store_true", help="print the plan and change nothing")
     configure.add_argument("--yes", action="store_true", help="apply without asking (CI)")
     configure.add_argument("--sandbox", action="store_true",

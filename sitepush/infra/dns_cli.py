@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
+from sitepush.cli import add_site_argument
 from sitepush.errors import InfraError, UsageError
 
 
@@ -16,8 +16,7 @@ def add_commands(commands: Any) -> None:
         description="Compare real DNS answers with the site's Route 53 zone: the parent zone's NS records "
                     "(delegation), the A/AAAA answers of apex and www against their alias targets, and "
                     "the certificate's validation CNAMEs. One line per check, ✔ or ✘ with the fix.")
-    check.add_argument("site", nargs="?", default=".", type=Path,
-                       help="site folder holding sitepush.toml (default: the current folder)")
+    add_site_argument(check)
     check.add_argument("--nameserver", metavar="HOST[:PORT]",
                        help="resolver to ask instead of the system's (e.g. 1.1.1.1, or 127.0.0.1:5353)")
     check.add_argument("--parent-nameserver", metavar="HOST[:PORT]",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
+from sitepush.cli import add_site_argument
 from sitepush.errors import UsageError
 
 
@@ -18,8 +18,7 @@ def add_commands(commands: Any) -> None:
                     "deployed bucket (index documents, redirects, error document, routing rules, the "
                     "same headers), rebuild what changed on save and reload the open pages. With "
                     "--bucket, serve a bucket instead of the site folder.")
-    serve.add_argument("site", nargs="?", default=".", type=Path,
-                       help="site folder holding sitepush.toml (default: the current folder)")
+    add_site_argument(serve)
     serve.add_argument("--port", type=int, default=8000, metavar="N", help="port (default 8000; 0: any free)")
     serve.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
                        help="address to listen on (default 127.0.0.1: this machine only)")
