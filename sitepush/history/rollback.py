@@ -20,6 +20,7 @@ from typing import Any
 
 from sitepush.aws import translated_aws_errors
 from sitepush.history.records import DeployRecord
+from sitepush.publish.apply import DELETE_BATCH, delete_batch, recorded_versions
 
 @dataclass(frozen=True)
 class KeyVersions:
@@ -107,24 +108,20 @@ def read_versions(client: Any, bucket: str, prefix: str, keys: Iterable[str]) ->
 
 
 def apply_rollback(client: Any, bucket: str, plan: RollbackPlan, *, workers: int = 16) -> dict[str, str]:
-    """Copy back and delete as planned; returns key → the new version id (or delete marker's)."""
-    def copy(item: tuple[str, str]) -> tuple[str, str]:
+    """Copy back and delete as planned; returns key → the new version id (or delete marker's).
+
+    The writes go through the syncer's own pieces: its version recorder and its DeleteObjects batches
+    (which stop on the first key S3 refused).
+    """
+    def copy(item: tuple[str, str]) -> None:
         key, version = item
         with translated_aws_errors(action="restore", resource=f"s3://{bucket}/{key}"):
-            response = client.copy_object(Bucket=bucket, Key=key, MetadataDirective="COPY",
-                                          CopySource={"Bucket": bucket, "Key": key, "VersionId": version})
-        return key, str(response.get("VersionId", ""))
+            client.copy_object(Bucket=bucket, Key=key, MetadataDirective="COPY",
+                               CopySource={"Bucket": bucket, "Key": key, "VersionId": version})
 
-    written: dict[str, str] = {}
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sitepush-rollback") as pool:
-        written.update(pool.map(copy, sorted(plan.restore.items())))
-    for start in range(0, len(plan.delete), 1000):
-        batch = plan.delete[start:start + 1000]
-        with translated_aws_errors(action="delete", resource=f"s3://{bucket}/{batch[0]}"):
-            response = client.delete_objects(Bucket=bucket, Delete={
-                "Objects": [{"Key": key} for key in batch], "Quiet": False})
-        for deleted in response.get("Deleted", []):
-            marker = deleted.get("DeleteMarkerVersionId") or deleted.get("VersionId")
-            if marker:
-                written[deleted["Key"]] = str(marker)
-    return written
+    with recorded_versions(client) as written:
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sitepush-rollback") as pool:
+            list(pool.map(copy, sorted(plan.restore.items())))
+        for start in range(0, len(plan.delete), DELETE_BATCH):
+            delete_batch(client, bucket, plan.delete[start:start + DELETE_BATCH])
+    return dict(written)

@@ -147,13 +147,14 @@ def apply_plan(plan: SyncPlan, *, client: Any, bucket: str, options: SyncOptions
     manifest_etag: str | None = None
     invalidation: tuple[tuple[str, ...], str | None] = ((), None)
     with counter.watching(client, cloudfront), _completed_multipart_etags(client) as multipart, \
-            _version_ids(client) as versions, ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sitepush-apply") as pool:
+            recorded_versions(client) as versions, \
+            ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sitepush-apply") as pool:
         for phase in _phases(plan.uploads):
             tasks = [partial(_write, client, bucket, upload, multipart, ticker, transfer)
                      for upload in phase]
             written.update(zip((u.spec.key for u in phase), _run_phase(pool, tasks)))
         batches = [plan.deletes[i:i + DELETE_BATCH] for i in range(0, len(plan.deletes), DELETE_BATCH)]
-        _run_phase(pool, [partial(_delete, client, bucket, batch, ticker) for batch in batches])
+        _run_phase(pool, [partial(delete_batch, client, bucket, batch, ticker) for batch in batches])
         manifest = manifest_with_versions(manifest_with_etags(plan.manifest, written), versions)
         if plan.manifest_changed or manifest != plan.manifest:
             ticker.say("writing the deploy manifest")
@@ -321,7 +322,7 @@ def _completed_multipart_etags(client: Any) -> Iterator[dict[str, str]]:
 
 
 @contextmanager
-def _version_ids(client: Any) -> Iterator[dict[str, str]]:
+def recorded_versions(client: Any) -> Iterator[dict[str, str]]:
     """Key → VersionId of every object written or deleted inside the block (versioned buckets only).
 
     The key of a PutObject or CopyObject is noted from its parameters before the call; the version id
@@ -345,8 +346,8 @@ def _version_ids(client: Any) -> Iterator[dict[str, str]]:
 
     hooks: list[tuple[str, Callable[..., None]]] = [
         ("before-parameter-build.s3.PutObject", note_key), ("before-parameter-build.s3.CopyObject", note_key),
-             ("after-call.s3.PutObject", record), ("after-call.s3.CopyObject", record),
-             ("after-call.s3.CompleteMultipartUpload", record), ("after-call.s3.DeleteObjects", record)]
+        ("after-call.s3.PutObject", record), ("after-call.s3.CopyObject", record),
+        ("after-call.s3.CompleteMultipartUpload", record), ("after-call.s3.DeleteObjects", record)]
     for event, handler in hooks:
         client.meta.events.register(event, handler, unique_id=f"{tag}-{event}")
     try:
@@ -356,10 +357,12 @@ def _version_ids(client: Any) -> Iterator[dict[str, str]]:
             client.meta.events.unregister(event, unique_id=f"{tag}-{event}")
 
 
-def _delete(client: Any, bucket: str, keys: Sequence[str], ticker: _Ticker) -> None:
+def delete_batch(client: Any, bucket: str, keys: Sequence[str], ticker: _Ticker | None = None) -> None:
+    """One DeleteObjects of at most :data:`DELETE_BATCH` keys; the first key S3 refused is an error."""
     from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
-    ticker.say(f"deleting {len(keys)} objects")
+    if ticker is not None:
+        ticker.say(f"deleting {len(keys)} objects")
     with translated_aws_errors(action="delete", resource=f"s3://{bucket}/{keys[0]}"):
         response = client.delete_objects(
             Bucket=bucket, Delete={"Objects": [{"Key": key} for key in keys], "Quiet": False})
