@@ -69,11 +69,11 @@ def prune(client: Any, bucket: str, root: str, older_than: timedelta, now: datet
     moment = now or datetime.now(UTC)
     old = sorted(name for name, (_, newest) in previews(client, bucket, root).items()
                  if moment - newest > older_than)
+    from sitepush.publish.apply import DELETE_BATCH, delete_batch
+
     keys = [item["Key"] for name in old for item in _objects(client, bucket, f"{root}{name}/")]
-    for start in range(0, len(keys), 1000):
-        with translated_aws_errors(action="delete previews in", resource=f"s3://{bucket}/{root}"):
-            client.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys[start:start + 1000]],
-                                                         "Quiet": True})
+    for start in range(0, len(keys), DELETE_BATCH):
+        delete_batch(client, bucket, keys[start:start + DELETE_BATCH])
     return old
 
 
