@@ -47,7 +47,6 @@ class DeployRecord:
     uploaded: int = 0
     deleted: int = 0
     rolled_back_to: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The record as stored."""

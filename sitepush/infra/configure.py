@@ -16,7 +16,7 @@ from typing import TextIO
 from sitepush.config import Config
 from sitepush.errors import InfraError
 from sitepush.infra.aws_state import InfraClients, discover, read_actual, write
-from sitepush.infra.desired import desired_resources, hosts_of
+from sitepush.infra.desired import Known, desired_resources, hosts_of
 from sitepush.infra.model import InfraPlan
 from sitepush.infra.plan import plan_infra
 
@@ -35,23 +35,23 @@ class ConfigureOptions:
 
 def plan_for(config: Config, clients: InfraClients) -> InfraPlan:
     """The plan for ``config`` against what AWS has now (reads only)."""
+    return _read_and_plan(config, clients)[0]
+
+
+def _read_and_plan(config: Config, clients: InfraClients) -> tuple[InfraPlan, Known]:
     hosts = hosts_of(config)
     known = discover(clients, hosts.apex if hosts else None,
                      (hosts.canonical, hosts.other) if hosts else ())
     desired = desired_resources(config, known)
-    return plan_infra(desired, read_actual(clients, desired, known))
+    return plan_infra(desired, read_actual(clients, desired, known)), known
 
 
 def apply_config(config: Config, clients: InfraClients, options: ConfigureOptions, *,
                  progress: TextIO | None = None, sleep: Callable[[float], None] = time.sleep) -> int:
     """Make AWS match ``config``; returns the number of changes made. Raises InfraError naming the step."""
-    hosts = hosts_of(config)
     made = 0
     for _ in range(MAX_STEPS):
-        known = discover(clients, hosts.apex if hosts else None,
-                         (hosts.canonical, hosts.other) if hosts else ())
-        desired = desired_resources(config, known)
-        plan = plan_infra(desired, read_actual(clients, desired, known))
+        plan, known = _read_and_plan(config, clients)
         if not plan.pending:
             return made
         change = plan.pending[0]
