@@ -23,10 +23,23 @@ KNOTD = shutil.which("knotd") or "/usr/sbin/knotd"
 START_SECONDS = 15.0
 
 
-def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def free_port() -> int:
+    """A loopback port free for both UDP and TCP (knot listens on both)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp, \
+                socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+            udp.bind(("127.0.0.1", 0))
+            port = int(udp.getsockname()[1])
+            try:
+                tcp.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no loopback port free for both UDP and TCP in 50 tries")
+
+
+class _PortTaken(RuntimeError):
+    """knotd could not bind its port: another process took it after the probe."""
 
 
 class KnotServer:
@@ -36,9 +49,10 @@ class KnotServer:
         if not Path(KNOTD).exists():
             raise RuntimeError(f"{KNOTD} is missing: run .ci/system-deps (installs Debian's knot)")
         self.zones = dict(zones)
-        self.port = free_udp_port()
+        self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="sitepush-knot-"))
         self.process: subprocess.Popen[bytes] | None = None
+        self._zone_lines: list[str] = []
 
     @property
     def address(self) -> str:
@@ -53,6 +67,23 @@ class KnotServer:
         for index, (origin, text) in enumerate(self.zones.items()):
             (self.folder / "zones" / f"zone{index}.zone").write_text(text)
             zone_lines.append(f'  - domain: "{origin}"\n    file: "zone{index}.zone"\n')
+        self._zone_lines = zone_lines
+        self._write_config()
+        for path in [self.folder, *self.folder.rglob("*")]:
+            os.chown(path, nobody.pw_uid, nobody.pw_gid)
+        for _ in range(3):  # another process may take the port between the probe and knot's bind
+            self.process = subprocess.Popen([KNOTD, "-c", str(self.folder / "knot.conf")],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            try:
+                self._wait_until_answering(next(iter(self.zones)))
+                return self
+            except _PortTaken:
+                self.port = free_port()
+                self._write_config()
+        raise RuntimeError("knotd found its port taken three times in a row")
+
+    def _write_config(self) -> None:
+        zone_lines = self._zone_lines
         (self.folder / "knot.conf").write_text(
             "server:\n"
             f'    rundir: "{self.folder / "run"}"\n'
@@ -65,12 +96,8 @@ class KnotServer:
             f'    storage: "{self.folder / "zones"}"\n'
             "    zonefile-sync: -1\n    journal-content: none\n"
             "zone:\n" + "".join(zone_lines))
-        for path in [self.folder, *self.folder.rglob("*")]:
-            os.chown(path, nobody.pw_uid, nobody.pw_gid)
-        self.process = subprocess.Popen([KNOTD, "-c", str(self.folder / "knot.conf")],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        self._wait_until_answering(next(iter(self.zones)))
-        return self
+        nobody = pwd.getpwnam("nobody")
+        os.chown(self.folder / "knot.conf", nobody.pw_uid, nobody.pw_gid)
 
     def _wait_until_answering(self, origin: str) -> None:
         import dns.message
@@ -81,6 +108,11 @@ class KnotServer:
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 err = self.process.stderr.read().decode() if self.process.stderr else ""
+                if self.process.stderr is not None:
+                    self.process.stderr.close()
+                self.process = None
+                if "address already in use" in err:
+                    raise _PortTaken(err)
                 raise RuntimeError(f"knotd exited: {err.strip()}")
             try:
                 reply = dns.query.udp(dns.message.make_query(origin, "SOA"), "127.0.0.1", port=self.port,
