@@ -3,7 +3,7 @@
   python3 bench/build.py [--reps 3] [--tools sitepush,mkdocs,pelican] [--timeout 600]
 
 The corpus is copied once per run to /tmp/benchwork/build/corpus so every tool reads identical files and
-nothing writes into /work/shared. Peers run from their own venv (/tmp/benchvenv/build, made on first use),
+nothing writes into the shared corpus. Peers run from their own venv (/tmp/benchvenv/build, made on first use),
 sitepush from this checkout (PYTHONPATH=repo), as a CLI subprocess (wall time) and in-process through
 Builder in a fresh child process (the builder's own work, as the preview server sees it).
 Medians over --reps; the table also goes to bench/results/build-<date>.md (git-ignored).
@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = Path("/work/shared/corpus/hugo-docs/content/en")
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = SHARED_CORPUS / "hugo-docs" / "content" / "en"
 WORK = Path("/tmp/benchwork/build")
 DOCS = WORK / "corpus" / "docs"
 """The copy every tool reads."""
@@ -35,7 +36,7 @@ PEER_PACKAGES = ("mkdocs==1.6.1", "pelican==4.12.0", "markdown", "pygments")
 EDITED_PAGE = "content-management/shortcodes.md"
 """Appended to for the one-page change: a leaf page with a description, so no summary changes.
 Another corpus (--corpus) uses its first page that is not an index."""
-# The Markdown features sitepush renders (build/markdown_render.py: tables, footnotes, attr_list,
+# The Markdown features sitepush renders (sitepush/builder/markdown_render.py: tables, footnotes, attr_list,
 # def_list, abbr, md_in_html, admonition, toc, fenced code highlighted by Pygments), given to both peers.
 # guess_lang off: sitepush highlights only blocks that name their language, and guessing costs the
 # peers time sitepush does not spend (codehilite's default guesses; the reference figures used it).
@@ -242,7 +243,7 @@ def api_child(corpus: Corpus, rep: int) -> None:
     shutil.rmtree(cache, ignore_errors=True)
     report: dict[str, dict[str, object]] = {}
     try:
-        from sitepush.build.builder import Builder
+        from sitepush.builder.builder import Builder
         from sitepush.config import load_config
 
         builder = Builder(load_config(WORK / "sitepush"), output_dir=out, cache_folder=cache)

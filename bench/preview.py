@@ -37,7 +37,7 @@ WORK = Path("/tmp/benchwork/preview")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
-HUGO_DOCS = Path("/work/shared/corpus/hugo-docs/content/en")
+HUGO_DOCS = REPO.parent / "shared" / "corpus" / "hugo-docs" / "content" / "en"
 TARGETS_MS = {"example": 150.0, "hugo-docs": 300.0}
 
 
@@ -166,11 +166,15 @@ def measure(url: str, edited: Path, edits: int) -> tuple[list[float], list[float
 
 
 def main() -> None:
+    global HUGO_DOCS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--tools", default="sitepush,mkdocs")
     parser.add_argument("--sites", default="example,hugo-docs")
+    parser.add_argument("--hugo-docs", type=Path, default=HUGO_DOCS, metavar="DIR",
+                        help="the hugo-docs content folder (default: ../shared/corpus/hugo-docs/content/en)")
     args = parser.parse_args()
+    HUGO_DOCS = args.hugo_docs
     rows = ["| site | tool | save → new DOM, median ms | p90 ms | Playwright saw it, median ms | edits | target |",
             "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
     for site in args.sites.split(","):

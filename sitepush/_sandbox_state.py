@@ -138,7 +138,7 @@ def _restore_object(client: Any, state_dir: Path, bucket: str, key: str, entry: 
     if "-" in str(entry.get("etag", "")):
         # It was uploaded in parts: in parts again (8 MiB, as sitepush cuts them), whatever the
         # threshold, so the restored object has the ETag the deploy recorded.
-        from sitepush.publish.hashing import MiB, transfer_config
+        from sitepush.syncer.hashing import MiB, transfer_config
 
         client.upload_fileobj(io.BytesIO(data), bucket, key, ExtraArgs=headers,
                               Config=transfer_config(5 * MiB))

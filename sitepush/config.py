@@ -1,7 +1,7 @@
 """``sitepush.toml`` → :class:`Config`: parsed with tomllib, validated once, every problem reported together.
 
 Each option is declared once below with its type, default and documentation; the loader in
-``_schema`` derives type checks, unknown-key suggestions and the README's config reference from it.
+``sitepush.config_schema`` derives type checks, unknown-key suggestions and the README's config reference from it.
 Errors read ``sitepush.toml:LINE: what is wrong — how to fix it``.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sitepush._schema import SchemaLoader, option
-from sitepush._toml_lines import TomlLines
+from sitepush.config_schema import SchemaLoader, option
 from sitepush.errors import ConfigError
+from sitepush.toml_lines import TomlLines
 
 CONFIG_NAME = "sitepush.toml"
 

@@ -22,15 +22,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sitepush.build.output_folder import MARKER
+from sitepush.builder.output_folder import MARKER
 from sitepush.config import Config, DeployConfig, HeaderRule, WebsiteConfig
 from sitepush.errors import DeployError, SafetyStop, UsageError
 
 if TYPE_CHECKING:
-    from sitepush.publish.apply import SyncReport
-    from sitepush.publish.local import LocalSite, SkippedFile
-    from sitepush.publish.model import ObjectSpec, RemoteState, SyncOptions, SyncPlan
-    from sitepush.publish.remote import KnownManifest
+    from sitepush.syncer.apply import SyncReport
+    from sitepush.syncer.local import LocalSite, SkippedFile
+    from sitepush.syncer.model import ObjectSpec, RemoteState, SyncOptions, SyncPlan
+    from sitepush.syncer.remote import KnownManifest
 
 SANDBOX_BUCKET = "sitepush-sandbox"
 
@@ -90,7 +90,7 @@ class DeployTarget:
     @property
     def multipart_threshold(self) -> int:
         """Bytes from which a file is uploaded in parts: what the scan hashes and the upload uses."""
-        from sitepush.publish.hashing import multipart_threshold
+        from sitepush.syncer.hashing import multipart_threshold
 
         return multipart_threshold(self.multipart_threshold_mb)
 
@@ -112,7 +112,7 @@ class DeployOutcome:
 
 def normalise_prefix(prefix: str) -> str:
     """``"/blog"`` → ``"blog/"``; ``""`` stays ``""``. Raises UsageError for ``..`` or empty segments."""
-    from sitepush.publish.specs import key_prefix
+    from sitepush.syncer.specs import key_prefix
 
     try:
         return key_prefix(prefix)
@@ -129,7 +129,7 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
     Raises SafetyStop (exit 3) when the plan deletes more than allowed and ``yes`` is False, before
     any write; DeployError or AwsRefused naming what failed otherwise.
     """
-    from sitepush.publish.model import SyncOptions
+    from sitepush.syncer.model import SyncOptions
 
     options = SyncOptions(prefix=target.prefix, state_prefix=target.state_prefix,
                           max_deletes=target.max_deletes, yes=yes)
@@ -176,8 +176,8 @@ def _read_both(folder: Path, redirects: Mapping[str, str], target: DeployTarget,
 
 def _list_bucket(client: Any, bucket: str, options: SyncOptions,
                  known: KnownManifest | None) -> tuple[RemoteState, int]:
-    from sitepush.publish.apply import RequestCounter
-    from sitepush.publish.remote import list_remote
+    from sitepush.syncer.apply import RequestCounter
+    from sitepush.syncer.remote import list_remote
 
     with RequestCounter().watching(client) as counter:
         remote = list_remote(client, bucket, options, known_manifest=known)
@@ -186,9 +186,9 @@ def _list_bucket(client: Any, bucket: str, options: SyncOptions,
 
 def _local_side(folder: Path, redirects: Mapping[str, str],
                 target: DeployTarget) -> tuple[LocalSite, dict[str, ObjectSpec]]:
-    from sitepush.publish.hashing import HashCache
-    from sitepush.publish.local import scan_site
-    from sitepush.publish.specs import local_specs
+    from sitepush.syncer.hashing import HashCache
+    from sitepush.syncer.local import scan_site
+    from sitepush.syncer.specs import local_specs
 
     hashes = HashCache.load(folder, threshold=target.multipart_threshold)
     site = scan_site(folder, allow=target.allow, hashes=hashes)
@@ -199,7 +199,7 @@ def _local_side(folder: Path, redirects: Mapping[str, str],
 
 
 def _cache_dir(folder: Path) -> Path:
-    from sitepush.build.cache import cache_dir_for
+    from sitepush.user_cache import cache_dir_for
 
     return cache_dir_for(folder)
 
@@ -213,14 +213,14 @@ class _ManifestMemo:
     """
 
     def __init__(self, folder: Path, target: DeployTarget, options: SyncOptions) -> None:
-        from sitepush.publish.manifest import manifest_key
+        from sitepush.syncer.manifest import manifest_key
 
         self._path = _cache_dir(folder) / "remote-manifest.json"
         self._where = "|".join((target.endpoint_url or f"aws:{target.region}", target.profile or "",
                                 target.bucket, manifest_key(options)))
 
     def load(self) -> KnownManifest | None:
-        from sitepush.publish.manifest import decode_manifest
+        from sitepush.syncer.manifest import decode_manifest
 
         try:
             data = json.loads(self._path.read_text("utf-8"))
@@ -233,7 +233,7 @@ class _ManifestMemo:
         return None if manifest is None else (data["etag"], manifest)
 
     def save(self, known: KnownManifest | None, remote: RemoteState, report: SyncReport | None) -> None:
-        from sitepush.publish.manifest import encode_manifest
+        from sitepush.syncer.manifest import encode_manifest
 
         if report is not None and report.manifest is not None and report.manifest_etag:
             latest: KnownManifest = (report.manifest_etag, report.manifest)
@@ -256,8 +256,8 @@ class _ManifestMemo:
 
 def _configure_sandbox(sandbox: Any, config: Config, target: DeployTarget, out: TextIO) -> None:
     """The first deploy to a sandbox bucket sets it up as `sitepush configure` would on AWS."""
-    from sitepush.infra.aws_state import InfraClients
-    from sitepush.infra.configure import ConfigureOptions, apply_config
+    from sitepush.configurator.aws_state import InfraClients
+    from sitepush.configurator.configure import ConfigureOptions, apply_config
 
     wanted = replace(config, deploy=replace(config.deploy, bucket=target.bucket, region=sandbox.region))
     made = apply_config(wanted, InfraClients.of_sandbox(sandbox), ConfigureOptions(certificate_wait=30, create_zone=True))
@@ -269,8 +269,8 @@ def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: Deplo
                        options: SyncOptions, *, dry_run: bool, json_path: Path | None, keep: bool,
                        website: WebsiteConfig, out: TextIO, err: TextIO | None,
                        configure: Config | None = None) -> DeployOutcome:
-    from sitepush.publish.remote import ensure_bucket
     from sitepush.sandbox import Sandbox
+    from sitepush.syncer.remote import ensure_bucket
 
     with Sandbox(state_dir=_cache_dir(folder) / "sandbox", buckets=(target.bucket,)) as sandbox:
         print(f"Sandbox S3 (moto) listening on {sandbox.endpoint_url} — nothing leaves this machine",
@@ -311,10 +311,10 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
           remote: RemoteState, listing_requests: int, target: DeployTarget, options: SyncOptions, *,
           dry_run: bool, json_path: Path | None, out: TextIO, err: TextIO | None,
           site_folder: Path | None = None) -> DeployOutcome:
-    from sitepush.publish.apply import apply_plan
-    from sitepush.publish.local import summarise_skipped
-    from sitepush.publish.plan import plan_sync
-    from sitepush.publish.report import ProgressLine, format_plan, format_summary
+    from sitepush.syncer.apply import apply_plan
+    from sitepush.syncer.local import summarise_skipped
+    from sitepush.syncer.plan import plan_sync
+    from sitepush.syncer.report import ProgressLine, format_plan, format_summary
 
     plan = plan_sync(specs, remote, options)
     outcome = DeployOutcome(plan=plan, report=None, bucket=target.bucket, prefix=target.prefix,
@@ -344,7 +344,7 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
     if report.versions and target.history and (plan.uploads or plan.deletes):
         # A versioned bucket (every write returned a version id): keep the record rollback needs.
         from sitepush.history.store import record_deploy
-        from sitepush.publish.manifest import manifest_key
+        from sitepush.syncer.manifest import manifest_key
 
         record = record_deploy(client, target.bucket, target.prefix, target.state_prefix, report.versions,
                                plan.deletes, uploaded=report.uploaded, folder=site_folder,
@@ -377,7 +377,7 @@ def _previous_versions(remote: RemoteState, written: Mapping[str, str], manifest
 def _write_json(path: Path | None, outcome: DeployOutcome, *, dry_run: bool, stopped: str | None = None) -> None:
     if path is None:
         return
-    from sitepush.publish.report import plan_json, report_json, write_json
+    from sitepush.syncer.report import plan_json, report_json, write_json
 
     result = None
     if outcome.report is not None:

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from sitepush.sandbox import Sandbox
-
-REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus"
-EXAMPLE_SITE = REPO / "example-site"
 
 _STRIPPED_PREFIXES = ("AWS_", "BOTO_")
 _STRIPPED_NAMES = {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
@@ -43,35 +38,10 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-def corpus_dir(name: str) -> Path:
-    """A folder of ../shared/corpus; the test is skipped with a reason only if shared/ is absent."""
-    path = CORPUS / name
-    if not path.is_dir():
-        pytest.fail(f"corpus {path} is missing: the tests need ../shared/corpus beside the repo")
-    return path
+@pytest.fixture()
+def browser_page(tmp_path: Path) -> Iterator[Any]:
+    """A page of headless Chromium (Debian's, through Playwright) with a fresh profile."""
+    from tests.fixtures.browser import chromium_page
 
-
-def printed_url(process: "subprocess.Popen[str]", pattern: str, seconds: float) -> str | None:
-    """The first group of ``pattern`` in the first stdout line of ``process`` that matches, within
-    ``seconds`` (None if the process ends or the time runs out first)."""
-    import re
-    import time
-
-    deadline = time.monotonic() + seconds
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            return None
-        found = re.search(pattern, line)
-        if found:
-            return found.group(1)
-    return None
-
-
-def ctrl_c_reaches_it() -> None:
-    """``preexec_fn`` for a child the test stops with SIGINT: a job started in the background by a
-    non-interactive shell (CI) inherits SIGINT ignored, and Python then never raises KeyboardInterrupt."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    with chromium_page(tmp_path / "chromium-profile") as page:
+        yield page

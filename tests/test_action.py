@@ -24,8 +24,8 @@ import pytest
 import yaml
 
 from sitepush.sandbox import Sandbox
+from tests.fixtures.paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 ACTION = yaml.safe_load((REPO / "action.yml").read_text("utf-8"))
 EXPRESSION = re.compile(r"\$\{\{\s*(.+?)\s*\}\}")
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETSECRET"

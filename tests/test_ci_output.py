@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitepush.ci_output import annotation, deploy_outputs, escape_data, escape_property, output_lines, step_summary
+from sitepush.ci_output import (
+    annotation,
+    deploy_outputs,
+    escape_data,
+    escape_property,
+    output_lines,
+    step_summary,
+)
 from sitepush.errors import Problem
 
 

@@ -7,12 +7,11 @@ import json
 import re
 import subprocess
 import typing
-from pathlib import Path
 
-from sitepush._schema import iter_options, toml_key
 from sitepush.config import Config
+from sitepush.config_schema import iter_options, toml_key
+from tests.fixtures.paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text("utf-8")
 
 

@@ -20,8 +20,7 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
 from sitepush.aws import Credentials, aws_error, make_client, translated_aws_errors
 from sitepush.errors import AwsRefused, DeployError, SitepushError
 from sitepush.sandbox import Sandbox
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.fixtures.paths import REPO
 
 
 def run_python(code: str) -> subprocess.CompletedProcess[str]:
@@ -87,7 +86,7 @@ def test_missing_moto_says_how_to_install_it() -> None:
 
 def test_importing_sandbox_aws_and_publish_loads_neither_boto3_nor_moto() -> None:
     result = run_python(
-        "import sys, sitepush.sandbox, sitepush.aws, sitepush.publish\n"
+        "import sys, sitepush.sandbox, sitepush.aws, sitepush.syncer\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'boto3', 'botocore', 'moto'}))")
     assert result.stdout == "[]\n", result.stderr
 

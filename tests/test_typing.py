@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.fixtures.paths import REPO
 
 
 def test_the_package_passes_mypy_strict() -> None:

@@ -14,7 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+
+from tests.fixtures.paths import REPO
 
 pytestmark = pytest.mark.slow
 
@@ -77,7 +78,7 @@ def test_an_installed_wheel_finds_its_theme_in_site_packages(wheel: Path, tmp_pa
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", str(wheel)],
                    check=True, capture_output=True, env=env, timeout=TIMEOUT)
-    # sitepush.build.theme needs Jinja2, which a --no-deps install lacks: lend this interpreter's copy
+    # sitepush.builder.theme needs Jinja2, which a --no-deps install lacks: lend this interpreter's copy
     # of exactly Jinja2 and MarkupSafe (nothing else from outside the venv).
     lent = tmp_path / "lent"
     import jinja2
@@ -88,7 +89,7 @@ def test_an_installed_wheel_finds_its_theme_in_site_packages(wheel: Path, tmp_pa
         shutil.copytree(source, lent / source.name, ignore=shutil.ignore_patterns("__pycache__"))
     env["PYTHONPATH"] = str(lent)
     check = (
-        "import sysconfig, pathlib, sitepush, sitepush.build.theme as theme\n"
+        "import sysconfig, pathlib, sitepush, sitepush.builder.theme as theme\n"
         "site = pathlib.Path(sysconfig.get_paths()['purelib']).resolve()\n"
         "folder = theme.default_theme_dir()\n"
         "print(pathlib.Path(sitepush.__file__).resolve().is_relative_to(site))\n"

@@ -69,7 +69,7 @@ def prune(client: Any, bucket: str, root: str, older_than: timedelta, now: datet
     moment = now or datetime.now(UTC)
     old = sorted(name for name, (_, newest) in previews(client, bucket, root).items()
                  if moment - newest > older_than)
-    from sitepush.publish.apply import DELETE_BATCH, delete_batch
+    from sitepush.syncer.apply import DELETE_BATCH, delete_batch
 
     keys = [item["Key"] for name in old for item in _objects(client, bucket, f"{root}{name}/")]
     for start in range(0, len(keys), DELETE_BATCH):

@@ -20,7 +20,8 @@ from typing import Any
 
 from sitepush.aws import translated_aws_errors
 from sitepush.history.records import DeployRecord
-from sitepush.publish.apply import DELETE_BATCH, delete_batch, recorded_versions
+from sitepush.syncer.apply import DELETE_BATCH, delete_batch, recorded_versions
+
 
 @dataclass(frozen=True)
 class KeyVersions:

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sitepush.config import HeaderRule
-from sitepush.publish.content_types import content_type_for
-from sitepush.publish.headers import headers_for, redirect_headers
-from sitepush.publish.local import key_skip_reason
-from sitepush.publish.model import EMPTY_MD5
-from sitepush.publish.redirects import redirect_objects
 from sitepush.preview.website import StoredObject
+from sitepush.syncer.content_types import content_type_for
+from sitepush.syncer.headers import headers_for, redirect_headers
+from sitepush.syncer.local import key_skip_reason
+from sitepush.syncer.model import EMPTY_MD5
+from sitepush.syncer.redirects import redirect_objects
 
 CHUNK = 256 * 1024
 
@@ -126,7 +126,7 @@ class BucketSource:
         from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
         from sitepush.aws import translated_aws_errors
-        from sitepush.publish.model import ObjectHeaders
+        from sitepush.syncer.model import ObjectHeaders
 
         if not key:
             return None

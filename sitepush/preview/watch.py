@@ -24,7 +24,7 @@ from sitepush.preview.live import LiveHub
 from sitepush.preview.sources import FolderSource
 
 if TYPE_CHECKING:
-    from sitepush.build.builder import Builder, BuildResult
+    from sitepush.builder.builder import Builder, BuildResult
 
 QUIET_SECONDS = 0.02
 MAX_DELAY_SECONDS = 0.25
@@ -82,7 +82,7 @@ class SiteRebuilder:
         self._thread: threading.Thread | None = None
 
     def _new_builder(self, config: Config) -> Builder:
-        from sitepush.build.builder import Builder
+        from sitepush.builder.builder import Builder
 
         return Builder(config, drafts=self.drafts, output_dir=self.output_dir,
                        cache_folder=self.cache_folder, persist=False)

@@ -29,7 +29,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from urllib.parse import quote, unquote
 
 from sitepush.config import RoutingRule, WebsiteConfig
-from sitepush.publish.model import ObjectHeaders
+from sitepush.syncer.model import ObjectHeaders
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def bucket_state(s3: Any, bucket: str, prefix: str = "") -> dict[str, tuple[str,
 def expected_state(folder: Path, redirects: Mapping[str, str] | None = None, prefix: str = "",
                    ) -> dict[str, tuple[str, str, str | None, str | None]]:
     """What the bucket must hold after deploying ``folder``: the syncer's own specs, read independently."""
-    from sitepush.publish import local_specs, scan_site
+    from sitepush.syncer import local_specs, scan_site
 
     specs = local_specs(scan_site(folder), redirects or {}, (), prefix=prefix)
     result = {}

@@ -11,11 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitepush._schema import iter_options
 from sitepush.cli import main
 from sitepush.config import Config
-
-REPO = Path(__file__).resolve().parent.parent.parent
+from sitepush.config_schema import iter_options
 
 
 def wrong_value(default: object) -> str:
@@ -133,7 +131,7 @@ def test_hostile_files_are_built_or_named_never_a_crash(name: str, data: bytes, 
 
 def test_a_symlink_loop_and_a_link_out_of_the_site_are_skipped_with_a_reason(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitepush.publish import scan_site
+    from sitepush.syncer import scan_site
 
     built = tmp_path / "built"
     built.mkdir()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitepush.config import WebsiteConfig
-from sitepush.infra.policy import allows_anonymous_get, website_bucket_policy
+from sitepush.configurator.policy import allows_anonymous_get, website_bucket_policy
 from sitepush.preview.server import PreviewServer
 from sitepush.preview.sources import FolderSource
 from sitepush.sandbox import Sandbox

@@ -1,0 +1,483 @@
+"""One build: sources in, the output folder out, doing only the work that changed since the last build.
+
+::
+
+    discover ─► hash sources (stat-cached) ─► parse + render Markdown (cache misses, in parallel)
+             ─► assemble_site (pure) ─► resolve links ─► plan_outputs (pure)
+             ─► render templates whose context changed (in parallel) ─► write files whose bytes changed
+             ─► remove outputs no longer produced ─► save the cache
+
+The output folder belongs to sitepush: files the build does not produce are removed, so a folder that is
+not empty and was not made by sitepush is refused rather than emptied.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import multiprocessing
+import os
+import pickle
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sitepush.builder._workers import ParseJob, ParseSettings, TemplateSettings, parse_sources, render_pages
+from sitepush.builder.cache import BuildCache
+from sitepush.builder.copies import plan_copies
+from sitepush.builder.discover import ContentTree, CopiedFile, discover_content, discover_static
+from sitepush.builder.links import line_of_link, resolve_links
+from sitepush.builder.output_folder import MARKER as MARKER  # re-exported: deploy skips the marker
+from sitepush.builder.output_folder import OutputFolder
+from sitepush.builder.outputs import HIGHLIGHT_CSS_KEY, RenderJob, ViewMemo, plan_outputs
+from sitepush.builder.site import ParsedSource, Site, assemble_site
+from sitepush.builder.theme_files import default_theme_dir, theme_assets
+from sitepush.builder.views import Link, PageSummary, PageView, SiteView, TermRef
+from sitepush.config import Config
+from sitepush.errors import BuildError, Problem
+from sitepush.user_cache import cache_dir_for
+
+INLINE_LIMIT = 24
+"""Below this many jobs a pool costs more than it saves: run them in this process."""
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the built site: what the syncer needs without reading it again."""
+
+    key: str
+    md5: str
+    size: int
+
+
+@dataclass(frozen=True)
+class BuildStats:
+    """What a build did, for reports and tests of incrementality."""
+
+    sources: int
+    published: int
+    parsed: int
+    """Sources whose front matter and Markdown were parsed (cache misses)."""
+    rendered: int
+    """Outputs whose template ran."""
+    written: int
+    """Files whose bytes changed and were written (rendered, generated or copied)."""
+    removed: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The built site: where it is, every file in it, the redirects for the syncer, warnings."""
+
+    output_dir: Path
+    files: dict[str, OutputFile]
+    redirects: dict[str, str]
+    warnings: tuple[Problem, ...]
+    stats: BuildStats
+    site: Site | None = field(default=None, repr=False)
+    """The assembled site; None when the build found nothing changed and reused the last one."""
+
+
+def _templates_digest(folders: Iterable[Path], cache: BuildCache) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if path.is_file() and rel.parts[0] != "assets" and not rel.name.startswith("."):
+                digest.update(f"{folder}|{rel.as_posix()}|{cache.file_digest(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def _pool_context() -> Any:
+    # fork is fastest, but forking a process that runs other threads (the preview server, the moto
+    # sandbox) can deadlock in the child; then pay for forkserver instead.
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver")
+
+
+class Builder:
+    """Builds one site again and again, keeping its cache in memory between builds (the preview server)."""
+
+    def __init__(self, config: Config, *, drafts: bool | None = None, strict: bool = False,
+                 output_dir: Path | None = None, workers: int | None = None,
+                 cache_folder: Path | None = None, persist: bool = True) -> None:
+        self.config = config
+        self.drafts = config.build.drafts if drafts is None else drafts
+        self.strict = strict
+        self.output_dir = (output_dir or config.output_path).resolve()
+        self.folder = OutputFolder(self.output_dir)
+        self.workers = workers or config.build.workers or os.cpu_count() or 1
+        self.cache_folder = cache_folder or cache_dir_for(config.root)
+        self.cache: BuildCache | None = None
+        self.persist = persist
+        """Save the cache after each build; a long-lived builder may save it when idle instead."""
+        self._memo: ViewMemo | None = None
+        self._digests: dict[int, tuple[object, str]] = {}
+
+    # -- orchestration ------------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Make the Markdown renderer and the Jinja environment in this process now.
+
+        A cold build parses and renders in worker processes, so the first small rebuild after it would
+        pay for importing Markdown, Pygments and Jinja2 here. A long-lived builder (the preview server)
+        calls this while it waits for the first edit.
+        """
+        parse_sources([], self._parse_settings())
+        render_pages([], self._template_settings(self.cache or BuildCache()))
+
+    def save_cache(self) -> None:
+        """Write the in-memory cache to the cache folder (a build does it itself when ``persist``)."""
+        if self.cache is not None:
+            try:
+                self.cache.save(self.cache_folder)
+            except OSError:
+                pass  # a read-only cache folder costs speed next time, never correctness
+
+    def build(self, *, now: datetime | None = None) -> BuildResult:
+        """Build the site into the output folder; raises BuildError listing every problem found."""
+        # A build allocates many small objects and frees few: the cyclic collector would rescan the
+        # whole cache many times over (tens of ms per pass on a 1,000-page site) and find nothing.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._build(now)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _build(self, now: datetime | None) -> BuildResult:
+        started = time.perf_counter()
+        now = now or datetime.now(timezone.utc)
+        config = self.config
+        if self.cache is None:
+            self.cache = BuildCache.load(self.cache_folder)
+        cache = self.cache
+        self.folder.claim(config.root.resolve(), (
+            ("content", config.content_path), ("static", config.static_path),
+            ("templates", config.templates_path)))
+        if not config.content_path.is_dir():
+            raise BuildError(f"content folder {config.build.content_dir}/ does not exist",
+                             file="sitepush.toml",
+                             hint="create it with your Markdown pages, or set [build] content_dir")
+        tree = discover_content(config.content_path)
+        static = discover_static(config.static_path)
+        executor: Executor | None = None
+        try:
+            parsed, parsed_count, executor = self._parse(tree.sources, cache, executor)
+            templates = self._template_settings(cache)  # walks the template folders once a build
+            fingerprint = self._fingerprint(tree, static, parsed, templates, cache, now)
+            if (fingerprint == cache.fingerprint and parsed_count == 0
+                    and all(self.folder.intact(k, v[2], v[3]) for k, v in cache.outputs.items())):
+                # Every input is as it was when these outputs were written: nothing to render or
+                # write; only files someone put into the output folder by hand are swept out.
+                removed = self.folder.sweep(set(cache.outputs))
+                return self._unchanged_result(cache, len(tree.sources), removed, started)
+            cache.fingerprint = ""  # until this build completes
+            site = assemble_site(parsed, config, drafts=self.drafts, now=now,
+                                 display_prefix=f"{config.build.content_dir}/")
+            if site.problems:
+                raise BuildError.from_problems(site.problems)
+            html_of, link_warnings = self._resolve_links(site)
+            plan = plan_outputs(site, config, html_of, self._memo)
+            if plan.problems:
+                raise BuildError.from_problems(plan.problems)
+            jobs, template_warnings = self._choose_templates(plan.jobs)
+            warnings = (*link_warnings, *plan.warnings, *template_warnings)
+            if warnings and self.strict:
+                raise BuildError.from_problems(warnings)
+            rendered, executor = self._render(jobs, templates, cache, executor)
+        finally:
+            if executor is not None:
+                executor.shutdown()
+        contents: dict[str, tuple[str, bytes]] = {}
+        for key, (render_key, text) in rendered.items():
+            contents[key] = (render_key, text.encode("utf-8") if isinstance(text, str) else text)
+        for key, data in plan.generated.items():
+            contents[key] = ("", data)
+        copies = plan_copies(theme_assets(default_theme_dir()), tree.files, static, site, set(contents),
+                             content_dir=config.build.content_dir,
+                             static_dir=config.build.static_dir)
+        files, written = self._write(contents, copies, cache)
+        removed = self.folder.sweep(set(files))
+        cache.outputs = {k: v for k, v in cache.outputs.items() if k in files}
+        self._memo = plan.memo
+        cache.fingerprint, cache.redirects, cache.warnings = fingerprint, dict(plan.redirects), warnings
+        cache.published = len(site.pages)
+        if self.persist:
+            self.save_cache()
+        stats = BuildStats(sources=len(tree.sources), published=len(site.pages), parsed=parsed_count,
+                           rendered=sum(1 for v in rendered.values() if isinstance(v[1], str)),
+                           written=written, removed=removed,
+                           seconds=time.perf_counter() - started)
+        return BuildResult(self.output_dir, files, dict(plan.redirects), warnings, stats, site)
+
+    def _fingerprint(self, tree: ContentTree, static: Sequence[CopiedFile],
+                     parsed: Sequence[ParsedSource], templates: TemplateSettings, cache: BuildCache,
+                     now: datetime) -> str:
+        """A hash of every input of the build: equal fingerprints build equal outputs.
+
+        Sources enter by content hash, and by whether they are published at ``now`` (a future post
+        appears when its date passes); copied files by content hash; templates, config and options as
+        they are.
+        """
+        from sitepush.builder.site import is_published
+
+        digest = hashlib.md5(usedforsecurity=False)
+        digest.update(repr((self.config, self.drafts, self.strict, str(self.output_dir))).encode())
+        digest.update(templates.templates_digest.encode())
+        for item in parsed:
+            published = is_published(item.meta, drafts=self.drafts, future=self.config.build.future,
+                                     now=now)
+            digest.update(f"s|{item.source.rel}|{item.digest}|{published}\n".encode())
+        for kind, files in (("c", tree.files), ("t", static)):
+            for copied in files:
+                digest.update(f"{kind}|{copied.rel}|{cache.file_digest(copied.path)}\n".encode())
+        for rel, path in theme_assets(default_theme_dir()):
+            digest.update(f"a|{rel}|{cache.file_digest(path)}\n".encode())
+        return digest.hexdigest()
+
+    def _unchanged_result(self, cache: BuildCache, sources: int, removed: int,
+                          started: float) -> BuildResult:
+        files = {key: OutputFile(key, md5, size) for key, (_, md5, size, _) in cache.outputs.items()}
+        stats = BuildStats(sources=sources, published=cache.published,
+                           parsed=0, rendered=0, written=0, removed=removed,
+                           seconds=time.perf_counter() - started)
+        return BuildResult(self.output_dir, dict(sorted(files.items())), dict(cache.redirects),
+                           cache.warnings, stats, None)
+
+    # -- steps --------------------------------------------------------------------------------------
+
+    def _map(self, executor: Executor | None, function: Callable[[Sequence[T], Any], list[R]],
+             items: Sequence[T], settings: Any) -> tuple[list[R], Executor | None]:
+        """Run ``function`` over ``items`` in chunks, in a process pool when there are enough of them."""
+        if not items:
+            return [], executor
+        if len(items) < INLINE_LIMIT or self.workers < 2:
+            return function(items, settings), executor
+        if executor is None:
+            # Workers render Markdown, which makes cyclic garbage: they collect it (forked children
+            # would otherwise inherit the build's disabled collector).
+            executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context(),
+                                           initializer=gc.enable)
+        chunk = max(1, min(64, len(items) // (self.workers * 4)))
+        futures = [executor.submit(function, items[i:i + chunk], settings)
+                   for i in range(0, len(items), chunk)]
+        results: list[R] = []
+        for future in futures:
+            results.extend(future.result())
+        return results, executor
+
+    def _parse(self, sources: Sequence[Any], cache: BuildCache, executor: Executor | None
+               ) -> tuple[list[ParsedSource], int, Executor | None]:
+        config = self.config
+        settings = self._parse_settings()
+        settings_key = f"{config.site.timezone}|{config.build.summary_words}"
+        by_rel: dict[str, ParsedSource] = {}
+        jobs: list[ParseJob] = []
+        parse_keys: dict[str, str] = {}
+        for source in sources:
+            display = f"{config.build.content_dir}/{source.rel}"
+            try:
+                # A file whose stat changed is read once: its digest is of the very bytes parsed.
+                raw = None
+                digest = cache.known_digest(source.path)
+                if digest is None:
+                    raw = source.path.read_bytes()
+                    digest = cache.record_digest(source.path, raw)
+            except OSError as error:
+                raise BuildError(f"cannot be read: {error.strerror}", file=display,
+                                 hint="check the file's permissions") from None
+            key = f"{digest}|{source.kind.value}|{source.bundle}|{source.lang}|{settings_key}"
+            parse_keys[source.rel] = key
+            known = cache.parsed.get(source.rel)
+            if known and known[0] == key:
+                by_rel[source.rel] = known[1]
+                continue
+            if raw is None:  # the parse cache lost it though the file is unchanged: read it now
+                try:
+                    raw = source.path.read_bytes()
+                except OSError as error:
+                    raise BuildError(f"cannot be read: {error.strerror}", file=display,
+                                     hint="check the file's permissions") from None
+            jobs.append(ParseJob(source, raw, digest, display))
+        results, executor = self._map(executor, parse_sources, jobs, settings)
+        problems: list[Problem] = []
+        for job, result in zip(jobs, results):
+            if isinstance(result, ParsedSource):
+                by_rel[job.source.rel] = result
+                cache.parsed[job.source.rel] = (parse_keys[job.source.rel], result)
+            else:
+                problems.extend(result)
+        if problems:
+            raise BuildError.from_problems(sorted(problems, key=lambda p: (p.file or "", p.line or 0)))
+        present = {s.rel for s in sources}
+        for rel in [r for r in cache.parsed if r not in present]:
+            del cache.parsed[rel]
+        return [by_rel[s.rel] for s in sources], len(jobs), executor
+
+    def _resolve_links(self, site: Site) -> tuple[dict[str, str], tuple[Problem, ...]]:
+        url_of = {page.rel: page.url for page in site.pages}
+        hidden = set(site.hidden)
+        html_of: dict[str, str] = {}
+        warnings: list[Problem] = []
+        for page in site.pages:
+            html, broken = resolve_links(page.parsed.body.html, page.rel, url_of, hidden.__contains__)
+            html_of[page.rel] = html
+            if broken:
+                display = f"{self.config.build.content_dir}/{page.rel}"
+                try:
+                    text = page.parsed.source.path.read_text("utf-8", errors="replace")
+                except OSError:
+                    text = ""
+                seen: dict[str, int] = {}
+                for link in broken:
+                    occurrence = seen[link.target] = seen.get(link.target, -1) + 1
+                    warnings.append(Problem(f"broken link to {link.target}: {link.reason}", display,
+                                            line_of_link(text, link.target, occurrence),
+                                            "fix the path (relative to this file) or remove the link"))
+        return html_of, tuple(warnings)
+
+    def _parse_settings(self) -> ParseSettings:
+        return ParseSettings(ZoneInfo(self.config.site.timezone), self.config.build.summary_words)
+
+    def _template_settings(self, cache: BuildCache) -> TemplateSettings:
+        site_templates = self.config.templates_path
+        return TemplateSettings(site_templates if site_templates.is_dir() else None, self.config.root,
+                                self.config.site.base_url,
+                                _templates_digest(self._template_folders(), cache))
+
+    def _template_folders(self) -> list[Path]:
+        site_templates = self.config.templates_path
+        return [p for p in (site_templates if site_templates.is_dir() else None, default_theme_dir())
+                if p is not None]
+
+    def _choose_templates(self, jobs: Sequence[RenderJob]
+                          ) -> tuple[list[RenderJob], tuple[Problem, ...]]:
+        """A template named in front matter that no folder has falls back to the kind's own, with a
+        warning: content written for another theme (a Zola or Hugo site) still builds."""
+        folders = self._template_folders()
+        chosen: list[RenderJob] = []
+        warnings: dict[tuple[str, str], Problem] = {}
+        for job in jobs:
+            if job.fallback and not any((folder / job.template).is_file() for folder in folders):
+                display = f"{self.config.build.content_dir}/{job.origin}"
+                warnings.setdefault((display, job.template), Problem(
+                    f'template "{job.template}" not found, using {job.fallback}', display,
+                    job.template_line,
+                    f"create {self.config.build.templates_dir}/{job.template} or remove `template:`"))
+                job = replace(job, template=job.fallback, fallback=None)
+            chosen.append(job)
+        return chosen, tuple(warnings.values())
+
+    def _render(self, jobs: Sequence[Any], settings: TemplateSettings, cache: BuildCache,
+                executor: Executor | None) -> tuple[dict[str, tuple[str, str | bytes]], Executor | None]:
+        config = self.config
+        digest = settings.templates_digest
+        out: dict[str, tuple[str, str | bytes]] = {}
+        todo: list[tuple[str, str, Any, str]] = []
+        render_keys: dict[str, str] = {}
+        digests: dict[int, tuple[object, str]] = {}
+        for job in jobs:
+            parts = [job.template, digest]
+            for name in sorted(job.context):
+                parts.append(f"{name}={self._digest_of(job.context[name], digests)}")
+            render_key = hashlib.md5("|".join(parts).encode(), usedforsecurity=False).hexdigest()
+            render_keys[job.key] = render_key
+            known = cache.outputs.get(job.key)
+            if known and known[0] == render_key and self.folder.intact(job.key, known[2], known[3]):
+                out[job.key] = (render_key, b"")  # unchanged: bytes are not needed
+                continue
+            origin = job.origin if job.origin.endswith(".html") else \
+                f"{config.build.content_dir}/{job.origin}"
+            todo.append((job.key, job.template, job.context, origin))
+        self._digests = digests
+        results, executor = self._map(executor, render_pages, todo, settings)
+        problems: list[Problem] = []
+        for key, result in results:
+            if isinstance(result, str):
+                out[key] = (render_keys[key], result)
+            else:
+                problems.extend(result)
+        if problems:
+            unique = list(dict.fromkeys(problems))
+            raise BuildError.from_problems(unique)
+        css_key = f"highlight|{config.build.highlight_style}|{config.build.highlight_style_dark}"
+        known = cache.outputs.get(HIGHLIGHT_CSS_KEY)
+        if known and known[0] == css_key and self.folder.intact(HIGHLIGHT_CSS_KEY, known[2], known[3]):
+            out[HIGHLIGHT_CSS_KEY] = (css_key, b"")
+        else:
+            from sitepush.builder.highlight import highlight_css
+
+            try:
+                css = highlight_css(config.build.highlight_style, config.build.highlight_style_dark)
+            except BuildError as error:
+                raise error.with_file("sitepush.toml") from None
+            out[HIGHLIGHT_CSS_KEY] = (css_key, css)
+        return out, executor
+
+    def _digest_of(self, value: object, digests: dict[int, tuple[object, str]]) -> str:
+        """Content hash of a context value; views reused from the last build are not hashed again.
+
+        Views are frozen, so an object seen before (kept alive in the memo, so its id is not reused)
+        still has the digest it had.
+        """
+        if isinstance(value, tuple) and value and isinstance(value[0], (PageSummary, Link, TermRef)):
+            return ",".join(self._digest_of(item, digests) for item in value)
+        if not isinstance(value, (PageView, PageSummary, SiteView)):
+            return hashlib.md5(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
+                               usedforsecurity=False).hexdigest()
+        known = digests.get(id(value)) or self._digests.get(id(value))
+        if known is None or known[0] is not value:
+            known = (value, hashlib.md5(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
+                                        usedforsecurity=False).hexdigest())
+        digests[id(value)] = known
+        return known[1]
+
+    def _write(self, contents: dict[str, tuple[str, bytes]], copies: dict[str, Path],
+               cache: BuildCache) -> tuple[dict[str, OutputFile], int]:
+        files: dict[str, OutputFile] = {}
+        written = 0
+        for key, (render_key, data) in contents.items():
+            if key in copies:
+                continue  # a static file of the same name wins
+            known = cache.outputs.get(key)
+            if not data and known and known[0] == render_key and render_key:
+                files[key] = OutputFile(key, known[1], known[2])
+                continue
+            md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
+            if not (known and known[1] == md5 and self.folder.intact(key, known[2], known[3])):
+                self.folder.write_bytes(key, data)
+                written += 1
+            stat = self.folder.stat(key)
+            cache.outputs[key] = (render_key, md5, len(data), stat.st_mtime_ns)
+            files[key] = OutputFile(key, md5, len(data))
+        for key, source in copies.items():
+            md5 = cache.file_digest(source)
+            known = cache.outputs.get(key)
+            if not (known and known[1] == md5 and known[0] == f"copy|{source}"
+                    and self.folder.intact(key, known[2], known[3])):
+                self.folder.copy_file(key, source)
+                written += 1
+            stat = self.folder.stat(key)
+            cache.outputs[key] = (f"copy|{source}", md5, stat.st_size, stat.st_mtime_ns)
+            files[key] = OutputFile(key, md5, stat.st_size)
+        return dict(sorted(files.items())), written
+
+def build_site(config: Config, **options: Any) -> BuildResult:
+    """Build once (see :class:`Builder` for the options)."""
+    now = options.pop("now", None)
+    return Builder(config, **options).build(now=now)

@@ -1,0 +1,82 @@
+"""Turn links between Markdown sources into the final URLs of their pages. Pure over strings.
+
+The Markdown renderer leaves ``href="sitepush-link:../install.md#pip"`` for every relative link to a
+``.md``/``.markdown`` file; this module resolves the target against the linking page's folder (or the
+content root for ``/docs/x.md``) and substitutes the target page's URL, keeping ``?query`` and ``#fragment``.
+A target that is no published page is reported as a broken link with the line it is written on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from posixpath import normpath
+from urllib.parse import unquote
+
+from sitepush.builder.model import LINK_PLACEHOLDER
+
+_PLACEHOLDER_RE = re.compile(r'href="' + re.escape(LINK_PLACEHOLDER) + r'([^"]*)"')
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """A link from ``source`` to a Markdown file that is not a published page."""
+
+    source: str
+    target: str
+    reason: str
+
+
+def resolve_target(source_rel: str, target: str) -> tuple[str, str]:
+    """(content-relative path of the linked source, the ``?query#fragment`` suffix to keep)."""
+    cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
+    path, suffix = target[:cut], target[cut:]
+    path = unquote(path.replace("&amp;", "&"))
+    if path.startswith(("/", "@/")):  # site-absolute, or Zola's @/ (the content folder)
+        resolved = normpath(path.lstrip("@").lstrip("/"))
+    else:
+        folder = source_rel.rpartition("/")[0]
+        resolved = normpath(f"{folder}/{path}" if folder else path)
+    return resolved, suffix
+
+
+def resolve_links(html: str, source_rel: str, url_of: Mapping[str, str],
+                  hidden: Callable[[str], bool]) -> tuple[str, tuple[BrokenLink, ...]]:
+    """Replace every placeholder in ``html``; unresolvable links keep their original target."""
+    broken: list[BrokenLink] = []
+
+    def substitute(match: re.Match[str]) -> str:
+        target = match.group(1)
+        rel, suffix = resolve_target(source_rel, target)
+        url = url_of.get(rel)
+        if url is None:
+            reason = "it is a draft or not yet published" if hidden(rel) else "no such page"
+            broken.append(BrokenLink(source_rel, target, reason))
+            return f'href="{target}"'
+        return f'href="{url}{suffix}"'
+
+    if LINK_PLACEHOLDER not in html:
+        return html, ()
+    return _PLACEHOLDER_RE.sub(substitute, html), tuple(broken)
+
+
+def line_of_link(text: str, target: str, occurrence: int = 0) -> int | None:
+    """The 1-based line of ``text`` on which the ``occurrence``-th link to ``target`` is written.
+
+    Looks for the link syntaxes Markdown has — ``[text](target "title")``, ``<target>`` and a
+    reference definition ``[ref]: target`` — with the target ending where the syntax ends, so
+    ``guide.md`` does not match inside ``guide.md#intro``.
+    """
+    escaped = re.escape(target)
+    pattern = re.compile(
+        rf"\]\(\s*<?{escaped}>?(?:\s+[\"'(][^)]*)?\)"        # [text](target "title")
+        rf"|^[ ]{{0,3}}\[[^\]]+\]:\s*<?{escaped}>?(?:\s|$)"   # [ref]: target
+        rf"|<{escaped}>",                                       # <target>
+        re.MULTILINE)
+    matches = list(pattern.finditer(text))
+    if not matches:
+        at = text.find(target)
+        return text.count("\n", 0, at) + 1 if at >= 0 else None
+    match = matches[min(occurrence, len(matches) - 1)]
+    return text.count("\n", 0, match.start()) + 1

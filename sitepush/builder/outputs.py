@@ -1,0 +1,411 @@
+"""From an assembled site to the list of outputs: what each template gets, and the generated files.
+
+``plan_outputs`` is pure. Every HTML output is a :class:`RenderJob` (template + context of frozen views);
+feeds, the sitemap and robots.txt are bytes; aliases and ``[[redirects]]`` become a redirect table for the
+syncer (never HTML copies). The views hold everything an output depends on, so the builder can compare a
+job's context with the previous build's and skip rendering when they are equal.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from sitepush.builder.feeds import FeedEntry, SitemapEntry, atom_feed, robots_txt, sitemap
+from sitepush.builder.model import PageKind
+from sitepush.builder.site import Page, Section, Site, Term
+from sitepush.builder.urls import join_url, output_key, paginated_url, slugify
+from sitepush.builder.views import Link, PageSummary, PageView, Paginator, SiteView, TaxonomyView, TermRef
+from sitepush.config import Config
+from sitepush.errors import Problem
+
+WORDS_PER_MINUTE = 220
+FEED_NAME = "feed.xml"
+HIGHLIGHT_CSS_KEY = "assets/highlight.css"
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One HTML output: render ``template`` with ``context`` into ``key``."""
+
+    key: str
+    template: str
+    context: Mapping[str, Any]
+    origin: str
+    """The source the output comes from (for error messages), or the template's name."""
+    fallback: str | None = None
+    """The kind's own template, when ``template`` was asked for by front matter and may not exist."""
+    template_line: int | None = None
+    """Line of the front matter's ``template:`` key, when it chose the template."""
+
+
+@dataclass
+class ViewMemo:
+    """The views of the previous build, keyed by source, with the inputs each was made from.
+
+    A view whose inputs are equal to last time's is reused as the same object, so the builder can tell
+    it is unchanged by identity instead of hashing it again (what keeps a one-page rebuild of a large
+    site fast in the preview server).
+    """
+
+    pages: dict[str, tuple[tuple[Any, ...], PageView]] = field(default_factory=dict)
+    summaries: dict[str, tuple[tuple[Any, ...], PageSummary]] = field(default_factory=dict)
+    site: SiteView | None = None
+    generated: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
+    """Feeds and the sitemap by output key, with the arguments they were made from."""
+
+
+@dataclass(frozen=True)
+class OutputPlan:
+    """Everything the builder writes, except copied files."""
+
+    jobs: tuple[RenderJob, ...]
+    generated: Mapping[str, bytes]
+    redirects: Mapping[str, str]
+    """Site path → target for S3 website redirects."""
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
+    memo: ViewMemo = field(default_factory=ViewMemo)
+    """The views made for this plan, to pass to the next plan_outputs call."""
+
+
+def reading_time(words: int) -> int:
+    """Minutes to read ``words`` at 220 words a minute, at least one."""
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
+class _Views:
+    """Builds views once per page and shares them between the outputs that show the page."""
+
+    def __init__(self, site: Site, config: Config, html_of: Mapping[str, str],
+                 memo: ViewMemo | None) -> None:
+        self.site = site
+        self.config = config
+        self.html_of = html_of
+        self.term_counts = {(t.taxonomy, t.slug): len(t.pages)
+                            for terms in site.taxonomies.values() for t in terms}
+        self._summaries: dict[str, PageSummary] = {}
+        self._crumbs: dict[str | None, tuple[Link, ...]] = {}
+        self._positions = {id(p): i for s in site.sections.values() for i, p in enumerate(s.pages)}
+        self.old = memo or ViewMemo()
+        self.new = ViewMemo()
+
+    def generate(self, key: str, make: Callable[..., bytes], *args: Any, **kwargs: Any) -> bytes:
+        """``make(*args, **kwargs)``, or last build's bytes when the arguments are equal."""
+        inputs = (make.__name__, args, kwargs)
+        old = self.old.generated.get(key)
+        data = old[1] if old is not None and old[0] == inputs else make(*args, **kwargs)
+        self.new.generated[key] = (inputs, data)
+        return data
+
+    def term_refs(self, page: Page, taxonomy: str) -> tuple[TermRef, ...]:
+        refs = []
+        for name in page.meta.taxonomies.get(taxonomy, ()):
+            slug = slugify(name) or "-"
+            refs.append(TermRef(name, f"/{taxonomy}/{slug}/", self.term_counts.get((taxonomy, slug), 0)))
+        return tuple(refs)
+
+    def summary_html(self, page: Page) -> Markup:
+        if page.meta.summary:
+            return Markup(f"<p>{html.escape(page.meta.summary)}</p>")
+        if page.meta.description:
+            return Markup(f"<p>{html.escape(page.meta.description)}</p>")
+        return Markup(page.parsed.body.summary_html)
+
+    def summary(self, page: Page) -> PageSummary:
+        cached = self._summaries.get(page.rel)
+        if cached is None:
+            tags = self.term_refs(page, "tags") if "tags" in self.site.taxonomies else ()
+            inputs = (page.parsed, page.url, tags)
+            old = self.old.summaries.get(page.rel)
+            if old is not None and old[0] == inputs:
+                cached = old[1]
+            else:
+                cached = PageSummary(
+                    title=page.meta.title, url=page.url, date=page.meta.date,
+                    summary=self.summary_html(page), description=page.meta.description, tags=tags,
+                    reading_time=reading_time(page.parsed.body.word_count), draft=page.meta.draft)
+            self.new.summaries[page.rel] = (inputs, cached)
+            self._summaries[page.rel] = cached
+        return cached
+
+    def section_link(self, section: Section) -> Link:
+        return Link(section.title, section.url, len(section.pages))
+
+    def breadcrumbs(self, section_id: str | None) -> tuple[Link, ...]:
+        known = self._crumbs.get(section_id)
+        if known is None:
+            known = self._crumbs[section_id] = self._breadcrumbs(section_id)
+        return known
+
+    def _breadcrumbs(self, section_id: str | None) -> tuple[Link, ...]:
+        chain: list[Link] = []
+        while section_id is not None:
+            section = self.site.sections[section_id]
+            chain.append(Link(section.title if section.folder else "Home", section.url))
+            section_id = section.parent
+        if not chain or chain[-1].url != self.site.home.url:
+            chain.append(Link("Home", self.site.home.url))
+        return tuple(reversed(chain))
+
+    def page(self, page: Page) -> PageView:
+        neighbours: tuple[Link | None, Link | None] = (None, None)
+        section = self.site.sections.get(page.section) if page.section else None
+        if page.kind is PageKind.PAGE and section is not None:
+            listed = section.pages
+            at = self._positions.get(id(page))
+            if at is not None:
+                neighbours = (Link(listed[at - 1].meta.title, listed[at - 1].url) if at > 0 else None,
+                              Link(listed[at + 1].meta.title, listed[at + 1].url)
+                              if at + 1 < len(listed) else None)
+        in_section = section if section is not None and section.folder else None
+        section_link = self.section_link(in_section) if in_section else None
+        crumbs = self.breadcrumbs(page.section) if page.kind is not PageKind.HOME else ()
+        taxonomies = {name: self.term_refs(page, name) for name in self.site.taxonomies}
+        content = self.html_of[page.rel]
+        inputs = (page.parsed, content, page.url, page.lang, neighbours, section_link, crumbs,
+                  taxonomies)
+        old = self.old.pages.get(page.rel)
+        if old is not None and old[0] == inputs:
+            view = old[1]
+        else:
+            view = self._page_view(page, neighbours, section_link, crumbs, taxonomies)
+        self.new.pages[page.rel] = (inputs, view)
+        return view
+
+    def _page_view(self, page: Page, neighbours: tuple[Link | None, Link | None],
+                   section_link: Link | None, crumbs: tuple[Link, ...],
+                   taxonomies: dict[str, tuple[TermRef, ...]]) -> PageView:
+        meta = page.meta
+        body = page.parsed.body
+        return PageView(
+            kind=page.kind.value,
+            title=meta.title or (self.config.site.title if page.kind is PageKind.HOME else ""),
+            url=page.url,
+            permalink=join_url(self.config.site.base_url, page.url),
+            content=Markup(self.html_of[page.rel]),
+            toc=Markup(body.toc_html),
+            toc_items=body.toc,
+            summary=self.summary_html(page),
+            description=meta.description,
+            date=meta.date,
+            updated=meta.updated,
+            draft=meta.draft,
+            tags=taxonomies.get("tags", ()),
+            taxonomies=taxonomies,
+            section=section_link,
+            breadcrumbs=crumbs,
+            prev=neighbours[0],
+            next=neighbours[1],
+            reading_time=reading_time(body.word_count),
+            word_count=body.word_count,
+            lang=page.lang,
+            source=page.rel,
+            params=meta.params,
+        )
+
+    def synthetic_page(self, title: str, url: str, kind: str, section: str | None) -> PageView:
+        return PageView(kind=kind, title=title, url=url,
+                        permalink=join_url(self.config.site.base_url, url), content=Markup(""),
+                        toc=Markup(""), toc_items=(), summary=Markup(""), description="", date=None,
+                        updated=None, draft=False, tags=(), taxonomies={}, section=None,
+                        breadcrumbs=self.breadcrumbs(section) if kind != "home" else (),
+                        prev=None, next=None, reading_time=1, word_count=0,
+                        lang=self.config.site.language, source="")
+
+
+def _paginate(items: Sequence[Any], per_page: int, base_url: str
+              ) -> list[tuple[str, Sequence[Any], Paginator]]:
+    total = max(1, -(-len(items) // per_page))
+    pages = []
+    for number in range(1, total + 1):
+        chunk = items[(number - 1) * per_page: number * per_page]
+        pages.append((paginated_url(base_url, number), chunk, Paginator(
+            number=number, url=paginated_url(base_url, number), total_pages=total, total_items=len(items),
+            prev_url=paginated_url(base_url, number - 1) if number > 1 else None,
+            next_url=paginated_url(base_url, number + 1) if number < total else None,
+            first_url=base_url, last_url=paginated_url(base_url, total))))
+    return pages
+
+
+def site_view(site: Site, config: Config) -> SiteView:
+    """The values every template sees: titles, menu, feed and stylesheet URLs, taxonomies."""
+    if config.menu:
+        menu = tuple(Link(item.title, item.url) for item in sorted(config.menu, key=lambda m: m.weight))
+    else:
+        top = [site.sections[c] for c in site.home.children]
+        ordered = sorted(top, key=lambda s: (
+            (s.index.meta.weight == 0, s.index.meta.weight) if s.index else (True, 0), s.title.lower()))
+        menu = tuple(Link(s.title, s.url) for s in ordered)
+    return SiteView(
+        title=config.site.title, description=config.site.description,
+        base_url=config.site.base_url, language=config.site.language, author=config.site.author,
+        menu=menu, feed_url="/" + FEED_NAME, highlight_css_url="/" + HIGHLIGHT_CSS_KEY,
+        taxonomies=tuple(TaxonomyView(name, name.replace("_", " ").title(), f"/{name}/")
+                         for name in site.taxonomies),
+        params=config.site.params)
+
+
+def _feed_entries(pages: Sequence[Page], views: _Views, config: Config) -> list[FeedEntry]:
+    dated = [p for p in pages if p.kind is PageKind.PAGE and p.meta.date is not None
+             and not p.meta.draft]
+    dated.sort(key=lambda p: (p.meta.date, p.url), reverse=True)  # type: ignore[arg-type,return-value]
+    entries = []
+    for page in dated[: config.build.feed_items]:
+        assert page.meta.date is not None
+        summary = page.meta.summary or page.meta.description or ""
+        entries.append(FeedEntry(
+            title=page.meta.title, url=page.url, date=page.meta.date, updated=page.meta.updated,
+            summary=summary, content_html=views.html_of[page.rel],
+            author=str(page.meta.params.get("author", "") or config.site.author),
+            categories=tuple(name for tax in page.meta.taxonomies.values() for name in tax)))
+    return entries
+
+
+def _subtree_pages(site: Site, section: Section) -> list[Page]:
+    found = list(section.pages)
+    for child in section.children:
+        found.extend(_subtree_pages(site, site.sections[child]))
+    return found
+
+
+def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
+                 memo: ViewMemo | None = None) -> OutputPlan:
+    """Every rendered page, listing, feed and redirect of the site.
+
+    ``memo`` (the previous plan's) lets unchanged views be reused as the same objects.
+    """
+    views = _Views(site, config, html_of, memo)
+    site_v = site_view(site, config)
+    if views.old.site is not None and views.old.site == site_v:
+        site_v = views.old.site
+    views.new.site = site_v
+    jobs: list[RenderJob] = []
+    generated: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    per_page = config.build.paginate
+
+    for page in site.pages:
+        if page.kind is PageKind.PAGE:
+            jobs.append(RenderJob(page.key, page.meta.template or "page.html",
+                                  {"site": site_v, "page": views.page(page)}, page.rel,
+                                  "page.html" if page.meta.template else None,
+                                  page.parsed.line_of("template", "layout")))
+
+    for section in site.sections.values():
+        own = views.page(section.index) if section.index else views.synthetic_page(
+            section.title, section.url, "home" if not section.folder else "section", section.parent)
+        is_home = section is site.home or (not section.folder)
+        if is_home:
+            dated = [p for p in site.pages if p.kind is PageKind.PAGE and p.meta.date is not None
+                     and p.lang == section.lang]
+            dated.sort(key=lambda p: (p.meta.date, p.url), reverse=True)  # type: ignore[arg-type,return-value]
+            listed: Sequence[Page] = dated
+            template = "home.html"
+        else:
+            listed = section.pages
+            template = "section.html"
+        fallback = None
+        if section.index and section.index.meta.template:
+            template, fallback = section.index.meta.template, template
+        extra: dict[str, Any] = {}
+        if is_home:
+            extra["sections"] = tuple(views.section_link(site.sections[c]) for c in section.children)
+        else:
+            extra["subsections"] = tuple(views.section_link(site.sections[c]) for c in section.children)
+        for url, chunk, paginator in _paginate(listed, per_page, section.url):
+            context = {"site": site_v, "page": own, "pages": tuple(views.summary(p) for p in chunk),
+                       "paginator": paginator, **extra}
+            jobs.append(RenderJob(output_key(url), template, context,
+                                  section.index.rel if section.index else template, fallback,
+                                  section.index.parsed.line_of("template", "layout")
+                                  if section.index else None))
+        subtree = _subtree_pages(site, section)
+        entries = _feed_entries(subtree if not is_home else site.pages, views, config)
+        if entries or is_home:
+            feed_url = section.url + FEED_NAME
+            generated[output_key(feed_url)] = views.generate(
+                output_key(feed_url), atom_feed,
+                title=config.site.title if is_home else f"{section.title} · {config.site.title}",
+                base_url=config.site.base_url, feed_url=feed_url, page_url=section.url,
+                language=section.lang, author=config.site.author, entries=tuple(entries))
+
+    for taxonomy, terms in site.taxonomies.items():
+        tax_view = next(t for t in site_v.taxonomies if t.name == taxonomy)
+        if not terms:
+            continue
+        jobs.append(RenderJob(output_key(f"/{taxonomy}/"), "taxonomy.html", {
+            "site": site_v, "taxonomy": tax_view,
+            "terms": tuple(TermRef(t.name, t.url, len(t.pages)) for t in terms)}, "taxonomy.html"))
+        for term in terms:
+            ref = TermRef(term.name, term.url, len(term.pages))
+            for url, chunk, paginator in _paginate(term.pages, per_page, term.url):
+                jobs.append(RenderJob(output_key(url), "term.html", {
+                    "site": site_v, "taxonomy": tax_view, "term": ref,
+                    "pages": tuple(views.summary(p) for p in chunk), "paginator": paginator},
+                    "term.html"))
+
+    jobs.append(RenderJob("404.html", "404.html", {"site": site_v}, "404.html"))
+    generated["sitemap.xml"] = views.generate("sitemap.xml", sitemap, config.site.base_url,
+                                              tuple(_sitemap_entries(site)))
+    generated["robots.txt"] = robots_txt(config.site.base_url)
+    redirects = _redirects(site, config, problems, warnings)
+    return OutputPlan(tuple(jobs), generated, redirects, tuple(problems), tuple(warnings), views.new)
+
+
+def _sitemap_entries(site: Site) -> list[SitemapEntry]:
+    entries = []
+    for page in site.pages:
+        if page.meta.draft:
+            continue
+        entries.append(SitemapEntry(page.url, page.meta.updated or page.meta.date))
+    for section in site.sections.values():
+        if section.index is None:
+            entries.append(SitemapEntry(section.url, None))
+    for taxonomy, terms in site.taxonomies.items():
+        if terms:
+            entries.append(SitemapEntry(f"/{taxonomy}/", None))
+            entries.extend(SitemapEntry(t.url, _newest(t)) for t in terms)
+    entries.sort(key=lambda e: e.url)
+    return entries
+
+
+def _newest(term: Term) -> datetime | None:
+    dates = [p.meta.updated or p.meta.date for p in term.pages if p.meta.date]
+    return max((d for d in dates if d is not None), default=None)
+
+
+def _redirects(site: Site, config: Config, problems: list[Problem], warnings: list[Problem]
+               ) -> dict[str, str]:
+    """Aliases and [[redirects]]; an alias claimed twice keeps its first page (in source order) and warns."""
+    urls = {page.url for page in site.pages}
+    redirects: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for page in site.pages:
+        for alias in page.meta.aliases:
+            if alias in urls:
+                problems.append(Problem(f"alias {alias} is the URL of another page",
+                                        f"{config.build.content_dir}/{page.rel}",
+                                        page.parsed.line_of("aliases"),
+                                        "remove the alias or move the other page"))
+                continue
+            if alias in owners and redirects[alias] != page.url:
+                warnings.append(Problem(f"alias {alias} is also an alias of {owners[alias]}, "
+                                        "which keeps it", f"{config.build.content_dir}/{page.rel}",
+                                        page.parsed.line_of("aliases"), "keep the alias on one page only"))
+                continue
+            redirects[alias] = page.url
+            owners[alias] = f"{config.build.content_dir}/{page.rel}"
+    for redirect in config.redirects:
+        if redirect.from_ in urls:
+            problems.append(Problem(f"redirect from {redirect.from_} hides an existing page",
+                                    "sitepush.toml", None, "remove the redirect or the page"))
+            continue
+        redirects[redirect.from_] = redirect.to
+    return dict(sorted(redirects.items()))

@@ -1,0 +1,113 @@
+"""Where each page lands: its site URL and the output file behind it. Pure functions.
+
+- A page's URL is its folder's URL plus its slug: ``blog/2016-10-08-post.md`` → ``/blog/post/``
+  (``/blog/post.html`` with ``pretty_urls = false``). Front matter ``slug`` replaces the last part,
+  ``url`` replaces the whole URL. A bundle's URL is its folder's.
+- Derived URL parts are lower-cased and made safe for S3 keys and URLs (``slugify``); an explicit ``slug`` keeps
+  its case. Translations live under ``/LANG/``.
+- ``output_key`` maps a URL to the file that serves it the way S3 website hosting looks it up:
+  ``/blog/post/`` → ``blog/post/index.html``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from posixpath import normpath
+
+from sitepush.builder.model import PageKind, SourceFile
+
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
+_UNSAFE = re.compile(r"[\s?#%&\"'<>\\^`{}|\[\]+=:;,!*@$()~]+")
+_DASHES = re.compile(r"-{2,}")
+
+
+@lru_cache(maxsize=65536)
+def slugify(text: str, *, lower: bool = True) -> str:
+    """A URL- and S3-safe path segment: ``"Hello & Goodbye!"`` → ``hello-goodbye``.
+
+    Letters of every script are kept (URLs carry UTF-8); characters that need escaping in a URL or an S3
+    key, and white space, become single dashes.
+    """
+    text = unicodedata.normalize("NFC", text).strip()
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else "-" for ch in text)
+    text = _UNSAFE.sub("-", text)
+    text = _DASHES.sub("-", text).strip("-.")
+    return text.lower() if lower else text
+
+
+def strip_date_prefix(stem: str) -> str:
+    """``2016-10-08_post`` → ``post`` (the date itself is read by the front matter code)."""
+    stripped = _DATE_PREFIX.sub("", stem)
+    return stripped or stem
+
+
+def _folder_url(folder: str) -> str:
+    parts = [slugify(part) or part for part in folder.split("/") if part]
+    return "/" + "".join(part + "/" for part in parts)
+
+
+def _stem(name: str, lang: str | None) -> str:
+    stem = name.rsplit(".", 1)[0]
+    if lang and stem.endswith("." + lang):
+        stem = stem[: -len(lang) - 1]
+    return stem
+
+
+@lru_cache(maxsize=65536)
+def page_url(source: SourceFile, *, slug: str | None, url: str | None, pretty: bool,
+             default_lang: str) -> str:
+    """The site URL of a source, from its place in the content tree and its front matter."""
+    lang_prefix = f"/{source.lang}" if source.lang and source.lang != default_lang else ""
+    if url:
+        return lang_prefix + normalise_url(url)
+    folder, _, name = source.rel.rpartition("/")
+    if source.kind in (PageKind.HOME, PageKind.SECTION):
+        return lang_prefix + _folder_url(folder)
+    if source.bundle:
+        parent, _, own = folder.rpartition("/")
+        last = slugify(slug, lower=False) if slug else slugify(strip_date_prefix(own))
+        return lang_prefix + _folder_url(parent) + (last or own) + "/"
+    stem = _stem(name, source.lang)
+    last = slugify(slug, lower=False) if slug else slugify(strip_date_prefix(stem))
+    last = last or slugify(stem) or "page"
+    if pretty:
+        return lang_prefix + _folder_url(folder) + last + "/"
+    return lang_prefix + _folder_url(folder) + last + ".html"
+
+
+def normalise_url(url: str) -> str:
+    """An explicit ``url``/alias as a clean site path: leading slash, no ``..``, no doubled slashes.
+
+    A path without a file extension gets a trailing slash, as it will be served as a folder.
+    """
+    trailing = url.endswith("/")
+    clean = normpath("/" + url.strip().lstrip("/"))
+    if clean in ("/", "//"):
+        return "/"
+    clean = "/" + clean.lstrip("/")
+    last = clean.rsplit("/", 1)[-1]
+    if trailing or "." not in last:
+        clean += "/"
+    return clean
+
+
+def output_key(url: str) -> str:
+    """The output file that serves ``url``: ``/`` → ``index.html``, ``/a/`` → ``a/index.html``."""
+    path = url.lstrip("/")
+    if not path or path.endswith("/"):
+        return path + "index.html"
+    return path
+
+
+def paginated_url(base: str, number: int) -> str:
+    """Listing page ``number`` (1-based) of the listing at ``base``: ``/blog/`` → ``/blog/page/2/``."""
+    if number == 1:
+        return base
+    return f"{base.rstrip('/')}/page/{number}/" if base.endswith("/") else f"{base}/page/{number}/"
+
+
+def join_url(base_url: str, path: str) -> str:
+    """An absolute URL from the site's base URL and a site path, with exactly one slash between."""
+    return base_url.rstrip("/") + "/" + path.lstrip("/")

@@ -1,0 +1,66 @@
+"""The command line: parse arguments, call the core, print, exit. Nothing else lives here.
+
+::
+
+    main(argv) → make_parser() → args.handler(args) → exit code
+                                   │
+                 one module a command: build, deploy, serve, configure, dns_check, history
+                 (each ``add_commands(commands)`` adds its parsers and sets ``handler``)
+
+Heavy modules (boto3, moto, Jinja2, Markdown, Pygments, watchdog) are imported inside the handlers, so
+``sitepush --help`` answers at once; tests/cli/test_cli.py pins it. The role packages (builder, syncer,
+configurator) never import this package.
+
+Exit codes: 0 done, 1 user error (one line per problem), 2 usage, 3 safety stop, 4 AWS refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from sitepush import __version__
+from sitepush.cli import output
+from sitepush.errors import SitepushError
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "sitepush.cli.build",
+    "sitepush.cli.deploy",
+    "sitepush.cli.serve",
+    "sitepush.cli.configure",
+    "sitepush.cli.dns_check",
+    "sitepush.cli.history",
+)
+"""Modules adding the commands, in the order ``--help`` lists them."""
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="sitepush",
+        description="Build a folder of Markdown into a website and publish it to S3.")
+    parser.add_argument("--version", action="version", version=f"sitepush {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``sitepush`` console script."""
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    output.annotated_site = getattr(args, "site", None)
+    try:
+        return int(args.handler(args))
+    except SitepushError as error:
+        output.print_problems(error.problems, "error: ", sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+__all__ = ["COMMAND_MODULES", "main", "make_parser"]

@@ -1,0 +1,59 @@
+"""``sitepush build``: build the site into its output folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sitepush.cli.arguments import add_site_argument
+from sitepush.cli.output import print_problems, shown
+from sitepush.errors import UsageError
+
+if TYPE_CHECKING:
+    from sitepush.builder import BuildResult
+    from sitepush.config import Config
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``build`` to the command line."""
+    build = commands.add_parser("build", help="build the site into its output folder",
+                                description="Build the site into its output folder (default _site/).")
+    add_site_argument(build)
+    build.add_argument("--drafts", action="store_true", help="also build pages marked draft")
+    build.add_argument("--strict", action="store_true", help="treat warnings (broken links) as errors")
+    build.add_argument("--output", type=Path, metavar="DIR", help="output folder (default: [build] output_dir)")
+    build.add_argument("--workers", type=int, metavar="N", help="rendering processes (default: one per core)")
+    build.set_defaults(handler=cmd_build)
+
+
+def load(site: Path) -> Config:
+    """The site's configuration (sitepush.toml, or every default)."""
+    from sitepush.config import load_config
+
+    return load_config(site)
+
+
+def build(config: Config, *, drafts: bool, strict: bool = False, output: Path | None = None,
+          workers: int | None = None) -> BuildResult:
+    """Build, print the warnings and one summary line."""
+    from sitepush.builder import build_site
+
+    if workers is not None and workers < 1:
+        raise UsageError("--workers must be at least 1")
+    result = build_site(config, drafts=drafts, strict=strict, output_dir=output, workers=workers)
+    print_problems(result.warnings, "warning: ", sys.stderr)
+    stats = result.stats
+    print(f"Built {stats.published} pages from {stats.sources} sources in {stats.seconds:.2f} s "
+          f"(parsed {stats.parsed}, rendered {stats.rendered}, wrote {stats.written} files, "
+          f"removed {stats.removed}) → {shown(result.output_dir)}")
+    return result
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """``sitepush build``."""
+    config = load(args.site)
+    output = args.output.resolve() if args.output else None
+    build(config, drafts=args.drafts, strict=args.strict, output=output, workers=args.workers)
+    return 0

@@ -1,0 +1,93 @@
+"""``sitepush configure``: show the AWS plan for the site, ask, apply it; ``--sandbox`` on moto's server."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from sitepush.cli.arguments import add_site_argument
+from sitepush.errors import SafetyStop, UsageError
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``configure`` to the command line."""
+    configure = commands.add_parser(
+        "configure", help="set up the bucket, website hosting, certificate, CDN and DNS (plan first)",
+        description="Make the AWS side of the site match sitepush.toml: the bucket with website hosting, "
+                    "versioning and a public-read policy (never on .sitepush/), the apex↔www redirect "
+                    "bucket, an ACM certificate validated through Route 53, CloudFront, and the alias "
+                    "records. Prints the plan first; a second run changes nothing.")
+    add_site_argument(configure)
+    configure.add_argument("--plan", action="store_true", help="print the plan and change nothing")
+    configure.add_argument("--yes", action="store_true", help="apply without asking (CI)")
+    configure.add_argument("--sandbox", action="store_true",
+                           help="configure an embedded AWS (moto) on 127.0.0.1 instead of AWS")
+    configure.add_argument("--json", type=Path, metavar="FILE", dest="json_file",
+                           help="write the plan (and how many changes were applied) to FILE")
+    configure.add_argument("--endpoint-url", metavar="URL", help="one endpoint for every service (testing)")
+    configure.add_argument("--profile", metavar="P", help="AWS profile from ~/.aws/config")
+    configure.add_argument("--certificate-wait", type=float, default=600.0, metavar="SECONDS",
+                           help="how long to wait for ACM to issue the certificate (default 600)")
+    configure.set_defaults(handler=cmd_configure)
+
+
+def cmd_configure(args: argparse.Namespace) -> int:
+    """Plan, show, confirm, apply."""
+    from sitepush.config import load_config
+
+    if args.sandbox and (args.endpoint_url or args.profile):
+        raise UsageError("--sandbox runs its own AWS; it cannot be combined with --endpoint-url or --profile")
+    if args.certificate_wait < 0:
+        raise UsageError("--certificate-wait must be 0 or more seconds")
+    config = load_config(args.site)
+    if args.sandbox:
+        from sitepush.configurator.sandbox_infra import configure_in_sandbox
+
+        return configure_in_sandbox(config, args, lambda clients: _run(config, clients, args))
+    from sitepush.aws import make_client
+    from sitepush.configurator.aws_state import InfraClients
+    from sitepush.configurator.desired import CERTIFICATE_REGION
+
+    def client(service: str, region: str) -> Any:
+        return make_client(service, region=region, endpoint_url=args.endpoint_url, profile=args.profile)
+
+    clients = InfraClients(s3=client("s3", config.deploy.region), acm=client("acm", CERTIFICATE_REGION),
+                           cloudfront=client("cloudfront", "us-east-1"),
+                           route53=client("route53", "us-east-1"))
+    return _run(config, clients, args)
+
+
+def _run(config: Any, clients: Any, args: argparse.Namespace) -> int:
+    from sitepush.configurator.configure import ConfigureOptions, apply_config, plan_for
+
+    plan = plan_for(config, clients)
+    print(plan.render(), flush=True)
+    applied = 0
+    if plan.pending and not args.plan:
+        if not args.yes and not _confirmed(len(plan.pending)):
+            _write_json(args.json_file, plan, applied)
+            raise SafetyStop(f"not applied: {len(plan.pending)} changes planned and not confirmed",
+                             hint="rerun with --yes to apply them (or answer y on a terminal)")
+        applied = apply_config(config, clients, ConfigureOptions(certificate_wait=args.certificate_wait),
+                               progress=sys.stdout)
+        after = plan_for(config, clients)
+        print(f"applied {applied} changes; {after.render()}", flush=True)
+    _write_json(args.json_file, plan, applied)
+    return 0
+
+
+def _confirmed(count: int) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    answer = input(f"Apply these {count} changes? [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _write_json(path: Path | None, plan: Any, applied: int) -> None:
+    if path is None:
+        return
+    path.write_text(json.dumps({"plan": plan.as_json(), "applied": applied}, indent=2, default=str) + "\n",
+                    "utf-8")

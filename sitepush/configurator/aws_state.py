@@ -1,0 +1,485 @@
+"""Reading and writing the resources of :mod:`sitepush.configurator.desired` through boto3 (the configurator's I/O).
+
+Reads use only Get/List/Head/Describe calls; each write is one documented call (UPSERT for records,
+``IfMatch`` for distributions). No call ever sends an ACL: buckets are created with
+``ObjectOwnership=BucketOwnerEnforced``, under which S3 refuses ACLs anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sitepush.aws import translated_aws_errors
+from sitepush.configurator.desired import CERTIFICATE_REGION, LIFECYCLE_RULE_ID, Known
+from sitepush.configurator.model import PENDING, InfraChange, Resource
+from sitepush.configurator.policy import policy_json
+from sitepush.errors import InfraError
+
+State = dict[tuple[str, str], dict[str, Any] | None]
+CALLER_REFERENCE_PREFIX = "sitepush "
+"""How sitepush knows the distributions it made: it never touches one it did not."""
+USABLE_CERTIFICATE = ("PENDING_VALIDATION", "ISSUED")
+
+
+@dataclass(frozen=True)
+class InfraClients:
+    """One boto3 client per service: S3 in the site's region, ACM in us-east-1, CloudFront, Route 53."""
+
+    s3: Any
+    acm: Any
+    cloudfront: Any
+    route53: Any
+
+    def all(self) -> tuple[Any, ...]:
+        return self.s3, self.acm, self.cloudfront, self.route53
+
+    @classmethod
+    def of_sandbox(cls, sandbox: Any) -> InfraClients:
+        """The four clients of a :class:`~sitepush.sandbox.Sandbox` (moto answers every service)."""
+        return cls(s3=sandbox.client("s3"), acm=sandbox.client("acm"), cloudfront=sandbox.client("cloudfront"),
+                   route53=sandbox.client("route53"))
+
+
+def _code(error: Exception) -> str:
+    return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
+
+
+def _call(action: str, resource: str, call: Callable[[], Any], *, missing: tuple[str, ...] = ()) -> Any:
+    """``call()``; None when AWS answers one of the ``missing`` codes; other errors as one line."""
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+
+    with translated_aws_errors(action=action, resource=resource):
+        try:
+            return call()
+        except ClientError as error:
+            if _code(error) in missing:
+                return None
+            raise
+
+
+# -- discovery: what exists already -----------------------------------------------------------------
+
+def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str]) -> Known:
+    """The certificate, distributions and hosted zone that already exist for the site's domain."""
+    if apex is None:
+        return Known()
+    zone = _zone(clients, apex)
+    arn, records = _certificate(clients, apex)
+    wanted = list(hosts)
+    found = _distributions_by_alias(clients, wanted)
+    domains = {role: found[host]["DomainName"] for role, host in zip(("main", "redirect"), wanted)
+               if host in found}
+    return Known(certificate_arn=arn, validation_records=records, distribution_domains=domains,
+                 distribution_ids={host: item["Id"] for host, item in found.items()},
+                 zone_id=zone["Id"] if zone else None)
+
+
+def _zone(clients: InfraClients, apex: str) -> dict[str, Any] | None:
+    listed = _call("list hosted zones", apex,
+                   lambda: clients.route53.list_hosted_zones_by_name(DNSName=apex, MaxItems="10"))
+    for zone in listed.get("HostedZones", []):
+        if zone["Name"].rstrip(".") == apex and not zone.get("Config", {}).get("PrivateZone"):
+            return dict(zone)
+    return None
+
+
+def _certificate(clients: InfraClients, apex: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    paginator = clients.acm.get_paginator("list_certificates")
+    with translated_aws_errors(action="list certificates", resource=apex):
+        for page in paginator.paginate(CertificateStatuses=list(USABLE_CERTIFICATE)):
+            for summary in page.get("CertificateSummaryList", []):
+                if summary.get("DomainName") == apex:
+                    arn = summary["CertificateArn"]
+                    return arn, _validation_records(clients, arn)
+    return None, ()
+
+
+def describe_certificate(clients: InfraClients, arn: str) -> dict[str, Any]:
+    """ACM's description of the certificate ``arn``."""
+    return dict(_call("describe the certificate", arn,
+                      lambda: clients.acm.describe_certificate(CertificateArn=arn))["Certificate"])
+
+
+def _validation_records(clients: InfraClients, arn: str) -> tuple[tuple[str, str], ...]:
+    records = set()
+    for option in describe_certificate(clients, arn).get("DomainValidationOptions", []):
+        record = option.get("ResourceRecord")
+        if record:
+            records.add((record["Name"], record["Value"]))
+    return tuple(sorted(records))
+
+
+def _distributions_by_alias(clients: InfraClients, hosts: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Host → the summary of the distribution that has it as an alias, from one listing."""
+    wanted = set(hosts)
+    found: dict[str, dict[str, Any]] = {}
+    if not wanted:
+        return found
+    paginator = clients.cloudfront.get_paginator("list_distributions")
+    with translated_aws_errors(action="list distributions", resource=", ".join(sorted(wanted))):
+        for page in paginator.paginate():
+            for item in page.get("DistributionList", {}).get("Items", []) or []:
+                aliases = item.get("Aliases")
+                if aliases is None:  # a summary without its aliases (moto's): read them from the config
+                    aliases = clients.cloudfront.get_distribution_config(
+                        Id=item["Id"])["DistributionConfig"].get("Aliases")
+                for host in wanted.intersection((aliases or {}).get("Items") or []):
+                    found.setdefault(host, dict(item))
+    return found
+
+
+# -- reading the resources --------------------------------------------------------------------------
+
+def read_actual(clients: InfraClients, desired: Iterable[Resource], known: Known) -> State:
+    """The current fields of every desired resource (None: it does not exist)."""
+    state: State = {}
+    records: dict[str, dict[str, Any]] | None = None
+    existing_buckets: dict[str, bool] = {}
+    for resource in desired:
+        kind, name = resource.ref
+        if kind == "bucket":
+            state[resource.ref] = _read_bucket(clients, name)
+            existing_buckets[name] = state[resource.ref] is not None
+        elif kind in _BUCKET_READERS:
+            state[resource.ref] = _BUCKET_READERS[kind](clients, name) if existing_buckets.get(name) else None
+        elif kind == "hosted-zone":
+            state[resource.ref] = {"name": name + "."} if known.zone_id else None
+        elif kind == "certificate":
+            state[resource.ref] = _read_certificate(clients, known)
+        elif kind == "distribution":
+            state[resource.ref] = _read_distribution(clients, name, known.distribution_ids.get(name))
+        elif kind == "record":
+            if records is None:
+                records = _read_records(clients, known.zone_id)
+            state[resource.ref] = records.get(name)
+    return state
+
+
+def _read_bucket(clients: InfraClients, bucket: str) -> dict[str, Any] | None:
+    from botocore.exceptions import ClientError
+
+    with translated_aws_errors(action="check the bucket", resource=f"s3://{bucket}"):
+        try:
+            clients.s3.head_bucket(Bucket=bucket)
+        except ClientError as error:
+            if _code(error) in ("404", "NoSuchBucket"):
+                return None
+            if _code(error) in ("403", "AccessDenied"):
+                raise InfraError(f"the bucket {bucket} exists and belongs to another AWS account",
+                                 hint="bucket names are global: choose another [deploy] bucket (or domain)"
+                                 ) from None
+            raise
+        location = clients.s3.get_bucket_location(Bucket=bucket).get("LocationConstraint")
+    region = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
+    return {"region": region}
+
+
+def _read_ownership(clients: InfraClients, bucket: str) -> dict[str, Any]:
+    found = _call("read the object ownership", f"s3://{bucket}",
+                  lambda: clients.s3.get_bucket_ownership_controls(Bucket=bucket),
+                  missing=("OwnershipControlsNotFoundError",))
+    rules = (found or {}).get("OwnershipControls", {}).get("Rules", [])
+    return {"ObjectOwnership": rules[0].get("ObjectOwnership") if rules else None}
+
+
+def _read_versioning(clients: InfraClients, bucket: str) -> dict[str, Any]:
+    found = _call("read versioning", f"s3://{bucket}", lambda: clients.s3.get_bucket_versioning(Bucket=bucket))
+    return {"Status": found.get("Status")}
+
+
+def _read_lifecycle(clients: InfraClients, bucket: str) -> dict[str, Any]:
+    rules = _lifecycle_rules(clients, bucket)
+    ours = next((rule for rule in rules if rule.get("ID") == LIFECYCLE_RULE_ID), None)
+    return {"rule": _normal_rule(ours) if ours else None}
+
+
+def _lifecycle_rules(clients: InfraClients, bucket: str) -> list[dict[str, Any]]:
+    found = _call("read the lifecycle rules", f"s3://{bucket}",
+                  lambda: clients.s3.get_bucket_lifecycle_configuration(Bucket=bucket),
+                  missing=("NoSuchLifecycleConfiguration",))
+    return list((found or {}).get("Rules", []))
+
+
+def _normal_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
+    return {"ID": rule.get("ID"), "Status": rule.get("Status"),
+            "Filter": {"Prefix": (rule.get("Filter") or {}).get("Prefix", rule.get("Prefix", ""))},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": (rule.get("NoncurrentVersionExpiration") or {}
+                                                               ).get("NoncurrentDays")},
+            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": (
+                rule.get("AbortIncompleteMultipartUpload") or {}).get("DaysAfterInitiation")}}
+
+
+def _read_website(clients: InfraClients, bucket: str) -> dict[str, Any]:
+    found = _call("read website hosting", f"s3://{bucket}", lambda: clients.s3.get_bucket_website(Bucket=bucket),
+                  missing=("NoSuchWebsiteConfiguration",))
+    found = found or {}
+    return {"IndexDocument": found.get("IndexDocument"), "ErrorDocument": found.get("ErrorDocument"),
+            "RoutingRules": found.get("RoutingRules", []),
+            "RedirectAllRequestsTo": found.get("RedirectAllRequestsTo")}
+
+
+def _read_public_access(clients: InfraClients, bucket: str) -> dict[str, Any]:
+    found = _call("read Block Public Access", f"s3://{bucket}",
+                  lambda: clients.s3.get_public_access_block(Bucket=bucket),
+                  missing=("NoSuchPublicAccessBlockConfiguration",))
+    settings = (found or {}).get("PublicAccessBlockConfiguration", {})
+    return {name: bool(settings.get(name, False))
+            for name in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")}
+
+
+def _read_policy(clients: InfraClients, bucket: str) -> dict[str, Any]:
+    found = _call("read the bucket policy", f"s3://{bucket}", lambda: clients.s3.get_bucket_policy(Bucket=bucket),
+                  missing=("NoSuchBucketPolicy",))
+    return {"policy": json.loads(found["Policy"]) if found else None}
+
+
+_BUCKET_READERS: dict[str, Callable[[InfraClients, str], dict[str, Any]]] = {
+    "ownership": _read_ownership, "versioning": _read_versioning, "lifecycle": _read_lifecycle,
+    "website": _read_website, "public-access-block": _read_public_access, "policy": _read_policy,
+}
+
+
+def _read_certificate(clients: InfraClients, known: Known) -> dict[str, Any] | None:
+    if known.certificate_arn is None:
+        return None
+    described = describe_certificate(clients, known.certificate_arn)
+    return {"domain": described.get("DomainName"),
+            "alternative_names": sorted(set(described.get("SubjectAlternativeNames", []))),
+            "validation": "DNS", "region": CERTIFICATE_REGION}
+
+
+def _read_records(clients: InfraClients, zone_id: str | None) -> dict[str, dict[str, Any]]:
+    if zone_id is None:
+        return {}
+    records: dict[str, dict[str, Any]] = {}
+    paginator = clients.route53.get_paginator("list_resource_record_sets")
+    with translated_aws_errors(action="list DNS records", resource=zone_id):
+        for page in paginator.paginate(HostedZoneId=zone_id):
+            for record in page.get("ResourceRecordSets", []):
+                name = f"{record['Type']} {record['Name']}"
+                if "AliasTarget" in record:
+                    records[name] = {"type": record["Type"], "alias": record["AliasTarget"]["DNSName"],
+                                     "zone": record["AliasTarget"]["HostedZoneId"]}
+                else:
+                    values = [r["Value"] for r in record.get("ResourceRecords", [])]
+                    records[name] = {"type": record["Type"], "value": values[0] if len(values) == 1 else values,
+                                     "ttl": record.get("TTL")}
+    return records
+
+
+def _read_distribution(clients: InfraClients, host: str, distribution_id: str | None) -> dict[str, Any] | None:
+    if distribution_id is None:
+        return None
+    config = _call("read the distribution", host,
+                   lambda: clients.cloudfront.get_distribution_config(Id=distribution_id))["DistributionConfig"]
+    if not str(config.get("CallerReference", "")).startswith(CALLER_REFERENCE_PREFIX):
+        raise InfraError(f"{host} is an alias of the CloudFront distribution {distribution_id}, which sitepush "
+                         "did not create", hint="remove the alias there (or turn [cloudfront] off), then rerun")
+    return distribution_fields(config)
+
+
+def distribution_fields(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a DistributionConfig that sitepush sets, in :mod:`.desired`'s shape."""
+    origin = ((config.get("Origins") or {}).get("Items") or [{}])[0]
+    behaviour = config.get("DefaultCacheBehavior") or {}
+    certificate = config.get("ViewerCertificate") or {}
+    errors = (config.get("CustomErrorResponses") or {}).get("Items") or []
+    error_404 = next((e.get("ResponsePagePath") for e in errors if int(e.get("ErrorCode", 0)) == 404), None)
+    return {
+        "aliases": list((config.get("Aliases") or {}).get("Items") or []),
+        "origin": origin.get("DomainName"),
+        "origin_protocol": (origin.get("CustomOriginConfig") or {}).get("OriginProtocolPolicy"),
+        "default_root_object": config.get("DefaultRootObject") or "",
+        "certificate": certificate.get("ACMCertificateArn"),
+        "ssl_support": certificate.get("SSLSupportMethod"),
+        "minimum_protocol": certificate.get("MinimumProtocolVersion"),
+        "viewer_protocol": behaviour.get("ViewerProtocolPolicy"),
+        "cache_policy": behaviour.get("CachePolicyId"),
+        "compress": bool(behaviour.get("Compress")),
+        "ipv6": bool(config.get("IsIPV6Enabled")),
+        "price_class": config.get("PriceClass"),
+        "error_404": error_404,
+        "enabled": bool(config.get("Enabled")),
+    }
+
+
+# -- writing ----------------------------------------------------------------------------------------
+
+def write(clients: InfraClients, change: InfraChange, known: Known, *, certificate_wait: float,
+          create_zone: bool, sleep: Callable[[float], None] = time.sleep) -> str | None:
+    """Make one resource as ``change.desired`` says (one call, or a few for a certificate or a CDN).
+
+    Returns what the user must do about it, if anything (a new zone's name servers for the registrar).
+    """
+    kind, name, value = change.kind, change.name, change.desired
+    where = f"s3://{name}"
+    s3 = clients.s3
+    if kind == "bucket" and change.action == "update":
+        actual = dict((field, old) for field, old, _ in change.diff)
+        raise InfraError(f"the bucket {name} is in {actual.get('region')}, but sitepush.toml says "
+                         f"{value['region']}", file="sitepush.toml",
+                         hint=f'set [deploy] region = "{actual.get("region")}" (a bucket cannot move)')
+    if kind == "bucket":
+        _create_bucket(clients, name, value["region"])
+    elif kind == "ownership":
+        _call("set object ownership", where, lambda: s3.put_bucket_ownership_controls(
+            Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": value["ObjectOwnership"]}]}))
+    elif kind == "versioning":
+        _call("turn on versioning", where, lambda: s3.put_bucket_versioning(
+            Bucket=name, VersioningConfiguration={"Status": value["Status"]}))
+    elif kind == "lifecycle":
+        others = [r for r in _lifecycle_rules(clients, name) if r.get("ID") != LIFECYCLE_RULE_ID]
+        _call("set the lifecycle rules", where, lambda: s3.put_bucket_lifecycle_configuration(
+            Bucket=name, LifecycleConfiguration={"Rules": [*others, value["rule"]]}))
+    elif kind == "website":
+        _call("set website hosting", where, lambda: s3.put_bucket_website(
+            Bucket=name, WebsiteConfiguration={k: v for k, v in value.items() if v}))
+    elif kind == "public-access-block":
+        _call("set Block Public Access", where, lambda: s3.put_public_access_block(
+            Bucket=name, PublicAccessBlockConfiguration=dict(value)))
+    elif kind == "policy":
+        _call("put the bucket policy", where, lambda: s3.put_bucket_policy(
+            Bucket=name, Policy=policy_json(value["policy"])))
+    elif kind == "hosted-zone":
+        return _create_zone(clients, name, allowed=create_zone)
+    elif kind == "certificate":
+        _call("request the certificate", name, lambda: clients.acm.request_certificate(
+            DomainName=value["domain"], SubjectAlternativeNames=list(value["alternative_names"]),
+            ValidationMethod="DNS", IdempotencyToken=uuid.uuid4().hex[:32]))
+    elif kind == "record":
+        _upsert_record(clients, known, name, value)
+    elif kind == "distribution":
+        _put_distribution(clients, known, name, value, certificate_wait=certificate_wait, sleep=sleep)
+    else:  # pragma: no cover - desired.py makes only the kinds above
+        raise InfraError(f"sitepush cannot make a {kind}")
+    return None
+
+
+def _create_bucket(clients: InfraClients, bucket: str, region: str) -> None:
+    from botocore.exceptions import ClientError
+
+    params: dict[str, Any] = {"Bucket": bucket, "ObjectOwnership": "BucketOwnerEnforced"}
+    if region != "us-east-1":
+        params["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    with translated_aws_errors(action="create the bucket", resource=f"s3://{bucket}"):
+        try:
+            clients.s3.create_bucket(**params)
+        except ClientError as error:
+            if _code(error) == "BucketAlreadyExists":
+                raise InfraError(f"the bucket name {bucket} is taken by another AWS account",
+                                 hint="bucket names are global: choose another [deploy] bucket (or domain)"
+                                 ) from None
+            if _code(error) != "BucketAlreadyOwnedByYou":
+                raise
+
+
+def _create_zone(clients: InfraClients, apex: str, *, allowed: bool) -> str:
+    if not allowed:
+        raise InfraError(f"no public Route 53 hosted zone for {apex}",
+                         hint="create it in Route 53, or set [domain] create_hosted_zone = true")
+    created = _call("create the hosted zone", apex, lambda: clients.route53.create_hosted_zone(
+        Name=apex, CallerReference=f"sitepush-{uuid.uuid4().hex}"))
+    servers = created.get("DelegationSet", {}).get("NameServers", [])
+    return f"created the hosted zone {apex}: set its name servers at the registrar: {', '.join(servers)}"
+
+
+def _upsert_record(clients: InfraClients, known: Known, name: str, value: Mapping[str, Any]) -> None:
+    if known.zone_id is None:
+        raise InfraError(f"no hosted zone to put {name} in", hint="see the hosted-zone line of the plan")
+    record_type, _, record_name = name.partition(" ")
+    record: dict[str, Any] = {"Name": record_name, "Type": record_type}
+    if "alias" in value:
+        if value["alias"] == PENDING:
+            raise InfraError(f"{name}: its target does not exist yet", hint="rerun sitepush configure")
+        record["AliasTarget"] = {"HostedZoneId": value["zone"], "DNSName": value["alias"],
+                                 "EvaluateTargetHealth": False}
+    else:
+        record["TTL"] = value["ttl"]
+        record["ResourceRecords"] = [{"Value": value["value"]}]
+    zone_id = known.zone_id
+    _call("UPSERT the DNS record", name, lambda: clients.route53.change_resource_record_sets(
+        HostedZoneId=zone_id, ChangeBatch={"Comment": "sitepush configure",
+                                           "Changes": [{"Action": "UPSERT", "ResourceRecordSet": record}]}))
+
+
+def wait_until_issued(clients: InfraClients, arn: str, seconds: float,
+                      sleep: Callable[[float], None] = time.sleep) -> None:
+    """Poll ACM until the certificate is ISSUED, at most ``seconds``; InfraError with the fix after."""
+    deadline = time.monotonic() + seconds
+    status = ""
+    for _ in range(int(seconds / 2) + 2):
+        status = str(describe_certificate(clients, arn).get("Status"))
+        if status == "ISSUED":
+            return
+        if status not in ("PENDING_VALIDATION",) or time.monotonic() >= deadline:
+            break
+        sleep(min(2.0, max(0.0, deadline - time.monotonic())))
+    raise InfraError(f"the certificate {arn} is {status}, not ISSUED, after {seconds:.0f} s",
+                     hint="check its validation CNAMEs with `sitepush dns-check`, then rerun `sitepush configure`")
+
+
+def _put_distribution(clients: InfraClients, known: Known, host: str, value: Mapping[str, Any], *,
+                      certificate_wait: float, sleep: Callable[[float], None]) -> None:
+    from botocore.exceptions import ClientError
+
+    if known.certificate_arn is None:
+        raise InfraError(f"the distribution for {host} needs the certificate first",
+                         hint="rerun sitepush configure")
+    wait_until_issued(clients, known.certificate_arn, certificate_wait, sleep)
+    wanted = {**value, "certificate": known.certificate_arn}
+    distribution_id = known.distribution_ids.get(host)
+    with translated_aws_errors(action="configure the distribution", resource=host):
+        try:
+            if distribution_id is None:
+                reference = f"{CALLER_REFERENCE_PREFIX}{host} {uuid.uuid4().hex[:12]}"
+                clients.cloudfront.create_distribution(DistributionConfig=distribution_config(wanted, reference))
+            else:
+                current = clients.cloudfront.get_distribution_config(Id=distribution_id)
+                merged = {**current["DistributionConfig"],
+                          **distribution_config(wanted, current["DistributionConfig"]["CallerReference"])}
+                clients.cloudfront.update_distribution(Id=distribution_id, IfMatch=current["ETag"],
+                                                       DistributionConfig=merged)
+        except ClientError as error:
+            if _code(error) == "CNAMEAlreadyExists":
+                raise InfraError(f"{host} is already an alias of another CloudFront distribution",
+                                 hint="remove it from that distribution's alternate domain names, then rerun"
+                                 ) from None
+            raise
+
+
+def distribution_config(value: Mapping[str, Any], caller_reference: str) -> dict[str, Any]:
+    """A whole DistributionConfig from :mod:`.desired`'s fields (``certificate`` must be an ARN)."""
+    origin_id = "s3-website"
+    config: dict[str, Any] = {
+        "CallerReference": caller_reference,
+        "Aliases": {"Quantity": len(value["aliases"]), "Items": list(value["aliases"])},
+        "DefaultRootObject": value["default_root_object"],
+        "Origins": {"Quantity": 1, "Items": [{
+            "Id": origin_id, "DomainName": value["origin"],
+            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                                   "OriginProtocolPolicy": value["origin_protocol"]}}]},
+        "DefaultCacheBehavior": {
+            "TargetOriginId": origin_id, "ViewerProtocolPolicy": value["viewer_protocol"],
+            "CachePolicyId": value["cache_policy"], "Compress": value["compress"],
+            "AllowedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"],
+                               "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]}}},
+        "Comment": f"sitepush: {value['aliases'][0]}",
+        "PriceClass": value["price_class"],
+        "Enabled": value["enabled"],
+        "ViewerCertificate": {"ACMCertificateArn": value["certificate"], "SSLSupportMethod": value["ssl_support"],
+                              "MinimumProtocolVersion": value["minimum_protocol"]},
+        "HttpVersion": "http2and3",
+        "IsIPV6Enabled": value["ipv6"],
+    }
+    if value.get("error_404"):
+        config["CustomErrorResponses"] = {"Quantity": 1, "Items": [{
+            "ErrorCode": 404, "ResponsePagePath": value["error_404"], "ResponseCode": "404",
+            "ErrorCachingMinTTL": 60}]}
+    else:
+        config["CustomErrorResponses"] = {"Quantity": 0}
+    return config

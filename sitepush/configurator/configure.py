@@ -1,0 +1,66 @@
+"""``sitepush configure``: read → plan (pure) → show → apply in dependency order → read again.
+
+Applying is a loop of small steps: read what exists, plan, make the first resource that differs,
+and again — so what a step creates (a certificate's ARN, a distribution's domain) is known to the
+next, an interrupted run is finished by the next one, and the run ends when a fresh plan has nothing
+left to do. A run on a configured site reads and writes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from sitepush.config import Config
+from sitepush.configurator.aws_state import InfraClients, discover, read_actual, write
+from sitepush.configurator.desired import Known, desired_resources, hosts_of
+from sitepush.configurator.model import InfraPlan
+from sitepush.configurator.plan import plan_infra
+from sitepush.errors import InfraError
+
+MAX_STEPS = 80
+"""More steps than any site has resources: a plan that does not shrink is a bug, stopped here."""
+
+
+@dataclass(frozen=True)
+class ConfigureOptions:
+    """How a run may act."""
+
+    certificate_wait: float = 600.0
+    """Seconds to wait for ACM to issue the certificate before a distribution can use it."""
+    create_zone: bool = False
+
+
+def plan_for(config: Config, clients: InfraClients) -> InfraPlan:
+    """The plan for ``config`` against what AWS has now (reads only)."""
+    return _read_and_plan(config, clients)[0]
+
+
+def _read_and_plan(config: Config, clients: InfraClients) -> tuple[InfraPlan, Known]:
+    hosts = hosts_of(config)
+    known = discover(clients, hosts.apex if hosts else None,
+                     (hosts.canonical, hosts.other) if hosts else ())
+    desired = desired_resources(config, known)
+    return plan_infra(desired, read_actual(clients, desired, known)), known
+
+
+def apply_config(config: Config, clients: InfraClients, options: ConfigureOptions, *,
+                 progress: TextIO | None = None, sleep: Callable[[float], None] = time.sleep) -> int:
+    """Make AWS match ``config``; returns the number of changes made. Raises InfraError naming the step."""
+    made = 0
+    for _ in range(MAX_STEPS):
+        plan, known = _read_and_plan(config, clients)
+        if not plan.pending:
+            return made
+        change = plan.pending[0]
+        if progress is not None:
+            print(f"  {change.render().splitlines()[0]}", file=progress, flush=True)
+        note = write(clients, change, known, certificate_wait=options.certificate_wait,
+                     create_zone=options.create_zone or config.domain.create_hosted_zone, sleep=sleep)
+        if note and progress is not None:
+            print(f"    {note}", file=progress, flush=True)
+        made += 1
+    raise InfraError(f"configure did not converge after {MAX_STEPS} steps",
+                     hint="run `sitepush configure --plan` and report what it shows")

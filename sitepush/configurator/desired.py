@@ -1,0 +1,237 @@
+"""``sitepush.toml`` → the AWS resources a website needs, in the order they must be made (pure).
+
+::
+
+    site bucket ─ ownership (BucketOwnerEnforced: no ACLs) ─ versioning ─ lifecycle ─ website
+                ─ public access block (only the two policy flags lifted) ─ policy (GetObject, not .sitepush/)
+    redirect bucket (the other host) ─ ownership ─ website (RedirectAllRequestsTo the canonical host)
+    hosted zone ─ certificate (ACM, us-east-1, apex + www) ─ its validation CNAMEs
+    distributions (canonical host → site bucket, other host → redirect bucket; http-only custom origins)
+    A (+ AAAA with CloudFront) alias records for apex and www
+
+The order is the dependency order, and it is also what keeps a public website from ever being
+refused: S3's Block Public Access (on by default since April 2023) rejects a public policy, so the
+block is lifted — its two policy flags only — before the policy is put (:func:`public_access_block`).
+What is only known once something exists (a new certificate's ARN, a new distribution's domain) is
+:data:`~sitepush.configurator.model.PENDING` until then, in :class:`Known`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sitepush.config import Config, RoutingRule
+from sitepush.configurator.endpoints import (
+    CLOUDFRONT_HOSTED_ZONE_ID,
+    bucket_website_host,
+    website_endpoint,
+    website_hosted_zone_id,
+)
+from sitepush.configurator.model import PENDING, Resource
+from sitepush.configurator.policy import website_bucket_policy
+from sitepush.errors import ConfigError
+
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+"""CloudFront's managed cache policy "CachingOptimized" (CloudFront Developer Guide, managed policies)."""
+LIFECYCLE_RULE_ID = "sitepush-old-versions"
+ABORT_MULTIPART_DAYS = 7
+CERTIFICATE_REGION = "us-east-1"  # CloudFront takes certificates from us-east-1 only
+
+
+@dataclass(frozen=True)
+class Known:
+    """Facts only AWS can tell: what exists already, found before planning (and after each create)."""
+
+    certificate_arn: str | None = None
+    validation_records: tuple[tuple[str, str], ...] = ()
+    """(name, value) of the CNAMEs ACM asks for."""
+    distribution_domains: Mapping[str, str] = field(default_factory=dict)
+    """``main`` / ``redirect`` → ``dxxxx.cloudfront.net``."""
+    distribution_ids: Mapping[str, str] = field(default_factory=dict)
+    """Host → the id of the distribution that has it as an alias (one listing serves a whole plan)."""
+    zone_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Hosts:
+    """The site's host names: the canonical one gets the site, the other one redirects to it."""
+
+    apex: str
+    canonical: str
+    other: str
+
+
+def hosts_of(config: Config) -> Hosts | None:
+    """The hosts of ``[domain]``, or None when the site has no domain."""
+    apex = config.domain.name
+    if not apex:
+        return None
+    www = f"www.{apex}"
+    canonical, other = (www, apex) if config.domain.canonical == "www" else (apex, www)
+    return Hosts(apex=apex, canonical=canonical, other=other)
+
+
+def site_bucket_of(config: Config) -> str:
+    """``[deploy] bucket``, else the canonical host; raises ConfigError when neither is set."""
+    hosts = hosts_of(config)
+    bucket = config.deploy.bucket or (hosts.canonical if hosts else "")
+    if not bucket:
+        raise ConfigError("no bucket to configure", file="sitepush.toml",
+                          hint='set [deploy] bucket, or [domain] name = "example.com"')
+    problem = bucket_name_problem(bucket)
+    if problem:
+        raise ConfigError(f"the bucket name {bucket!r} {problem}", file="sitepush.toml",
+                          hint="choose a valid [deploy] bucket name, e.g. \"www.example.com\"")
+    if hosts and not config.cloudfront.enabled and bucket != hosts.canonical:
+        # Without CloudFront, Route 53 aliases the host to the S3 website endpoint, which finds the
+        # bucket by the Host header: the bucket must be named exactly like the host.
+        raise ConfigError(f"[deploy] bucket {bucket!r} must be named {hosts.canonical!r} to serve that host "
+                          "from the S3 website endpoint", file="sitepush.toml",
+                          hint=f'set bucket = "{hosts.canonical}", or [cloudfront] enabled = true')
+    return bucket
+
+
+def bucket_name_problem(name: str) -> str | None:
+    """Why S3 would refuse ``name`` as a bucket name (User Guide, "Bucket naming rules"), or None."""
+    if not 3 <= len(name) <= 63:
+        return "must be 3 to 63 characters long"
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*[a-z0-9]", name):
+        return "may hold only lower-case letters, digits, dots and hyphens, and start and end with a letter or digit"
+    if ".." in name or ".-" in name or "-." in name:
+        return "may not have two dots, or a dot beside a hyphen"
+    if re.fullmatch(r"\d+\.\d+\.\d+\.\d+", name):
+        return "may not look like an IP address"
+    if name.startswith(("xn--", "sthree-")) or name.endswith(("-s3alias", "--ol-s3", ".mrap", "--x-s3")):
+        return "uses a prefix or suffix S3 reserves"
+    return None
+
+
+def public_access_block(public_website: bool) -> dict[str, bool]:
+    """The Block Public Access settings of the site bucket.
+
+    ACL blocking stays on always (the bucket owner owns every object; sitepush never sends an ACL).
+    Only a public website needs the two *policy* flags off, so that its public-read policy is
+    accepted and honoured; a private bucket keeps all four on.
+    """
+    return {"BlockPublicAcls": True, "IgnorePublicAcls": True,
+            "BlockPublicPolicy": not public_website, "RestrictPublicBuckets": not public_website}
+
+
+def routing_rules_api(rules: tuple[RoutingRule, ...]) -> list[dict[str, Any]]:
+    """``[[website.routing_rules]]`` as PutBucketWebsite's ``RoutingRules``."""
+    result = []
+    for rule in rules:
+        condition = {k: v for k, v in (("KeyPrefixEquals", rule.key_prefix_equals),
+                                        ("HttpErrorCodeReturnedEquals", rule.http_error_code_returned_equals))
+                     if v is not None}
+        redirect = {k: v for k, v in (("HostName", rule.host_name), ("Protocol", rule.protocol),
+                                       ("ReplaceKeyPrefixWith", rule.replace_key_prefix_with),
+                                       ("ReplaceKeyWith", rule.replace_key_with),
+                                       ("HttpRedirectCode", rule.http_redirect_code)) if v is not None}
+        result.append({"Condition": condition, "Redirect": redirect} if condition else {"Redirect": redirect})
+    return result
+
+
+def desired_resources(config: Config, known: Known) -> list[Resource]:
+    """Every resource of the site, in dependency order (see the module docstring)."""
+    region = config.deploy.region
+    website_endpoint(region)  # a region outside the table is a ConfigError before anything else
+    bucket = site_bucket_of(config)
+    hosts = hosts_of(config)
+    cloudfront = config.cloudfront.enabled
+    if hosts is not None and bucket == hosts.other:
+        raise ConfigError(f"[deploy] bucket {bucket!r} is the bucket that redirects {hosts.other} to "
+                          f"{hosts.canonical}", file="sitepush.toml",
+                          hint=f'name the site bucket "{hosts.canonical}" (or drop [deploy] bucket)')
+    if cloudfront and hosts is None:
+        raise ConfigError("[cloudfront] enabled needs a domain for its certificate and aliases",
+                          file="sitepush.toml", hint='set [domain] name = "example.com"')
+    state_prefix = config.deploy.state_prefix.strip("/") + "/"
+    if config.deploy.prefix.strip("/"):
+        raise ConfigError("sitepush configure sets up a website at the root of its bucket, and [deploy] prefix "
+                          f"is {config.deploy.prefix!r}", file="sitepush.toml",
+                          hint="give the site a bucket of its own (drop [deploy] prefix), or configure the "
+                               "bucket by hand")
+    # Website hosting is compared whole: a routing rule taken out of sitepush.toml goes away in S3 too.
+    website: dict[str, Any] = {"IndexDocument": {"Suffix": config.website.index_document},
+                               "ErrorDocument": {"Key": config.website.error_document},
+                               "RoutingRules": routing_rules_api(config.website.routing_rules),
+                               "RedirectAllRequestsTo": None}
+    resources = [
+        Resource("bucket", bucket, {"region": region}),
+        Resource("ownership", bucket, {"ObjectOwnership": "BucketOwnerEnforced"}),
+    ]
+    if config.deploy.versioning:
+        resources += [
+            Resource("versioning", bucket, {"Status": "Enabled"}),
+            Resource("lifecycle", bucket, {"rule": {
+                "ID": LIFECYCLE_RULE_ID, "Status": "Enabled", "Filter": {"Prefix": ""},
+                "NoncurrentVersionExpiration": {"NoncurrentDays": config.deploy.noncurrent_version_days},
+                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": ABORT_MULTIPART_DAYS}}}),
+        ]
+    resources += [
+        Resource("website", bucket, website),
+        Resource("public-access-block", bucket, public_access_block(True)),
+        Resource("policy", bucket, {"policy": website_bucket_policy(bucket, state_prefix=state_prefix)}),
+    ]
+    if hosts is None:
+        return resources
+    protocol = "https" if cloudfront else "http"
+    resources += [
+        Resource("bucket", hosts.other, {"region": region}),
+        Resource("ownership", hosts.other, {"ObjectOwnership": "BucketOwnerEnforced"}),
+        Resource("website", hosts.other, {"IndexDocument": None, "ErrorDocument": None, "RoutingRules": [],
+                                          "RedirectAllRequestsTo": {"HostName": hosts.canonical,
+                                                                    "Protocol": protocol}}),
+        Resource("hosted-zone", hosts.apex, {"name": hosts.apex + "."}),
+    ]
+    if cloudfront:
+        resources.append(Resource("certificate", hosts.apex, {
+            "domain": hosts.apex, "alternative_names": sorted({hosts.apex, f"www.{hosts.apex}"}),
+            "validation": "DNS", "region": CERTIFICATE_REGION}))
+        resources += [Resource("record", f"CNAME {name}", {"type": "CNAME", "value": value, "ttl": 300})
+                      for name, value in known.validation_records]
+        certificate = known.certificate_arn or PENDING
+        resources += [
+            Resource("distribution", hosts.canonical,
+                     _distribution(hosts.canonical, bucket_website_host(bucket, region), certificate, config,
+                                   error_document=True)),
+            Resource("distribution", hosts.other,
+                     _distribution(hosts.other, bucket_website_host(hosts.other, region), certificate, config,
+                                   error_document=False)),
+        ]
+    for host in (hosts.canonical, hosts.other):
+        if cloudfront:
+            role = "main" if host == hosts.canonical else "redirect"
+            target = known.distribution_domains.get(role, PENDING)
+            for record_type in ("A", "AAAA"):
+                resources.append(Resource("record", f"{record_type} {host}.", {
+                    "type": record_type, "alias": target + "." if target != PENDING else target,
+                    "zone": CLOUDFRONT_HOSTED_ZONE_ID}))
+        else:
+            resources.append(Resource("record", f"A {host}.", {
+                "type": "A", "alias": website_endpoint(region) + ".", "zone": website_hosted_zone_id(region)}))
+    return resources
+
+
+def _distribution(host: str, origin: str, certificate: str, config: Config, *,
+                  error_document: bool) -> dict[str, Any]:
+    return {
+        "aliases": [host],
+        "origin": origin,
+        "origin_protocol": "http-only",  # S3 website endpoints speak http only
+        "default_root_object": config.website.index_document,
+        "certificate": certificate,
+        "ssl_support": "sni-only",
+        "minimum_protocol": "TLSv1.2_2021",
+        "viewer_protocol": "redirect-to-https",
+        "cache_policy": CACHING_OPTIMIZED,
+        "compress": True,
+        "ipv6": True,
+        "price_class": config.cloudfront.price_class,
+        "error_404": f"/{config.website.error_document}" if error_document else None,
+        "enabled": True,
+    }

@@ -1,0 +1,52 @@
+"""``plan_infra(desired, actual) -> InfraPlan``: what must be created or updated, field by field (pure).
+
+``actual`` maps ``(kind, name)`` to the resource's current fields as :mod:`sitepush.configurator.aws_state`
+reads them, or None when it does not exist. Only the fields sitepush sets are compared; a field whose
+desired value is still :data:`~sitepush.configurator.model.PENDING` always counts as a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sitepush.configurator.model import PENDING, InfraChange, InfraPlan, Resource
+
+
+def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Mapping[str, Any] | None]
+               ) -> InfraPlan:
+    """One change per desired resource, in the order given (the dependency order)."""
+    changes = []
+    for resource in desired:
+        current = actual.get(resource.ref)
+        if current is None:
+            changes.append(InfraChange(resource.kind, resource.name, "create", resource.value))
+            continue
+        diff = tuple((name, current.get(name), wanted) for name, wanted in resource.value.items()
+                     if wanted == PENDING or not _same(current.get(name), wanted))
+        changes.append(InfraChange(resource.kind, resource.name, "update" if diff else "unchanged",
+                                   resource.value, diff))
+    return InfraPlan(tuple(changes))
+
+
+def _same(current: Any, wanted: Any) -> bool:
+    """Equal as AWS means it: lists compared as sets when they hold only strings (aliases, names)."""
+    if isinstance(current, list) and isinstance(wanted, list) and all(isinstance(x, str) for x in wanted):
+        return sorted(current) == sorted(wanted)
+    return bool(current == wanted)
+
+
+def public_access_lifted_before_policy(plan: InfraPlan) -> bool:
+    """Does every bucket's public-access-block change come before its policy change?
+
+    S3 refuses a public policy while BlockPublicPolicy is on (the default for new buckets since
+    April 2023), so a plan that put the policy first would fail half-applied.
+    """
+    seen_block: set[str] = set()
+    for change in plan.pending:
+        if change.kind == "public-access-block":
+            seen_block.add(change.name)
+        if change.kind == "policy" and change.name not in seen_block and any(
+                c.kind == "public-access-block" and c.name == change.name for c in plan.pending):
+            return False
+    return True
