@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import os
-import threading
+import sys
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ from sitepush.config import Config, DeployConfig, HeaderRule, WebsiteConfig
 from sitepush.errors import DeployError, SafetyStop, UsageError
 
 if TYPE_CHECKING:
+    from sitepush.sandbox import SandboxProcess
     from sitepush.syncer.apply import SyncReport
     from sitepush.syncer.local import LocalSite, SkippedFile
     from sitepush.syncer.model import ObjectSpec, RemoteState, SyncOptions, SyncPlan
@@ -254,57 +256,90 @@ class _ManifestMemo:
             pass  # a memo that cannot be kept costs the next deploy one GET, nothing more
 
 
-def _configure_sandbox(sandbox: Any, config: Config, target: DeployTarget, out: TextIO) -> None:
-    """The first deploy to a sandbox bucket sets it up as `sitepush configure` would on AWS."""
-    from sitepush.configurator.aws_state import InfraClients
-    from sitepush.configurator.configure import ConfigureOptions, apply_config
+def _configure_sandbox(sandbox: SandboxProcess, config: Config, target: DeployTarget, out: TextIO) -> int:
+    """Every sandbox deploy first makes the sandbox match sitepush.toml as `sitepush configure` would on AWS
+    (bucket, website, policy, versioning, redirect bucket, zone, certificate, CloudFront, aliases).
+    Returns the changes made.
 
-    wanted = replace(config, deploy=replace(config.deploy, bucket=target.bucket, region=sandbox.region))
-    made = apply_config(wanted, InfraClients.of_sandbox(sandbox), ConfigureOptions(certificate_wait=30, create_zone=True))
-    print(f"configured it as `sitepush configure` would: {made} changes (website hosting, public-read policy "
-          "but not .sitepush/, versioning…)", file=out)
+    What was configured is remembered in the user cache, keyed by the configuration and the sandbox
+    process: nothing but sitepush writes to the sandbox, so while both are the same the next deploy
+    skips the reads (and the four AWS clients they need)."""
+    import hashlib
+
+    from sitepush.configurator.aws_state import InfraClients
+    from sitepush.configurator.configure import ConfigureOptions, apply_config, plan_for
+
+    wanted = replace(config, deploy=replace(config.deploy, bucket=target.bucket))
+    digest = hashlib.sha256(repr((wanted.deploy, wanted.website, wanted.domain, wanted.cloudfront,
+                                  sandbox.pid, sandbox.started)).encode()).hexdigest()
+    memo = _cache_dir(config.root) / "sandbox-configured"
+    try:
+        if memo.read_text("utf-8") == digest:
+            return 0
+    except OSError:
+        pass
+    clients = InfraClients.of_sandbox(sandbox)
+    made = 0
+    if plan_for(wanted, clients).pending:
+        print("Configuring the sandbox as `sitepush configure` would on AWS:", file=out, flush=True)
+        made = apply_config(wanted, clients, ConfigureOptions(certificate_wait=30, create_zone=True),
+                            progress=out)
+        print(f"configured: {made} {'change' if made == 1 else 'changes'}", file=out, flush=True)
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        memo.write_text(digest, "utf-8")
+    except OSError:
+        pass  # the next deploy reads the sandbox again: slower, as correct
+    return made
 
 
 def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: DeployTarget,
                        options: SyncOptions, *, dry_run: bool, json_path: Path | None, keep: bool,
                        website: WebsiteConfig, out: TextIO, err: TextIO | None,
                        configure: Config | None = None) -> DeployOutcome:
-    from sitepush.sandbox import Sandbox
+    from sitepush.sandbox import shared_sandbox
     from sitepush.syncer.remote import ensure_bucket
 
-    with Sandbox(state_dir=_cache_dir(folder) / "sandbox", buckets=(target.bucket,)) as sandbox:
-        print(f"Sandbox S3 (moto) listening on {sandbox.endpoint_url} — nothing leaves this machine",
-              file=out)
-        restored = sandbox.restored.get(target.bucket)
-        if restored is not None:
-            print(f"restored {restored} objects of {target.bucket} as the last sandbox run left them",
-                  file=out)
-        client = sandbox.client("s3", max_pool=target.workers)
+    sandbox = shared_sandbox(out)
+    client = sandbox.client("s3", max_pool=target.workers)
+    created = False
+    if configure is not None and not dry_run:
+        created = _configure_sandbox(sandbox, configure, target, out) > 0
+    elif not dry_run:
         created = ensure_bucket(client, target.bucket, sandbox.region)
         if created:
             print(f"created the bucket {target.bucket}", file=out)
-            if configure is not None:
-                _configure_sandbox(sandbox, configure, target, out)
-        site, specs, client, remote, listing_requests = _read_both(
-            folder, redirects, target, options, lambda: client, None)
-        outcome = _sync(client, None, site, specs, remote, listing_requests, target, options,
-                        dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder)
-        if keep:
-            from sitepush.preview.server import PreviewServer
-            from sitepush.preview.sources import BucketSource
+    site, specs, client, remote, listing_requests = _read_both(
+        folder, redirects, target, options, lambda: client, None)
+    outcome = _sync(client, None, site, specs, remote, listing_requests, target, options,
+                    dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder)
+    if keep:
+        from sitepush.preview.server import PreviewServer
+        from sitepush.preview.sources import BucketSource
 
-            browse = PreviewServer(BucketSource(client, target.bucket, target.prefix), lambda: website)
-            browse.start()
-            try:
-                print(f"Browse the bucket as the S3 website endpoint serves it: {browse.url}", file=out)
-                print("The sandbox keeps running; press Ctrl-C to stop it.", file=out, flush=True)
-                threading.Event().wait()
-            finally:
-                browse.stop()
-        else:
-            print("The sandbox stops when this command exits; add --keep to browse the deployed bucket "
-                  "with S3 website semantics until Ctrl-C.", file=out)
-        return replace(outcome, bucket_created=created)
+        browse = PreviewServer(BucketSource(client, target.bucket, target.prefix), lambda: website)
+        browse.start()
+        try:
+            print(f"Browse the bucket as the S3 website endpoint serves it: {browse.url}", file=out)
+            print("Press Ctrl-C to stop browsing (the sandbox itself keeps running).", file=out, flush=True)
+            _wait_for_ctrl_c()
+        finally:
+            browse.stop()
+    elif not dry_run and (outcome.plan.uploads or outcome.plan.deletes):
+        print(f"Next: `sitepush serve --bucket {target.bucket} --sandbox` to browse it as S3 serves it, "
+              "`sitepush history --sandbox` for the deploys, `sitepush sandbox status` for what the sandbox "
+              "holds.", file=out)
+    return replace(outcome, bucket_created=created)
+
+
+def _wait_for_ctrl_c() -> None:
+    """Sleep until SIGINT. A bare ``Event().wait()`` can miss it: the main thread must wake up to run
+    Python's signal handler, so it sleeps in short, bounded slices."""
+    try:
+        while True:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
 
 
 def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str, ObjectSpec],

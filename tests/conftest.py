@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from sitepush.sandbox import Sandbox
+    from sitepush.sandbox import Sandbox, SandboxProcess
 
 _STRIPPED_PREFIXES = ("AWS_", "BOTO_")
 _STRIPPED_NAMES = {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
@@ -27,6 +27,51 @@ def no_real_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPa
     monkeypatch.setenv("AWS_CONFIG_FILE", str(empty))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_left_behind(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Fails the run if a test left a process behind (checked once, after every other fixture ended)."""
+    yield
+    import time
+
+    from tests.fixtures.leftovers import leftover_processes
+
+    base = tmp_path_factory.getbasetemp()
+    deadline = time.monotonic() + 10
+    left = leftover_processes(base)
+    while left and time.monotonic() < deadline:  # a process told to stop may need a moment
+        time.sleep(0.2)
+        left = leftover_processes(base)
+    assert left == [], f"the test run left processes behind: {left}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_sandbox_home(no_process_left_behind: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every ``--sandbox`` command of the run shares one sandbox process in the run's temporary folder,
+    never the user's; it is stopped when the run ends."""
+    folder = tmp_path_factory.getbasetemp() / "shared-sandbox"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITEPUSH_SANDBOX_DIR", str(folder))
+        yield folder
+        from sitepush.sandbox import stop_sandbox
+
+        stop_sandbox()
+
+
+@pytest.fixture(scope="module")
+def own_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    """A shared sandbox of the module's own (a fresh local AWS account) for its ``--sandbox`` commands:
+    started before the module's first test, stopped after its last."""
+    from sitepush.sandbox import shared_sandbox, stop_sandbox
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITEPUSH_SANDBOX_DIR", str(tmp_path_factory.mktemp("own-sandbox")))
+        running = shared_sandbox()
+        try:
+            yield running
+        finally:
+            stop_sandbox()
 
 
 @pytest.fixture(scope="session")

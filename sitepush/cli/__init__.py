@@ -4,7 +4,7 @@
 
     main(argv) → make_parser() → args.handler(args) → exit code
                                    │
-                 one module a command: build, deploy, serve, configure, dns_check, history
+                 one module a command: build, deploy, serve, configure, dns_check, history, sandbox
                  (each ``add_commands(commands)`` adds its parsers and sets ``handler``)
 
 Heavy modules (boto3, moto, Jinja2, Markdown, Pygments, watchdog) are imported inside the handlers, so
@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sitepush.cli.configure",
     "sitepush.cli.dns_check",
     "sitepush.cli.history",
+    "sitepush.cli.sandbox",
 )
 """Modules adding the commands, in the order ``--help`` lists them."""
 

@@ -19,3 +19,10 @@ def add_bucket_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--endpoint-url", metavar="URL", help="S3-compatible endpoint (MinIO, R2)")
     parser.add_argument("--region", metavar="R", help="AWS region of the bucket")
     parser.add_argument("--profile", metavar="P", help="AWS profile from ~/.aws/config")
+
+
+def add_sandbox_argument(parser: argparse.ArgumentParser) -> None:
+    """``--sandbox``: talk to the embedded AWS every ``--sandbox`` command shares instead of AWS."""
+    parser.add_argument("--sandbox", action="store_true",
+                        help="use the local sandbox (embedded AWS on 127.0.0.1, shared by every --sandbox "
+                             "command; `sitepush sandbox status`) instead of AWS")

@@ -43,12 +43,15 @@ def cmd_configure(args: argparse.Namespace) -> int:
     if args.certificate_wait < 0:
         raise UsageError("--certificate-wait must be 0 or more seconds")
     config = load_config(args.site)
-    if args.sandbox:
-        from sitepush.configurator.sandbox_infra import configure_in_sandbox
-
-        return configure_in_sandbox(config, args, lambda clients: _run(config, clients, args))
-    from sitepush.aws import make_client
     from sitepush.configurator.aws_state import InfraClients
+
+    if args.sandbox:
+        from sitepush.sandbox import shared_sandbox
+
+        # The sandbox's ACM issues at once (no DNS can validate there): a short wait is plenty.
+        args.certificate_wait = min(args.certificate_wait, 30.0)
+        return _run(config, InfraClients.of_sandbox(shared_sandbox(sys.stdout)), args)
+    from sitepush.aws import make_client
     from sitepush.configurator.desired import CERTIFICATE_REGION
 
     def client(service: str, region: str) -> Any:
@@ -71,7 +74,8 @@ def _run(config: Any, clients: Any, args: argparse.Namespace) -> int:
             _write_json(args.json_file, plan, applied)
             raise SafetyStop(f"not applied: {len(plan.pending)} changes planned and not confirmed",
                              hint="rerun with --yes to apply them (or answer y on a terminal)")
-        applied = apply_config(config, clients, ConfigureOptions(certificate_wait=args.certificate_wait),
+        applied = apply_config(config, clients, ConfigureOptions(certificate_wait=args.certificate_wait,
+                                                                 create_zone=args.sandbox),
                                progress=sys.stdout)
         after = plan_for(config, clients)
         print(f"applied {applied} changes; {after.render()}", flush=True)

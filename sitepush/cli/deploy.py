@@ -60,6 +60,8 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     """``sitepush deploy``: build (unless --site-dir), then sync to the bucket or the sandbox."""
     from sitepush.deploy import DeployTarget, deploy_folder
 
+    if args.keep and not args.sandbox:
+        raise UsageError("--keep goes with --sandbox", hint="add --sandbox, or drop --keep")
     if args.site_dir is not None:
         if not args.site_dir.is_dir():
             raise UsageError(f"--site-dir {args.site_dir} is not a folder",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-from sitepush.cli.arguments import add_site_argument
+from sitepush.cli.arguments import add_sandbox_argument, add_site_argument
 from sitepush.errors import UsageError
 
 
@@ -23,6 +24,7 @@ def add_commands(commands: Any) -> None:
                        help="a server of the parent zone to ask for the delegation (default: found by DNS)")
     check.add_argument("--endpoint-url", metavar="URL", help="AWS endpoint for Route 53 (testing)")
     check.add_argument("--profile", metavar="P", help="AWS profile from ~/.aws/config")
+    add_sandbox_argument(check)
     check.set_defaults(handler=cmd_dns_check)
 
 
@@ -46,7 +48,20 @@ def cmd_dns_check(args: argparse.Namespace) -> int:
         parent = parse_server(args.parent_nameserver) if args.parent_nameserver else None
     except ValueError:
         raise UsageError("a name server is HOST or HOST:PORT", hint="e.g. --nameserver 127.0.0.1:5353") from None
-    route53 = make_client("route53", region="us-east-1", endpoint_url=args.endpoint_url, profile=args.profile)
+    if args.sandbox:
+        if args.endpoint_url or args.profile or args.nameserver or args.parent_nameserver:
+            raise UsageError("--sandbox answers with its own Route 53 and DNS server",
+                             hint="drop --endpoint-url, --profile and the name server options")
+        from sitepush.sandbox import shared_sandbox
+
+        sandbox = shared_sandbox(sys.stdout)
+        route53 = sandbox.client("route53")
+        resolver = parent = sandbox.dns_server
+        print(f"asking the sandbox's DNS server on 127.0.0.1:{sandbox.dns_port} (it serves the sandbox's "
+              "Route 53 zones, their parent's delegation and the alias targets)")
+    else:
+        route53 = make_client("route53", region="us-east-1", endpoint_url=args.endpoint_url,
+                              profile=args.profile)
     expected = expectation_from_route53(route53, config.domain.name)
     findings = check(expected, DnsProbe(resolver, parent).answers(expected))
     print(render(findings))

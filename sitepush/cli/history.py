@@ -8,13 +8,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sitepush.cli.arguments import add_bucket_arguments, add_site_argument
+from sitepush.cli.arguments import add_bucket_arguments, add_sandbox_argument, add_site_argument
 from sitepush.errors import DeployError, UsageError
 
 
 def _target_args(parser: argparse.ArgumentParser) -> None:
     add_site_argument(parser)
     add_bucket_arguments(parser)
+    add_sandbox_argument(parser)
 
 
 def add_commands(commands: Any) -> None:
@@ -64,9 +65,14 @@ def _connect(args: argparse.Namespace) -> tuple[Any, Any, Any]:
 
     site: Path = args.site
     config = load_config(site) if site.is_dir() else None
-    target = DeployTarget.from_options(config.deploy if config else None, sandbox=False, bucket=args.bucket,
-                                       prefix=args.prefix, endpoint_url=args.endpoint_url, region=args.region,
-                                       profile=args.profile, workers=None)
+    target = DeployTarget.from_options(config.deploy if config else None, sandbox=args.sandbox,
+                                       bucket=args.bucket, prefix=args.prefix, endpoint_url=args.endpoint_url,
+                                       region=args.region, profile=args.profile, workers=None)
+    if target.sandbox:
+        from sitepush.sandbox import shared_sandbox
+
+        # Said on stderr: stdout may be JSON (history --json) or a link (share).
+        return config, target, shared_sandbox(sys.stderr).client("s3", max_pool=16)
     client = make_client("s3", region=target.region, endpoint_url=target.endpoint_url, profile=target.profile,
                          max_pool=16)
     return config, target, client

@@ -32,6 +32,8 @@ def add_commands(commands: Any) -> None:
     serve.add_argument("--endpoint-url", metavar="URL", help="with --bucket: S3-compatible endpoint")
     serve.add_argument("--region", metavar="R", help="with --bucket: AWS region of the bucket")
     serve.add_argument("--profile", metavar="P", help="with --bucket: AWS profile")
+    serve.add_argument("--sandbox", action="store_true",
+                       help="serve the site's bucket (or --bucket) from the local sandbox, as S3 would")
     serve.set_defaults(handler=cmd_serve)
 
 
@@ -39,10 +41,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the preview until Ctrl-C."""
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port} is not a port", hint="use a number from 1024 to 65535, or 0")
-    if args.bucket is None and (args.endpoint_url or args.region or args.profile or args.prefix):
+    if args.bucket is None and not args.sandbox and (args.endpoint_url or args.region or args.profile or args.prefix):
         raise UsageError("--endpoint-url, --region, --profile and --prefix go with --bucket",
                          hint="add --bucket NAME, or drop them to serve the site folder")
-    if args.bucket is not None:
+    if args.sandbox and (args.endpoint_url or args.profile):
+        raise UsageError("--sandbox runs its own S3; it cannot be combined with --endpoint-url or --profile")
+    if args.bucket is not None or args.sandbox:
         return _serve_bucket(args)
     return _serve_site(args)
 
@@ -94,12 +98,24 @@ def _serve_bucket(args: argparse.Namespace) -> int:
     from sitepush.preview.sources import BucketSource
     from sitepush.syncer.specs import key_prefix
 
-    website = load_config(args.site).website if (args.site / "sitepush.toml").exists() else WebsiteConfig()
-    client = make_client("s3", region=args.region, endpoint_url=args.endpoint_url, profile=args.profile,
-                         max_pool=16)
-    source = BucketSource(client, args.bucket, key_prefix(args.prefix))
+    config = load_config(args.site) if (args.site / "sitepush.toml").exists() else None
+    website = config.website if config is not None else WebsiteConfig()
+    bucket, prefix = args.bucket, args.prefix
+    if args.sandbox:
+        from sitepush.deploy import DeployTarget
+        from sitepush.sandbox import shared_sandbox
+
+        target = DeployTarget.from_options(config.deploy if config else None, sandbox=True, bucket=args.bucket,
+                                           prefix=args.prefix or None, endpoint_url=None, region=args.region,
+                                           profile=None, workers=None)
+        bucket, prefix = target.bucket, target.prefix
+        client = shared_sandbox(sys.stdout).client("s3", max_pool=16)
+    else:
+        client = make_client("s3", region=args.region, endpoint_url=args.endpoint_url, profile=args.profile,
+                             max_pool=16)
+    source = BucketSource(client, bucket, key_prefix(prefix))
     server = _bind(lambda port: PreviewServer(source, lambda: website, bind=args.bind, port=port), args.port)
-    print(f"Serving s3://{args.bucket}/{source.prefix} as the S3 website endpoint would at {server.url} "
+    print(f"Serving s3://{bucket}/{source.prefix} as the S3 website endpoint would at {server.url} "
           "(Ctrl-C stops)", flush=True)
     return _run_until_interrupted(server, stop=None)
 

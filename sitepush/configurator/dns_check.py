@@ -142,6 +142,8 @@ class DnsProbe:
         self._resolver.timeout = QUERY_TIMEOUT
         self._resolver.lifetime = QUERY_TIMEOUT * TRIES
         self._parent = parent
+        self._where = f"{resolver[0]}:{resolver[1]}" if resolver else "the system's resolver"
+        self._answered = False
 
     def answers(self, expected: Expectation) -> Answers:
         """Everything :func:`check` needs for ``expected``."""
@@ -150,6 +152,10 @@ class DnsProbe:
             for record in ("A", "AAAA"):
                 addresses[f"{normal(name)}/{record}"] = self._lookup(name, record)
         cnames = {normal(name): self._lookup(name, "CNAME") for name, _ in expected.validation}
+        if not self._answered:
+            # Nothing answered at all: every check would say "missing", which would send the user to
+            # fix records that may well be right.
+            raise InfraError(f"no DNS answer from {self._where}", hint="check the network or --nameserver")
         return Answers(parent_ns=self._parent_ns(expected.apex), addresses=addresses, cnames=cnames)
 
     def _lookup(self, name: str, record: str) -> tuple[str, ...]:
@@ -158,8 +164,17 @@ class DnsProbe:
 
         try:
             answer = self._resolver.resolve(name, record, raise_on_no_answer=False)
-        except (dns.resolver.NXDOMAIN, dns.resolver.NoNameservers, dns.exception.Timeout):
+        except dns.resolver.NXDOMAIN:
+            self._answered = True
             return ()
+        except dns.resolver.NoNameservers as error:
+            # SERVFAIL or REFUSED is an answer; a refused connection or an unreachable port is not.
+            errors = error.kwargs.get("errors") or []
+            self._answered = self._answered or any(entry[-1] is not None for entry in errors)
+            return ()
+        except dns.exception.Timeout:
+            return ()
+        self._answered = True
         if answer.rrset is None:
             return ()
         return tuple(sorted(rdata.to_text() for rdata in answer.rrset))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -168,58 +167,3 @@ def test_botocore_errors_become_one_line_with_a_fix(
     assert type(translated) is kind
     assert translated.render() == line
     assert "AKIAIOSFODNN7EXAMPLE" not in translated.render()
-
-
-def test_a_sandbox_with_a_state_folder_keeps_its_bucket_objects_headers_and_metadata(
-        sandbox: Sandbox, tmp_path: Path) -> None:
-    bucket, state = "sandbox-kept-bucket", tmp_path / "state"
-    with Sandbox(state_dir=state, buckets=(bucket,)) as first:
-        assert first.restored == {}
-        s3 = first.client("s3")
-        s3.create_bucket(Bucket=bucket)
-        s3.put_object(Bucket=bucket, Key="caf\u00e9/index.html", Body=b"<p>hi</p>",
-                      ContentType="text/html; charset=utf-8", CacheControl="public, max-age=0",
-                      ContentLanguage="fr", Metadata={"owner": "docs"})
-        s3.put_object(Bucket=bucket, Key="old/index.html", Body=b"", ContentType="text/html",
-                      WebsiteRedirectLocation="/new/")
-        s3.upload_fileobj(io.BytesIO(bytes(9 * 1024 * 1024)), bucket, "big.bin")
-        etags = {item["Key"]: item["ETag"] for item in s3.list_objects_v2(Bucket=bucket)["Contents"]}
-    # moto's state is per process: drop the bucket so the next sandbox starts as a new process would.
-    s3 = sandbox.client("s3")
-    for key in etags:
-        s3.delete_object(Bucket=bucket, Key=key)
-    s3.delete_bucket(Bucket=bucket)
-    with Sandbox(state_dir=state, buckets=(bucket,)) as second:
-        assert second.restored == {bucket: 3}
-        s3 = second.client("s3")
-        assert {item["Key"]: item["ETag"] for item in s3.list_objects_v2(Bucket=bucket)["Contents"]} == etags
-        page = s3.get_object(Bucket=bucket, Key="caf\u00e9/index.html")
-        assert (page["Body"].read(), page["ContentType"], page["CacheControl"], page["ContentLanguage"],
-                page["Metadata"]) == (b"<p>hi</p>", "text/html; charset=utf-8", "public, max-age=0", "fr",
-                                      {"owner": "docs"})
-        assert s3.head_object(Bucket=bucket, Key="old/index.html")["WebsiteRedirectLocation"] == "/new/"
-    assert sorted(p.name for p in (state / "buckets").iterdir()) == [f"{bucket}.json"]
-    assert len(list((state / "blobs").iterdir())) == 3
-
-
-def test_a_bucket_the_sandbox_already_holds_is_not_overwritten_from_the_state_folder(
-        sandbox: Sandbox, tmp_path: Path) -> None:
-    bucket, state = "sandbox-live-bucket", tmp_path / "state"
-    with Sandbox(state_dir=state, buckets=(bucket,)) as first:
-        first.client("s3").create_bucket(Bucket=bucket)
-        first.client("s3").put_object(Bucket=bucket, Key="a.txt", Body=b"saved")
-    sandbox.client("s3").put_object(Bucket=bucket, Key="a.txt", Body=b"newer")
-    with Sandbox(state_dir=state, buckets=(bucket,)) as second:
-        assert second.restored == {}
-        assert second.client("s3").get_object(Bucket=bucket, Key="a.txt")["Body"].read() == b"newer"
-
-
-@pytest.mark.parametrize("index", [b"not json", b'{"format": 99, "objects": {}}', b'{"format": 1}'])
-def test_an_unreadable_state_folder_is_ignored_and_the_sandbox_starts_empty(
-        tmp_path: Path, index: bytes) -> None:
-    bucket, state = "sandbox-broken-state", tmp_path / "state"
-    (state / "buckets").mkdir(parents=True)
-    (state / "buckets" / f"{bucket}.json").write_bytes(index)
-    with Sandbox(state_dir=state, buckets=(bucket,)) as running:
-        assert running.restored == {}
-        assert bucket not in [b["Name"] for b in running.client("s3").list_buckets()["Buckets"]]

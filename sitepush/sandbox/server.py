@@ -13,18 +13,15 @@ moto keeps its state in module-level backends, so every Sandbox in one process s
 use distinct bucket names when several tests share the process. moto is an optional extra and is
 imported only when a sandbox starts.
 
-A sandbox given a ``state_dir`` outlives its process: on :meth:`Sandbox.stop` it saves the named
-``buckets`` (every object's bytes, headers and metadata) there, and on :meth:`Sandbox.start` it puts
-them back into a moto that does not hold them yet, so a second ``sitepush deploy --sandbox`` finds
-the bucket as the first one left it. See :mod:`sitepush._sandbox_state` for the format.
+The sandbox that commands share (``--sandbox``) is one of these running in a background process of its
+own, so that every version, deploy record, certificate, distribution and zone outlives the command
+that made it: see :mod:`sitepush.sandbox.shared`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -39,15 +36,10 @@ SANDBOX_CREDENTIALS = Credentials(access_key_id="AKSITEPUSHSANDBOX000",
 class Sandbox:
     """moto's server on loopback; a context manager, started on ``__enter__`` (or :meth:`start`)."""
 
-    def __init__(self, *, state_dir: Path | None = None, buckets: Sequence[str] = (),
-                 bucket_region: str = SANDBOX_REGION) -> None:
+    def __init__(self, *, port: int = 0) -> None:
         self._server: Any = None
         self._endpoint_url: str | None = None
-        self._state_dir = state_dir
-        self._buckets = tuple(buckets)
-        self._bucket_region = bucket_region
-        self.restored: dict[str, int] = {}
-        """Bucket → objects put back from ``state_dir`` by the last :meth:`start`."""
+        self._port = port
 
     def start(self) -> Self:
         """Start the server on a free loopback port; returns self. Starting twice is a no-op."""
@@ -68,34 +60,19 @@ class Sandbox:
         import moto.settings
 
         moto.settings.ACM_VALIDATION_WAIT = int(os.environ.get("MOTO_ACM_VALIDATION_WAIT", "0"))
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=self._port, verbose=False)
         server.start()
         host, port = server.get_host_and_port()
         self._server = server
         self._endpoint_url = f"http://{host}:{port}"
-        if self._state_dir is not None and self._buckets:
-            from sitepush._sandbox_state import restore_buckets
-
-            try:
-                self.restored = restore_buckets(self.client("s3", max_pool=16), self._state_dir,
-                                                self._buckets, self._bucket_region)
-            except BaseException:
-                self.stop()
-                raise
         return self
 
     def stop(self) -> None:
-        """Save the persisted buckets, shut the server down and wait for its thread; twice is a no-op."""
+        """Shut the server down and wait for its thread; twice is a no-op."""
         if self._server is None:
             return
-        try:
-            if self._state_dir is not None and self._buckets:
-                from sitepush._sandbox_state import save_buckets
-
-                save_buckets(self.client("s3", max_pool=16), self._state_dir, self._buckets)
-        finally:
-            server, self._server = self._server, None
-            server.stop()
+        server, self._server = self._server, None
+        server.stop()
 
     def __enter__(self) -> Self:
         return self.start()
