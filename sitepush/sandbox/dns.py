@@ -82,6 +82,7 @@ def answer(query: Any, zones: Sequence[HostedZone]) -> Any:
     """The authoritative response to ``query`` (a dnspython message) from ``zones``."""
     import dns.flags
     import dns.message
+    import dns.name
     import dns.rcode
     import dns.rdataclass
     import dns.rdatatype
@@ -97,7 +98,9 @@ def answer(query: Any, zones: Sequence[HostedZone]) -> Any:
     record = dns.rdatatype.to_text(question.rdtype)
 
     def add(owner: str, kind: str, values: Sequence[str]) -> None:
-        response.answer.append(dns.rrset.from_text_list(owner, TTL, dns.rdataclass.IN, kind, list(values)))
+        # Route 53 takes names in values with or without the final dot; both mean the absolute name.
+        response.answer.append(dns.rrset.from_text_list(owner, TTL, dns.rdataclass.IN, kind, list(values),
+                                                        origin=dns.name.root, relativize=False))
 
     edge_names = {target for zone in zones for target in zone.aliases.values()}
     zone = max((z for z in zones if name == z.name or name.endswith("." + z.name)),
@@ -121,8 +124,8 @@ def answer(query: Any, zones: Sequence[HostedZone]) -> Any:
         known = {owner for owner, _ in (*zone.records, *zone.aliases)} | {zone.name}
         if name not in known:
             response.set_rcode(dns.rcode.NXDOMAIN)
-        response.authority.append(dns.rrset.from_text_list(zone.name, TTL, dns.rdataclass.IN, "SOA",
-                                                           [_soa(zone)]))
+        response.authority.append(dns.rrset.from_text_list(
+            zone.name, TTL, dns.rdataclass.IN, "SOA", [_soa(zone)], origin=dns.name.root, relativize=False))
     return response
 
 
@@ -130,13 +133,14 @@ def _soa(zone: HostedZone) -> str:
     """The zone's SOA as Route 53 writes it (its first name server, awsdns-hostmaster, its timers); the
     stored one when it parses (moto stores it mangled)."""
     import dns.exception
+    import dns.name
     import dns.rdata
     import dns.rdataclass
     import dns.rdatatype
 
     for text in zone.records.get((zone.name, "SOA"), ()):
         try:
-            dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.SOA, text)
+            dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.SOA, text, origin=dns.name.root)
             return text
         except dns.exception.DNSException:
             continue

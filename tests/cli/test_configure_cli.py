@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,43 +14,38 @@ import pytest
 from sitepush.cli import main
 from tests.fixtures.paths import REPO
 
-DOMAIN = """
-[domain]
-name = "example.com"
-create_hosted_zone = true
-
-[cloudfront]
-enabled = true
-"""
-
-
 def run(site: Path, cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, SITEPUSH_CACHE_DIR=str(cache))
+    """`sitepush configure SITE --sandbox ARGS` in a new process, on this test's own sandbox."""
+    env = dict(os.environ, SITEPUSH_CACHE_DIR=str(cache), SITEPUSH_SANDBOX_DIR=str(cache / "sandbox"))
     return subprocess.run([sys.executable, "-m", "sitepush", "configure", str(site), "--sandbox", *args],
                           capture_output=True, text=True, env=env, timeout=240, stdin=subprocess.DEVNULL)
 
 
 @pytest.fixture()
-def site(tmp_path: Path) -> Path:
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """example-site (its domain and CloudFront included) and a fresh sandbox, stopped after the test."""
     folder = tmp_path / "site"
     shutil.copytree(REPO / "example-site", folder, ignore=shutil.ignore_patterns("_site"))
-    with (folder / "sitepush.toml").open("a") as config:
-        config.write(DOMAIN)
-    return folder
+    yield folder
+    from sitepush.sandbox import stop_sandbox
+
+    monkeypatch.setenv("SITEPUSH_SANDBOX_DIR", str(tmp_path / "cache" / "sandbox"))
+    stop_sandbox()
 
 
 def test_configure_sandbox_applies_the_plan_and_a_second_run_in_a_new_process_plans_nothing(
         site: Path, tmp_path: Path) -> None:
     first = run(site, tmp_path / "cache", "--yes")
     assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Started the sandbox: a local AWS (moto) on http://127.0.0.1:")
     assert "+ create bucket www.example.com" in first.stdout
     assert "applied 18 changes; no changes: all 20 resources are as configured" in first.stdout
     second = run(site, tmp_path / "cache", "--yes")
     assert second.returncode == 0, second.stderr
-    assert second.stdout.splitlines()[1:] == ["no changes: all 20 resources are as configured"]
+    assert second.stdout.splitlines() == ["no changes: all 20 resources are as configured"]
 
 
-def test_a_changed_config_plans_exactly_the_difference_against_the_remembered_sandbox(
+def test_a_changed_config_plans_exactly_the_difference_against_the_running_sandbox(
         site: Path, tmp_path: Path) -> None:
     assert run(site, tmp_path / "cache", "--yes").returncode == 0
     with (site / "sitepush.toml").open("a") as config:
