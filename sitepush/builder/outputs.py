@@ -290,8 +290,11 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
     problems: list[Problem] = []
     warnings: list[Problem] = []
     per_page = config.build.paginate
+    not_found = error_page(site, config, problems)
 
     for page in site.pages:
+        if page is not_found:
+            continue
         if page.kind is PageKind.PAGE:
             jobs.append(RenderJob(page.key, page.meta.template or "page.html",
                                   {"site": site_v, "page": views.page(page)}, page.rel,
@@ -351,18 +354,35 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
                     "pages": tuple(views.summary(p) for p in chunk), "paginator": paginator},
                     "term.html"))
 
-    jobs.append(RenderJob("404.html", "404.html", {"site": site_v}, "404.html"))
+    error_context: dict[str, Any] = {"site": site_v}
+    if not_found is not None:
+        error_context["page"] = views.page(not_found)
+    jobs.append(RenderJob("404.html", "404.html", error_context, not_found.rel if not_found else "404.html"))
     generated["sitemap.xml"] = views.generate("sitemap.xml", sitemap, config.site.base_url,
-                                              tuple(_sitemap_entries(site)))
+                                              tuple(_sitemap_entries(site, not_found)))
     generated["robots.txt"] = robots_txt(config.site.base_url)
     redirects = _redirects(site, config, problems, warnings)
     return OutputPlan(tuple(jobs), generated, redirects, tuple(problems), tuple(warnings), views.new)
 
 
-def _sitemap_entries(site: Site) -> list[SitemapEntry]:
+def error_page(site: Site, config: Config, problems: list[Problem]) -> Page | None:
+    """The site's own 404 page: ``content/404.md``, or the page whose URL is ``/404.html``. It becomes the
+    error document (``404.html``, rendered by the theme's 404 template with the page in it), never a
+    page at ``/404/`` and never in the sitemap. Two such pages are a problem naming both."""
+    found = [page for page in site.pages if page.kind is PageKind.PAGE
+             and (page.rel == "404.md" or page.key == "404.html")]
+    if len(found) > 1:
+        problems.append(Problem(f"{config.build.content_dir}/{found[0].rel} and {config.build.content_dir}/"
+                                f"{found[1].rel} are both the 404 page", f"{config.build.content_dir}/{found[1].rel}",
+                                found[1].parsed.line_of("url", "permalink"),
+                                "keep one: content/404.md is the error document"))
+    return found[0] if found else None
+
+
+def _sitemap_entries(site: Site, not_found: Page | None = None) -> list[SitemapEntry]:
     entries = []
     for page in site.pages:
-        if page.meta.draft:
+        if page.meta.draft or page is not_found:
             continue
         entries.append(SitemapEntry(page.url, page.meta.updated or page.meta.date))
     for section in site.sections.values():

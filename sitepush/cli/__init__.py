@@ -4,7 +4,7 @@
 
     main(argv) → make_parser() → args.handler(args) → exit code
                                    │
-                 one module a command: build, deploy, serve, configure, dns_check, history, sandbox
+                 one module a command: new, build, deploy, serve, configure, dns_check, history, sandbox
                  (each ``add_commands(commands)`` adds its parsers and sets ``handler``)
 
 Heavy modules (boto3, moto, Jinja2, Markdown, Pygments, watchdog) are imported inside the handlers, so
@@ -26,6 +26,7 @@ from sitepush.cli import output
 from sitepush.errors import SitepushError
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "sitepush.cli.new",
     "sitepush.cli.build",
     "sitepush.cli.deploy",
     "sitepush.cli.serve",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sitepush.cli.arguments import add_site_argument
 from sitepush.cli.output import print_problems, shown
-from sitepush.errors import UsageError
+from sitepush.errors import BuildError, UsageError
 
 if TYPE_CHECKING:
     from sitepush.builder import BuildResult
@@ -29,9 +29,14 @@ def add_commands(commands: Any) -> None:
 
 
 def load(site: Path) -> Config:
-    """The site's configuration (sitepush.toml, or every default)."""
-    from sitepush.config import load_config
+    """The site's configuration (sitepush.toml, or every default); a folder with neither sitepush.toml nor
+    content/ is no site, and saying so beats building nothing."""
+    from sitepush.config import CONFIG_NAME, load_config
 
+    if site.is_dir() and not (site / CONFIG_NAME).exists() and not (site / "content").exists():
+        where = "here" if site.resolve() == Path.cwd().resolve() else f"in {site}"
+        raise BuildError(f"no {CONFIG_NAME} or content/ {where}",
+                         hint=f"run `sitepush new {site if where != 'here' else 'my-site'}` to start a site")
     return load_config(site)
 
 

@@ -52,12 +52,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _serve_site(args: argparse.Namespace) -> int:
-    from sitepush.config import load_config
+    from sitepush.cli.build import load
     from sitepush.preview.live import LiveHub
     from sitepush.preview.watch import SiteRebuilder
     from sitepush.user_cache import cache_dir_for
 
-    config = load_config(args.site)  # a bad sitepush.toml is one line and exit 1 before anything starts
+    config = load(args.site)  # a bad sitepush.toml, or no site at all, is one line and exit 1 before serving
     cache = cache_dir_for(config.root) / ("preview-drafts" if args.drafts else "preview")
     hub = None if args.no_reload else LiveHub()
     rebuilder = SiteRebuilder(config.root, hub, drafts=args.drafts, output_dir=cache / "site",
