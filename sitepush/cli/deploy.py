@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sitepush.cli.arguments import add_bucket_arguments, add_site_argument
 from sitepush.cli.build import build, load
+from sitepush.cli.output import print_problems
 from sitepush.errors import UsageError
 
 if TYPE_CHECKING:
@@ -56,6 +58,31 @@ def _preview_output(config: Config, preview: str | None) -> Path | None:
     return cache_dir_for(config.root) / "previews" / "site"
 
 
+def _warn_unmatched_rules(config: Config, files: Mapping[str, object], redirects: Mapping[str, str]) -> None:
+    """A ``[[deploy.headers]]`` rule that covers no file is probably a mistyped glob: say which, where."""
+    from sitepush.config import CONFIG_NAME
+    from sitepush.errors import Problem
+    from sitepush.syncer.headers import unmatched_rules
+    from sitepush.toml_lines import TomlLines
+
+    from sitepush.syncer.redirects import redirect_objects
+
+    rules = config.deploy.headers
+    if not rules:
+        return
+    unmatched = unmatched_rules(rules, [*files, *redirect_objects(redirects)])
+    if not unmatched:
+        return
+    try:
+        lines = TomlLines((config.root / CONFIG_NAME).read_text("utf-8"))
+    except OSError:
+        return
+    print_problems([Problem(f'[[deploy.headers]] glob "{rules[i].glob}" matches no file', CONFIG_NAME,
+                            lines.line_of(("deploy", "headers", i)),
+                            "fix the glob (one without / matches file names at any depth) or remove the rule")
+                    for i in unmatched], "warning: ", sys.stderr)
+
+
 def cmd_deploy(args: argparse.Namespace) -> int:
     """``sitepush deploy``: build (unless --site-dir), then sync to the bucket or the sandbox."""
     from sitepush.deploy import DeployTarget, deploy_folder
@@ -73,6 +100,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         result = build(config, drafts=args.drafts or args.preview is not None,
                        output=_preview_output(config, args.preview))
         folder, redirects = result.output_dir, result.redirects
+        _warn_unmatched_rules(config, result.files, redirects)
     deploy_config = config.deploy if config is not None else None
     target = DeployTarget.from_options(
         deploy_config, sandbox=args.sandbox, bucket=args.bucket, prefix=args.prefix,

@@ -7,8 +7,10 @@ general rules go first, exceptions after); user metadata merges by name. A field
 removes that header (Content-Type cannot be removed: ``""`` restores the built-in type).
 
 Globs match the key relative to the deploy prefix, with the syntax of the ``allow`` globs
-(:func:`sitepush.syncer.local.glob_regex`): ``*``/``?`` within a folder, ``**`` across folders, so
-``*.html`` is only the top folder's pages and ``**/*.html`` is every page.
+(:func:`sitepush.syncer.local.glob_regex`): ``*``/``?`` within a folder, ``**`` across folders; and as
+.gitignore reads them, a glob without ``/`` matches the file name at any depth, so ``*.html`` is every
+page and ``/*.html`` only the top folder's (:func:`rule_regex`). A rule that matches no key is warned
+about with its sitepush.toml line.
 
 The defaults (first match wins), and why:
 
@@ -39,7 +41,8 @@ are not recognised; mark them with a rule such as ``glob = "assets/**"``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,10 +152,32 @@ def redirect_headers(site_key: str, location: str, rules: Sequence[HeaderRule]) 
     return _headers(site_key, fields, metadata, redirect=location)
 
 
+@lru_cache(maxsize=256)
+def rule_regex(glob: str) -> re.Pattern[str]:
+    """The keys a header rule's glob covers, read as .gitignore reads a pattern: a glob without ``/``
+    matches the file name at any depth (``*.html`` is every page), one with ``/`` matches from the top
+    (a leading ``/`` only anchors it there)."""
+    if "/" not in glob:
+        return glob_regex("**/" + glob)
+    return glob_regex(glob.removeprefix("/"))
+
+
+def unmatched_rules(rules: Sequence[HeaderRule], site_keys: Iterable[str]) -> list[int]:
+    """Indexes of the rules whose glob covers none of ``site_keys`` (probably a mistake worth a warning)."""
+    patterns = [rule_regex(rule.glob) for rule in rules]
+    unmatched = set(range(len(rules)))
+    for key in site_keys:
+        for index in [i for i in unmatched if patterns[i].fullmatch(key)]:
+            unmatched.discard(index)
+        if not unmatched:
+            break
+    return sorted(unmatched)
+
+
 def check_rules(rules: Sequence[HeaderRule]) -> None:
     """Raise ConfigError for the first rule S3 would refuse, before any key is looked at."""
     for rule in rules:
-        glob_regex(rule.glob)
+        rule_regex(rule.glob)
         _metadata(rule)
 
 
@@ -160,7 +185,7 @@ def _apply_rules(site_key: str, rules: Sequence[HeaderRule], fields: dict[str, s
                  names: Sequence[str]) -> dict[str, str]:
     metadata: dict[str, str] = {}
     for rule in rules:
-        if not glob_regex(rule.glob).fullmatch(site_key):
+        if not rule_regex(rule.glob).fullmatch(site_key):
             continue
         for name in names:
             value = getattr(rule, name)

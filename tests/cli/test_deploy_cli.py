@@ -386,3 +386,19 @@ def test_command_line_options_win_over_the_deploy_config() -> None:
     assert (without_toml.multipart_threshold_mb, without_toml.multipart_threshold) == (64, 64 * MiB)
     assert DeployTarget(bucket="b", prefix="", region="us-east-1", endpoint_url=None, profile=None,
                         workers=1, sandbox=False).multipart_threshold == 64 * MiB
+
+
+def test_a_header_rule_that_matches_no_file_is_warned_about_at_its_line(
+        sandbox: Sandbox, tmp_path: Path, aws_env: None, capsys: pytest.CaptureFixture[str]) -> None:
+    site, bucket = tmp_path / "src", new_bucket(sandbox)
+    (site / "content").mkdir(parents=True)
+    (site / "content" / "index.md").write_text("# Home\n")
+    (site / "sitepush.toml").write_text(
+        f'[deploy]\nbucket = "{bucket}"\n\n[[deploy.headers]]\nglob = "*.html"\ncache_control = "no-cache"\n\n'
+        '[[deploy.headers]]\nglob = "*.htm"\ncache_control = "no-cache"\n')
+    assert main(["deploy", str(site), "--endpoint-url", sandbox.endpoint_url]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert warnings == ['warning: sitepush.toml:8: [[deploy.headers]] glob "*.htm" matches no file — fix the '
+                        "glob (one without / matches file names at any depth) or remove the rule"]
+    s3 = sandbox.client("s3")
+    assert s3.head_object(Bucket=bucket, Key="404.html")["CacheControl"] == "no-cache"  # *.html: every page

@@ -20,6 +20,7 @@ from sitepush.syncer.headers import (
     headers_for,
     is_fingerprinted,
     redirect_headers,
+    unmatched_rules,
 )
 from sitepush.syncer.model import ObjectHeaders
 
@@ -107,7 +108,7 @@ def test_every_matching_rule_applies_in_file_order_and_a_later_one_wins_per_fiel
     rules = (
         rule("**", cache_control="public, max-age=600", content_language="en"),
         rule("docs/**", cache_control="public, max-age=60", content_disposition="inline"),
-        rule("*.html", cache_control="no-store"),
+        rule("/*.html", cache_control="no-store"),
         rule("docs/*.pdf", content_disposition="attachment"),
     )
     assert headers_for("docs/manual.pdf", "application/pdf", rules) == ObjectHeaders(
@@ -142,9 +143,26 @@ def test_metadata_merges_by_name_lower_cased_with_a_later_rule_winning() -> None
 
 
 def test_a_rule_whose_glob_does_not_match_changes_nothing() -> None:
-    rules = (rule("*.css", cache_control="no-store"), rule("blog/*.html", cache_control="no-store"))
+    rules = (rule("/*.css", cache_control="no-store"), rule("blog/*.html", cache_control="no-store"))
     assert headers_for("blog/2024/post.html", "text/html", rules).cache_control == REVALIDATE
     assert headers_for("assets/style.css", "text/css", rules).cache_control == REVALIDATE
+
+
+@pytest.mark.parametrize(("glob", "key", "covered"), [
+    ("*.html", "index.html", True), ("*.html", "blog/2024/post/index.html", True),  # as .gitignore reads it
+    ("/*.html", "index.html", True), ("/*.html", "blog/index.html", False),        # a leading / anchors
+    ("assets/*", "assets/app.css", True), ("assets/*", "blog/assets/app.css", False),
+    ("**/*.png", "a/b/c.png", True), ("robots.txt", "robots.txt", True), ("robots.txt", "x/robots.txt", True),
+])
+def test_a_glob_without_a_slash_matches_the_file_name_at_any_depth(glob: str, key: str, covered: bool) -> None:
+    rules = (rule(glob, cache_control="no-store"),)
+    assert (headers_for(key, "text/html", rules).cache_control == "no-store") is covered
+
+
+def test_rules_that_cover_no_key_are_found_by_their_index() -> None:
+    rules = (rule("*.html", cache_control="no-store"), rule("*.htm", cache_control="no-store"),
+             rule("assets/**", cache_control="no-store"), rule("/docs/*", cache_control="no-store"))
+    assert unmatched_rules(rules, ["index.html", "assets/app.css", "blog/docs/x.html"]) == [1, 3]
 
 
 def test_redirect_objects_keep_their_type_and_five_minute_cache_but_take_storage_and_encryption() -> None:
