@@ -419,6 +419,7 @@ def _write_json(path: Path | None, outcome: DeployOutcome, *, dry_run: bool, sto
         result = {**report_json(outcome.report), "listing_requests": outcome.listing_requests,
                   "total_requests": outcome.report.requests + outcome.listing_requests}
     write_json(path, {
+        "schema": "sitepush.deploy/1",
         "bucket": outcome.bucket, "prefix": outcome.prefix, "dry_run": dry_run,
         "plan": plan_json(outcome.plan), "result": result, "stopped": stopped,
         "skipped": [{"path": s.rel, "reason": s.reason} for s in outcome.skipped],

@@ -26,7 +26,8 @@ def add_commands(commands: Any) -> None:
     configure.add_argument("--sandbox", action="store_true",
                            help="configure an embedded AWS (moto) on 127.0.0.1 instead of AWS")
     configure.add_argument("--json", type=Path, metavar="FILE", dest="json_file",
-                           help="write the plan (and how many changes were applied) to FILE")
+                           help="write the plan (and how many changes were applied) to FILE (- for standard "
+                                "output)")
     configure.add_argument("--endpoint-url", metavar="URL", help="one endpoint for every service (testing)")
     configure.add_argument("--profile", metavar="P", help="AWS profile from ~/.aws/config")
     configure.add_argument("--certificate-wait", type=float, default=600.0, metavar="SECONDS",
@@ -36,6 +37,13 @@ def add_commands(commands: Any) -> None:
 
 def cmd_configure(args: argparse.Namespace) -> int:
     """Plan, show, confirm, apply."""
+    from sitepush.cli.output import json_destination
+
+    with json_destination(args.json_file) as args.json_file:
+        return _configure(args)
+
+
+def _configure(args: argparse.Namespace) -> int:
     from sitepush.config import load_config
 
     if args.sandbox and (args.endpoint_url or args.profile):
@@ -93,5 +101,7 @@ def _confirmed(count: int) -> bool:
 def _write_json(path: Path | None, plan: Any, applied: int) -> None:
     if path is None:
         return
-    path.write_text(json.dumps({"plan": plan.as_json(), "applied": applied}, indent=2, default=str) + "\n",
-                    "utf-8")
+    from sitepush.cli.output import schema
+
+    path.write_text(json.dumps({"schema": schema("configure"), "plan": plan.as_json(), "applied": applied},
+                               indent=2, default=str) + "\n", "utf-8")

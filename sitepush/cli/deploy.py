@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sitepush.cli.arguments import add_bucket_arguments, add_site_argument
 from sitepush.cli.build import build, load
-from sitepush.cli.output import print_problems
+from sitepush.cli.output import json_destination, print_problems
 from sitepush.errors import UsageError
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def add_commands(commands: Any) -> None:
                         help="deletes allowed without --yes (default: [deploy] max_deletes, "
                              "else 10%% of the bucket, at least 25)")
     deploy.add_argument("--json", type=Path, metavar="FILE", dest="json_file",
-                        help="write the plan and the result to FILE as JSON")
+                        help="write the plan and the result to FILE as JSON (- for standard output)")
     deploy.add_argument("--site-dir", type=Path, metavar="DIR",
                         help="sync this already-built folder as-is (no build, no sitepush.toml)")
     add_bucket_arguments(deploy)
@@ -85,6 +85,11 @@ def _warn_unmatched_rules(config: Config, files: Mapping[str, object], redirects
 
 def cmd_deploy(args: argparse.Namespace) -> int:
     """``sitepush deploy``: build (unless --site-dir), then sync to the bucket or the sandbox."""
+    with json_destination(args.json_file) as json_path:
+        return _deploy(args, json_path)
+
+
+def _deploy(args: argparse.Namespace, json_path: Path | None) -> int:
     from sitepush.deploy import DeployTarget, deploy_folder
 
     if args.keep and not args.sandbox:
@@ -115,7 +120,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         # invalidated on CloudFront, and not part of the site's deploy history.
         target = replace(target, prefix=preview_prefix(target.prefix, target.state_prefix, args.preview),
                          distribution_id=None, history=False)
-    deploy_folder(folder, redirects, target, dry_run=args.dry_run, yes=args.yes, json_path=args.json_file,
+    deploy_folder(folder, redirects, target, dry_run=args.dry_run, yes=args.yes, json_path=json_path,
                   keep=args.keep, website=config.website if config is not None else None,
                   out=sys.stdout, err=sys.stderr,
                   configure=config if args.sandbox and args.preview is None else None)

@@ -85,7 +85,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     ids = list_record_ids(client, target.bucket, target.prefix, target.state_prefix)
     records = read_records(client, target.bucket, target.prefix, target.state_prefix, ids)
     if args.json:
-        print(history_json(records))
+        print(history_json(records, bucket=target.bucket, prefix=target.prefix))
         return 0
     if not records:
         print(f"no deploys recorded in s3://{target.bucket}/{target.prefix} (records are kept on a versioned "

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -31,3 +34,30 @@ def shown(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+SCHEMA_VERSION = 1
+
+
+def schema(command: str) -> str:
+    """The ``"schema"`` every JSON document of ``command`` carries: ``sitepush.<command>/<version>``."""
+    return f"sitepush.{command}/{SCHEMA_VERSION}"
+
+
+@contextlib.contextmanager
+def json_destination(path: Path | None) -> Iterator[Path | None]:
+    """Where a command writes its ``--json`` document. ``--json -`` means standard output: the command's
+    human lines then go to standard error, and only the JSON document reaches standard output."""
+    if path is None or str(path) != "-":
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="sitepush-json-") as folder:
+        document = Path(folder) / "document.json"
+        real_stdout = sys.stdout
+        try:
+            with contextlib.redirect_stdout(sys.stderr):
+                yield document
+        finally:
+            if document.exists():
+                real_stdout.write(document.read_text("utf-8"))
+                real_stdout.flush()

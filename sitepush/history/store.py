@@ -84,6 +84,7 @@ def versioning_status(client: Any, bucket: str) -> str | None:
     return str(status) if status else None
 
 
-def history_json(records: Sequence[DeployRecord]) -> str:
-    """``sitepush history --json``: newest first."""
-    return json.dumps([r.to_json() for r in reversed(records)], indent=2, sort_keys=True)
+def history_json(records: Sequence[DeployRecord], *, bucket: str, prefix: str) -> str:
+    """``sitepush history --json``: one document like every command's, the deploys newest first."""
+    return json.dumps({"schema": "sitepush.history/1", "bucket": bucket, "prefix": prefix,
+                       "deploys": [r.to_json() for r in reversed(records)]}, indent=2, sort_keys=True)

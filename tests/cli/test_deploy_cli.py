@@ -402,3 +402,14 @@ def test_a_header_rule_that_matches_no_file_is_warned_about_at_its_line(
                         "glob (one without / matches file names at any depth) or remove the rule"]
     s3 = sandbox.client("s3")
     assert s3.head_object(Bucket=bucket, Key="404.html")["CacheControl"] == "no-cache"  # *.html: every page
+
+
+def test_json_dash_writes_the_document_to_stdout_and_the_human_lines_to_stderr(
+        sandbox: Sandbox, tmp_path: Path, aws_env: None, capsys: pytest.CaptureFixture[str]) -> None:
+    site, bucket = write_site(tmp_path / "site", PAGES), new_bucket(sandbox)
+    assert deploy(sandbox, site, bucket, "--json", "-") == 0
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    assert document["schema"] == "sitepush.deploy/1" and document["result"]["uploaded"] == len(PAGES)
+    assert f"s3://{bucket}/: uploaded {len(PAGES)} objects" in captured.err
+    assert not (Path.cwd() / "-").exists()

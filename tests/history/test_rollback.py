@@ -108,7 +108,9 @@ def expected(files: Mapping[str, bytes], sample: Mapping[str, tuple[str, str | N
 def ids(bucket: str, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> list[str]:
     capsys.readouterr()
     assert main(["history", "--bucket", bucket, "--endpoint-url", sandbox.endpoint_url, "--json"]) == 0
-    return [r["id"] for r in json.loads(capsys.readouterr().out)]
+    document = json.loads(capsys.readouterr().out)
+    assert (document["schema"], document["bucket"]) == ("sitepush.history/1", bucket)
+    return [r["id"] for r in document["deploys"]]
 
 
 def test_rollback_to_the_first_deploy_restores_it_byte_for_byte_and_can_itself_be_undone(
