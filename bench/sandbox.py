@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import signal
 import statistics
@@ -57,10 +58,15 @@ def env_for(cache: Path, sandbox: Path | None = None, **extra: str) -> dict[str,
 
 
 def timed(args: list[str], env: dict[str, str]) -> float:
+    """Wall seconds of one command; its CPU seconds are printed beside (a loaded machine stretches the wall)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "sitepush", *args], env=env, capture_output=True, text=True,
                           timeout=900)
     took = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"    ({args[0]}: {cpu:.2f} s of CPU in the command itself)", flush=True)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed: {done.stderr or done.stdout}")
     return took

@@ -309,10 +309,15 @@ def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: Deplo
         created = ensure_bucket(client, target.bucket, sandbox.region)
         if created:
             print(f"created the bucket {target.bucket}", file=out)
+    # The same memo of the manifest as on AWS (keyed by the sandbox's endpoint, so a new sandbox
+    # process never trusts an old one's): a no-change deploy lists and reads nothing more.
+    memo = _ManifestMemo(folder, replace(target, endpoint_url=sandbox.endpoint_url), options)
+    known = memo.load()
     site, specs, client, remote, listing_requests = _read_both(
-        folder, redirects, target, options, lambda: client, None)
+        folder, redirects, target, options, lambda: client, known)
     outcome = _sync(client, None, site, specs, remote, listing_requests, target, options,
                     dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder)
+    memo.save(known, remote, outcome.report)
     if keep:
         from sitepush.preview.server import PreviewServer
         from sitepush.preview.sources import BucketSource
