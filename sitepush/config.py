@@ -157,7 +157,8 @@ class HeaderRule:
     """
 
     glob: str = option(check=_glob_check,
-                       doc="Keys it applies to, relative to the prefix: `*` within a folder, `**` across.")
+                       doc="Keys it applies to, relative to the prefix: without `/` any file of that name "
+                           "at any depth (`*.html`), `*` within a folder, `**` across, `/` first anchors.")
     cache_control: str | None = option(None, doc="Cache-Control, e.g. \"public, max-age=300\".")
     content_type: str | None = option(None, doc="Content-Type, replacing the built-in table's.")
     content_encoding: str | None = option(None, doc="Content-Encoding, e.g. \"gzip\" for pre-compressed files.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from typing import Any
 
@@ -63,7 +64,7 @@ def _serve_site(args: argparse.Namespace) -> int:
     rebuilder = SiteRebuilder(config.root, hub, drafts=args.drafts, output_dir=cache / "site",
                               cache_folder=cache, on_build=lambda line: print(line, flush=True))
     rebuilder.build()
-    server = _bind(lambda port: _server(rebuilder, hub, args.bind, port), args.port)
+    server = _bind(lambda port: _server(rebuilder, hub, args.bind, port), args.port, args.bind)
     print(f"Serving {config.root.name} as the S3 website endpoint would at {server.url}"
           + ("" if hub is None else " — pages reload on save") + " (Ctrl-C stops)", flush=True)
     if hub is not None:
@@ -114,16 +115,23 @@ def _serve_bucket(args: argparse.Namespace) -> int:
         client = make_client("s3", region=args.region, endpoint_url=args.endpoint_url, profile=args.profile,
                              max_pool=16)
     source = BucketSource(client, bucket, key_prefix(prefix))
-    server = _bind(lambda port: PreviewServer(source, lambda: website, bind=args.bind, port=port), args.port)
+    server = _bind(lambda port: PreviewServer(source, lambda: website, bind=args.bind, port=port), args.port,
+                   args.bind)
     print(f"Serving s3://{bucket}/{source.prefix} as the S3 website endpoint would at {server.url} "
           "(Ctrl-C stops)", flush=True)
     return _run_until_interrupted(server, stop=None)
 
 
-def _bind(make: Any, port: int) -> Any:
+def _bind(make: Any, port: int, bind: str = "127.0.0.1") -> Any:
+    import errno
+
     try:
         return make(port)
     except OSError as error:
+        if error.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(error, socket.gaierror):
+            raise UsageError(f"--bind {bind} is not an address of this machine",
+                             hint="use 127.0.0.1 (this machine only), 0.0.0.0 (every interface), or an "
+                                  "address `ip addr` lists") from None
         raise UsageError(f"cannot listen on port {port}: {error.strerror}",
                          hint="pick another with --port N (or --port 0 for any free port)") from None
 

@@ -413,3 +413,16 @@ def test_json_dash_writes_the_document_to_stdout_and_the_human_lines_to_stderr(
     assert document["schema"] == "sitepush.deploy/1" and document["result"]["uploaded"] == len(PAGES)
     assert f"s3://{bucket}/: uploaded {len(PAGES)} objects" in captured.err
     assert not (Path.cwd() / "-").exists()
+
+
+def test_the_readme_names_every_field_of_the_deploy_document(
+        sandbox: Sandbox, tmp_path: Path, aws_env: None, capsys: pytest.CaptureFixture[str]) -> None:
+    site, bucket = write_site(tmp_path / "site", PAGES), new_bucket(sandbox)
+    assert deploy(sandbox, site, bucket, "--json", str(tmp_path / "d.json")) == 0
+    document = json.loads((tmp_path / "d.json").read_text())
+    documented = (REPO / "README.md").read_text("utf-8").split("<!-- json-fields -->")[1].split(
+        "<!-- /json-fields -->")[0]
+    deploy_part = documented.split("- `sitepush.configure/1`")[0]
+    names = {*document, *document["plan"], *document["plan"]["uploads"][0], *document["result"],
+             *document["result"]["invalidation"]} - {"schema"}
+    assert {name for name in names if f"`{name}`" not in deploy_part} == set()

@@ -53,3 +53,15 @@ def test_a_port_in_use_is_one_line_with_the_fix(tmp_path: Path, capsys: pytest.C
 def test_bucket_options_without_a_bucket_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", str(REPO / "example-site"), "--endpoint-url", "http://127.0.0.1:9"]) == 2
     assert "--bucket" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("address", ["192.0.2.1", "no-such-host.invalid"])
+def test_serve_on_an_address_this_machine_does_not_have_says_so(
+        address: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SITEPUSH_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "site" / "content").mkdir(parents=True)
+    (tmp_path / "site" / "content" / "index.md").write_text("# Home\n")
+    assert main(["serve", str(tmp_path / "site"), "--bind", address, "--port", "0", "--no-reload"]) == 2
+    assert capsys.readouterr().err == (f"error: --bind {address} is not an address of this machine — use "
+                                       "127.0.0.1 (this machine only), 0.0.0.0 (every interface), or an "
+                                       "address `ip addr` lists\n")
