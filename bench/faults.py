@@ -22,13 +22,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from sitepush.cli import main as sitepush  # noqa: E402
+from sitepush.sandbox import Sandbox  # noqa: E402
 from tests.reliability.conftest import bucket_state, deploy, expected_state, one_line_errors, write_files  # noqa: E402
 from tests.reliability.fault_proxy import FaultProxy  # noqa: E402
 from tests.reliability.test_bad_input import SCALAR_OPTIONS, wrong_value  # noqa: E402
 from tests.reliability.test_security import PLANTED_SECRETS, PUBLIC  # noqa: E402
-
-from sitepush.cli import main as sitepush  # noqa: E402
-from sitepush.sandbox import Sandbox  # noqa: E402
 
 WORK = Path("/tmp/benchwork/faults")
 _numbers = itertools.count()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitepush.cli.arguments import add_bucket_arguments, add_site_argument
@@ -63,9 +63,8 @@ def _warn_unmatched_rules(config: Config, files: Mapping[str, object], redirects
     from sitepush.config import CONFIG_NAME
     from sitepush.errors import Problem
     from sitepush.syncer.headers import unmatched_rules
-    from sitepush.toml_lines import TomlLines
-
     from sitepush.syncer.redirects import redirect_objects
+    from sitepush.toml_lines import TomlLines
 
     rules = config.deploy.headers
     if not rules:

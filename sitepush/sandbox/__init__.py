@@ -11,7 +11,13 @@ Importing this package imports neither boto3 nor moto.
 """
 
 from sitepush.sandbox.server import SANDBOX_CREDENTIALS, SANDBOX_REGION, Sandbox
-from sitepush.sandbox.shared import SandboxProcess, running_sandbox, sandbox_folder, shared_sandbox, stop_sandbox
+from sitepush.sandbox.shared import (
+    SandboxProcess,
+    running_sandbox,
+    sandbox_folder,
+    shared_sandbox,
+    stop_sandbox,
+)
 
 __all__ = [
     "SANDBOX_CREDENTIALS",

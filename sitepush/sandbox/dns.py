@@ -182,8 +182,8 @@ class SandboxDns:
 
             reply = dns.message.make_response(query)
             reply.set_rcode(dns.rcode.SERVFAIL)
-        wire: bytes = reply.to_wire()
-        return wire
+        encoded: bytes = reply.to_wire()
+        return encoded
 
     def start(self) -> Self:
         owner = self

@@ -14,6 +14,7 @@ import pytest
 from sitepush.cli import main
 from tests.fixtures.paths import REPO
 
+
 def run(site: Path, cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`sitepush configure SITE --sandbox ARGS` in a new process, on this test's own sandbox."""
     env = dict(os.environ, SITEPUSH_CACHE_DIR=str(cache), SITEPUSH_SANDBOX_DIR=str(cache / "sandbox"))
