@@ -32,6 +32,7 @@ from sitepush.builder._workers import ParseJob, ParseSettings, TemplateSettings,
 from sitepush.builder.cache import BuildCache
 from sitepush.builder.copies import plan_copies
 from sitepush.builder.discover import ContentTree, CopiedFile, discover_content, discover_static
+from sitepush.builder.front_matter_checks import front_matter_warnings
 from sitepush.builder.links import line_of_link, resolve_links
 from sitepush.builder.output_folder import MARKER as MARKER  # re-exported: deploy skips the marker
 from sitepush.builder.output_folder import OutputFolder
@@ -196,7 +197,9 @@ class Builder:
             if plan.problems:
                 raise BuildError.from_problems(plan.problems)
             jobs, template_warnings = self._choose_templates(plan.jobs)
-            warnings = (*link_warnings, *plan.warnings, *template_warnings)
+            front_warnings = [warning for source in parsed for warning in front_matter_warnings(
+                source, f"{config.build.content_dir}/{source.source.rel}")]
+            warnings = (*front_warnings, *link_warnings, *plan.warnings, *template_warnings)
             if warnings and self.strict:
                 raise BuildError.from_problems(warnings)
             rendered, executor = self._render(jobs, templates, cache, executor)

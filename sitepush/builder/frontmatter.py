@@ -180,8 +180,12 @@ def _parse_yaml(text: str, display: str, first_line: int) -> tuple[dict[str, Any
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # Where the construct began ("while parsing a flow sequence" at the `[`) is the line to fix;
+        # where YAML noticed (the next key, or the closing ---) is often lines later.
+        mark = error.context_mark or error.problem_mark
         problem = error.problem or error.context or "cannot be read"
+        if error.context and error.problem:
+            problem = f"{problem} ({error.context})"
         raise BuildError(f"invalid front matter: {problem}", file=display,
                          line=first_line + (mark.line if mark is not None else 0),
                          hint="fix the YAML between the --- lines") from None

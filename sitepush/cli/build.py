@@ -50,10 +50,14 @@ def build(config: Config, *, drafts: bool, strict: bool = False, output: Path | 
     result = build_site(config, drafts=drafts, strict=strict, output_dir=output, workers=workers)
     print_problems(result.warnings, "warning: ", sys.stderr)
     stats = result.stats
-    print(f"Built {stats.published} pages from {stats.sources} sources in {stats.seconds:.2f} s "
-          f"(parsed {stats.parsed}, rendered {stats.rendered}, wrote {stats.written} files, "
-          f"removed {stats.removed}) → {shown(result.output_dir)}")
+    print(f"Built {_count(stats.published, 'page')} from {_count(stats.sources, 'source')} in "
+          f"{stats.seconds:.2f} s (parsed {stats.parsed}, rendered {stats.rendered}, wrote "
+          f"{_count(stats.written, 'file')}, removed {stats.removed}) → {shown(result.output_dir)}")
     return result
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def cmd_build(args: argparse.Namespace) -> int:
