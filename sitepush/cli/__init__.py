@@ -50,10 +50,26 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The (sub)command parser ``args`` were parsed by: ``sitepush preview prune`` → the prune parser."""
+    while True:
+        chosen = None
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                name = getattr(args, action.dest, None)
+                chosen = action.choices.get(name) if name else None
+        if chosen is None:
+            return parser
+        parser = chosen
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sitepush`` console script."""
     parser = make_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        # argparse reports an unknown option with the top-level usage; the command's own is the useful one.
+        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(extras)}")
     output.annotated_site = getattr(args, "site", None)
     try:
         return int(args.handler(args))

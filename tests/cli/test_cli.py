@@ -83,3 +83,17 @@ def test_an_output_folder_overlapping_the_sources_is_refused(
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith("error: sitepush.toml: output folder ") and "— set [build] output_dir" in err
     assert (site / "content" / "index.md").read_text() == "# Hi\n"
+
+
+@pytest.mark.parametrize(("argv", "usage"), [
+    (["deploy", "--bogus"], "usage: sitepush deploy "),
+    (["preview", "prune", "--bogus"], "usage: sitepush preview prune "),
+    (["sandbox", "status", "--bogus"], "usage: sitepush sandbox status "),
+])
+def test_an_unknown_option_shows_the_usage_of_the_command_it_was_given_to(
+        argv: list[str], usage: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and err.startswith(usage)
+    assert err.rstrip().endswith("error: unrecognized arguments: --bogus")
