@@ -332,10 +332,13 @@ HOSTILE_BODIES = {
 
 
 @pytest.mark.parametrize("body", list(HOSTILE_BODIES.values()), ids=list(HOSTILE_BODIES))
-def test_hostile_bodies_render_quickly(renderer: MarkdownRenderer, body: str) -> None:
+def test_hostile_bodies_render_in_bounded_time(renderer: MarkdownRenderer, body: str) -> None:
+    # Not a speed target (bench/build.py measures speed): a guard against work that grows
+    # quadratically or worse with these inputs, which would take hours, not the seconds this
+    # takes even on a loaded machine.
     started = time.perf_counter()
     assert isinstance(renderer.render(body), RenderedBody)
-    assert time.perf_counter() - started < 20
+    assert time.perf_counter() - started < 150
 
 
 def test_lists_nested_deeper_than_32_levels_keep_every_item_at_the_32nd_level(
