@@ -61,7 +61,7 @@ class FaultProxy:
         self.lock = threading.Lock()
         self.counts = FaultCounts()
         self.on_request: Callable[[int, str, str], None] | None = None
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server = _QuietServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                        daemon=True)
@@ -94,6 +94,16 @@ class FaultProxy:
                 self.counts.faults[choice] += 1
             return number, choice
         return number, None
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that went away (killed, interrupted) while its answer was held is not a proxy error."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:

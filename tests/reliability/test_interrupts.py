@@ -186,13 +186,14 @@ def test_a_stalled_endpoint_fails_the_deploy_in_one_line_naming_it_within_the_ti
     (project / "sitepush.toml").write_text("[deploy]\nbucket = \"never-answers\"\nconnect_timeout = 1\n"
                                            "read_timeout = 1\n")
     with StalledEndpoint() as stalled:
+        endpoint = stalled.endpoint_url
         started = time.monotonic()
-        done = deploy([str(project), "--endpoint-url", stalled.endpoint_url], tmp_path / "cache", timeout=120)
+        done = deploy([str(project), "--endpoint-url", endpoint], tmp_path / "cache", timeout=120)
         seconds = time.monotonic() - started
     assert done.returncode == 1, done.stderr
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: cannot list s3://never-answers/: "
-                                                   f"{stalled.endpoint_url} did not answer in time"), lines
+                                                   f"{endpoint} did not answer in time"), lines
     assert "read_timeout" in lines[0]
     # 5 attempts of 1 s with botocore's standard backoff in between (at most 1+2+4+8 s), plus the build.
     assert seconds < 40
