@@ -184,9 +184,6 @@ def apply_plan(plan: SyncPlan, *, client: Any, bucket: str, options: SyncOptions
                               hint="run the same command again to finish") from None
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
-        # sitepush's own state (the deploy lease, renewed meanwhile) is not part of what a deploy wrote.
-        state = options.prefix + options.state_prefix
-        versions = {k: v for k, v in versions.items() if k == key or not k.startswith(state)}
         manifest = manifest_with_versions(manifest_with_etags(plan.manifest, written), versions)
         manifest = Manifest(entries=manifest.entries, commit=commit)
         if plan.manifest_changed or manifest != plan.manifest:
@@ -200,6 +197,9 @@ def apply_plan(plan: SyncPlan, *, client: Any, bucket: str, options: SyncOptions
         if cloudfront is not None and distribution_id and plan.invalidation_paths:
             invalidation = invalidate(cloudfront, distribution_id, plan.invalidation_paths, ticker.say,
                                       sleep=sleep, clock=clock)
+    # sitepush's own state (the deploy lease, renewed meanwhile) is not part of what a deploy wrote.
+    state = options.prefix + options.state_prefix
+    versions = {k: v for k, v in versions.items() if k == key or not k.startswith(state)}
     by_reason = Counter(u.reason.value for u in plan.uploads)
     return SyncReport(
         uploaded=len(plan.uploads),

@@ -11,6 +11,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,9 +48,15 @@ class Finished:
         return "waiting for the deploy lease" in self.stderr or "listing it again" in self.stderr
 
 
-def race(first: list[str], second: list[str], cache: Path, *, gap: float = 0.05,
-         timeout: float = 120) -> tuple[Finished, Finished]:
-    """Start ``sitepush deploy FIRST``, then ``SECOND`` ``gap`` seconds later; wait for both."""
+def _site_dir(args: list[str]) -> Path:
+    return Path(args[args.index("--site-dir") + 1])
+
+
+def race(first: list[str], second: list[str], cache: Path, *, gap: float = 0.05, timeout: float = 120,
+         folder_of: Callable[[list[str]], Path] = _site_dir) -> tuple[Finished, Finished]:
+    """Start ``sitepush deploy FIRST``, then ``SECOND`` ``gap`` seconds later; wait for both.
+
+    ``folder_of`` tells which folder a command line deploys (its ``--site-dir`` by default)."""
     processes = []
     for number, args in enumerate((first, second)):
         if number:
@@ -65,7 +72,7 @@ def race(first: list[str], second: list[str], cache: Path, *, gap: float = 0.05,
             if process.poll() is None:
                 process.kill()
                 process.communicate()
-        finished.append(Finished(Path(args[args.index("--site-dir") + 1]), process.returncode, out, err))
+        finished.append(Finished(folder_of(args), process.returncode, out, err))
     return finished[0], finished[1]
 
 
