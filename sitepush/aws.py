@@ -58,12 +58,16 @@ def make_client(
     profile: str | None = None,
     max_pool: int = 10,
     credentials: Credentials | None = None,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
 ) -> Any:
     """A boto3 client for ``service`` with sitepush's retry, pool and addressing settings.
 
     ``max_pool`` is the number of threads that will share the client; the pool is never smaller than
     botocore's default of 10. Path-style addressing is used only with ``endpoint_url`` (MinIO, R2 and
-    moto need it; AWS prefers virtual-hosted style). Raises DeployError for an unknown profile.
+    moto need it; AWS prefers virtual-hosted style). ``connect_timeout`` and ``read_timeout`` bound
+    each attempt (botocore's default is 60 s each, times 5 attempts: a stalled endpoint held a deploy
+    for minutes); None keeps botocore's. Raises DeployError for an unknown profile.
     """
     import boto3  # type: ignore[import-untyped]
     from botocore.config import Config  # type: ignore[import-untyped]
@@ -76,6 +80,10 @@ def make_client(
         # each body twice over plain HTTP and is refused by some S3-compatible stores.
         "request_checksum_calculation": "when_required",
     }
+    if connect_timeout is not None:
+        options["connect_timeout"] = connect_timeout
+    if read_timeout is not None:
+        options["read_timeout"] = read_timeout
     if service == "s3":
         options["signature_version"] = "s3v4"  # also for presigned links (share): SigV2 is retired
     if endpoint_url:
@@ -178,7 +186,9 @@ def aws_error(error: BaseException, *, action: str, resource: str) -> SitepushEr
         NoCredentialsError,
         NoRegionError,
         PartialCredentialsError,
+        ConnectTimeoutError,
         ProfileNotFound,
+        ReadTimeoutError,
     )
 
     if isinstance(error, (NoCredentialsError, PartialCredentialsError)):
@@ -188,6 +198,13 @@ def aws_error(error: BaseException, *, action: str, resource: str) -> SitepushEr
         return DeployError(f"cannot {action}: {error.kwargs.get('profile', '?')!r} is not a profile "
                            "in ~/.aws/config",
                            hint="run `aws configure --profile NAME` or fix `profile` in [deploy]")
+    if isinstance(error, (ReadTimeoutError, ConnectTimeoutError)):
+        what, option = ("did not answer", "read_timeout") if isinstance(error, ReadTimeoutError) else \
+            ("did not accept a connection", "connect_timeout")
+        return DeployError(f"cannot {action} {resource}: {_origin(error.kwargs.get('endpoint_url'))} {what} "
+                           "in time, after retries",
+                           hint=f"check --endpoint-url and the network, then rerun ([deploy] {option} "
+                                "sets the wait)")
     if isinstance(error, EndpointConnectionError):
         return DeployError(f"cannot {action} {resource}: cannot reach {error.kwargs.get('endpoint_url')}",
                            hint="check --endpoint-url and the network, then rerun")
@@ -228,6 +245,12 @@ def _client_error(error: Any, *, action: str, resource: str) -> SitepushError:
                           hint="rerun the deploy, or lower --workers")
     return AwsRefused(f"cannot {action} {resource}: {message} ({code})",
                       hint="fix what AWS names above, then rerun")
+
+
+def _origin(url: Any) -> str:
+    """``http://host:port`` of a request URL (the endpoint, without the bucket and key)."""
+    parts = urlsplit(str(url or ""))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else str(url or "the endpoint")
 
 
 def _redact(text: str) -> str:

@@ -38,6 +38,14 @@ def _positive(value: int) -> str | None:
     return None if value > 0 else "must be at least 1 — use e.g. 10"
 
 
+def _lock_check(value: str) -> str | None:
+    return None if value in ("auto", "off") else 'must be "auto" or "off"'
+
+
+def _timeout_check(value: float) -> str | None:
+    return None if 0 < value <= 3600 else "must be between 0 and 3600 seconds — use e.g. 10"
+
+
 def _non_negative(value: int) -> str | None:
     return None if value >= 0 else "must be 0 or more — use e.g. 0"
 
@@ -205,6 +213,15 @@ class DeployConfig:
     noncurrent_version_days: int = option(30, check=_positive,
                                           doc="Days an overwritten or deleted object's old version is "
                                               "kept before S3 expires it.")
+    lock: str = option("auto", check=_lock_check,
+                       doc="\"auto\": a deploy holds a lease in the bucket (.sitepush/lease.json, written with "
+                           "If-None-Match) and writes the manifest with If-Match, so two deploys never mix; "
+                           "best-effort where the store refuses those headers. \"off\": neither.")
+    connect_timeout: float = option(10.0, check=_timeout_check,
+                                    doc="Seconds to wait for a connection to S3 (each attempt of 5).")
+    read_timeout: float = option(10.0, check=_timeout_check,
+                                 doc="Seconds to wait for S3 to answer a request (each attempt of 5), so a "
+                                     "stalled endpoint fails within about a minute.")
 
 
 @dataclass(frozen=True)

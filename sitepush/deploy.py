@@ -3,10 +3,18 @@
 ::
 
     scan (hash cache) → local_specs → list_remote → plan_sync ─┬─ --dry-run: print the plan, stop
+                                                               ├─ nothing to write: summary, no lease
                                                                ├─ blocked, no --yes: SafetyStop (exit 3)
-                                                               └─ apply_plan → summary (+ --json FILE)
+                                                               ├─ older commit, no --allow-older: exit 3
+                                                               └─ lease ─► (re-list, re-plan if someone
+                                                                  wrote meanwhile) ─► apply_plan
+                                                                  (manifest If-Match) ─► record ─► summary
 
-Nothing is written to the bucket before the plan is known and allowed. Credentials are never handled
+Nothing is written to the bucket before the plan is known and allowed, and every write happens under
+the deploy lease (:mod:`sitepush.syncer.lease`; ``[deploy] lock = "off"`` skips it). The plan is made
+before the lease is taken, so that a deploy with nothing to do stays one listing; when another deploy
+held the lease, or the manifest changed between the listing and the lease, the bucket is listed and
+the plan made again, under the lease. Credentials are never handled
 here: boto3 finds them (or the sandbox brings its fake ones), and nothing printed or written as JSON
 comes from them.
 """
@@ -25,7 +33,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from sitepush.builder.output_folder import MARKER
 from sitepush.config import Config, DeployConfig, HeaderRule, WebsiteConfig
-from sitepush.errors import DeployError, SafetyStop, UsageError
+from sitepush.errors import DeployError, Interrupted, SafetyStop, UsageError
 
 if TYPE_CHECKING:
     from sitepush.sandbox import SandboxProcess
@@ -57,12 +65,21 @@ class DeployTarget:
     """``[deploy] multipart_threshold_mb``; :attr:`multipart_threshold` is the same in bytes."""
     history: bool = True
     """Record the deploy under ``state_prefix + "deploys/"`` when the bucket is versioned."""
+    lock: str = DeployConfig.lock
+    """``[deploy] lock``: "auto" (lease + conditional manifest) or "off"."""
+    wait_lock: float = 60.0
+    """``--wait-lock``: seconds to wait for another deploy's lease before stopping (exit 3)."""
+    allow_older: bool = False
+    """``--allow-older``: deploy a commit that is not a descendant of the bucket's."""
+    connect_timeout: float = DeployConfig.connect_timeout
+    read_timeout: float = DeployConfig.read_timeout
 
     @classmethod
     def from_options(cls, config: DeployConfig | None, *, sandbox: bool, bucket: str | None,
                      prefix: str | None, endpoint_url: str | None, region: str | None,
                      profile: str | None, workers: int | None,
-                     max_deletes: int | None = None) -> DeployTarget:
+                     max_deletes: int | None = None, wait_lock: float | None = None,
+                     allow_older: bool = False) -> DeployTarget:
         """Command-line values win over ``[deploy]``; the sandbox needs no bucket name."""
         base = config or DeployConfig()
         chosen_bucket = bucket or base.bucket or (SANDBOX_BUCKET if sandbox else "")
@@ -76,6 +93,8 @@ class DeployTarget:
             raise UsageError("--workers must be at least 1")
         if max_deletes is not None and max_deletes < 0:
             raise UsageError("--max-deletes must be 0 or more")
+        if wait_lock is not None and not 0 <= wait_lock <= 86400:
+            raise UsageError("--wait-lock must be between 0 and 86400 seconds")
         state_prefix = base.state_prefix.strip("/")
         if not state_prefix:
             raise UsageError("[deploy] state_prefix must name a folder, e.g. \".sitepush/\"")
@@ -87,7 +106,9 @@ class DeployTarget:
                    # The sandbox has no CloudFront distribution; invalidating there would only fail.
                    distribution_id=None if sandbox else base.cloudfront_distribution_id or None,
                    rules=base.headers, allow=base.allow,
-                   multipart_threshold_mb=base.multipart_threshold_mb)
+                   multipart_threshold_mb=base.multipart_threshold_mb, lock=base.lock,
+                   wait_lock=60.0 if wait_lock is None else wait_lock, allow_older=allow_older,
+                   connect_timeout=base.connect_timeout, read_timeout=base.read_timeout)
 
     @property
     def multipart_threshold(self) -> int:
@@ -143,7 +164,8 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
 
     def connect() -> Any:
         return make_client("s3", region=target.region, endpoint_url=target.endpoint_url,
-                           profile=target.profile, max_pool=target.workers)
+                           profile=target.profile, max_pool=target.workers,
+                           connect_timeout=target.connect_timeout, read_timeout=target.read_timeout)
 
     memo = _ManifestMemo(folder, target, options)
     known = memo.load()
@@ -152,9 +174,11 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
     cloudfront = None
     if target.distribution_id and not dry_run:
         cloudfront = make_client("cloudfront", region=target.region, endpoint_url=None,
-                                 profile=target.profile)
+                                 profile=target.profile, connect_timeout=target.connect_timeout,
+                                 read_timeout=target.read_timeout)
     outcome = _sync(client, cloudfront, site, specs, remote, listing_requests, target, options,
-                    dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder)
+                    dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder,
+                    relist=lambda: _list_bucket(client, target.bucket, options, known))
     memo.save(known, remote, outcome.report)
     return outcome
 
@@ -169,10 +193,14 @@ def _read_both(folder: Path, redirects: Mapping[str, str], target: DeployTarget,
     for the server, which is when the scan runs best.
     """
     client = connect()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitepush-listing") as pool:
+    # Shut down by hand: after a Ctrl-C the command must not wait for a listing the endpoint stalls.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitepush-listing")
+    try:
         listing = pool.submit(_list_bucket, client, target.bucket, options, known)
         site, specs = _local_side(folder, redirects, target)
         remote, requests = listing.result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     return site, specs, client, remote, requests
 
 
@@ -350,11 +378,13 @@ def _wait_for_ctrl_c() -> None:
 def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str, ObjectSpec],
           remote: RemoteState, listing_requests: int, target: DeployTarget, options: SyncOptions, *,
           dry_run: bool, json_path: Path | None, out: TextIO, err: TextIO | None,
-          site_folder: Path | None = None) -> DeployOutcome:
+          site_folder: Path | None = None,
+          relist: Callable[[], tuple[RemoteState, int]] | None = None) -> DeployOutcome:
+    """Plan, check, lease, apply, record, then print. ``relist`` (None: the sandbox, whose S3 no other
+    process reaches) lists the bucket again, under the lease, when someone wrote it meanwhile."""
     from sitepush.syncer.apply import apply_plan
-    from sitepush.syncer.local import summarise_skipped
     from sitepush.syncer.plan import plan_sync
-    from sitepush.syncer.report import ProgressLine, format_plan, format_summary
+    from sitepush.syncer.report import ProgressLine, format_plan
 
     plan = plan_sync(specs, remote, options)
     outcome = DeployOutcome(plan=plan, report=None, bucket=target.bucket, prefix=target.prefix,
@@ -364,23 +394,59 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
                           distribution_id=target.distribution_id), file=out)
         _write_json(json_path, outcome, dry_run=True)
         return outcome
-    if plan.blocked is not None and not options.yes:
-        # plan.blocked already says how many, the limit, and --yes / --max-deletes N.
-        stop = SafetyStop(f"stopped before changing anything: {plan.blocked}")
-        _write_json(json_path, outcome, dry_run=False, stopped=stop.render())
-        raise stop
+    writes = bool(plan.uploads or plan.deletes or plan.manifest_changed)
+    commit: str | None = None
+    if writes:
+        commit = _git_commit(site_folder)
+        _check_allowed(outcome, remote, commit, site_folder, target, options, json_path)
     progress = ProgressLine(err) if err is not None else None
+    lease = None
+    interrupted = False
     try:
+        if writes and target.lock == "auto" and relist is not None:
+            lease = _take_lease(client, target, options, commit, out=err or out,
+                                progress=progress or (lambda line: None))
+            if lease.waited or lease.took_over or _manifest_etag_now(client, target, options) != remote.manifest_etag:
+                if not lease.waited:
+                    print("another deploy wrote the bucket since it was listed: listing it again",
+                          file=err or out, flush=True)
+                remote, more = relist()
+                plan = plan_sync(specs, remote, options)
+                outcome = replace(outcome, plan=plan, listing_requests=outcome.listing_requests + more)
+                _check_allowed(outcome, remote, commit, site_folder, target, options, json_path)
         report = apply_plan(plan, client=client, bucket=target.bucket, options=options,
                             workers=target.workers, cloudfront=cloudfront,
                             distribution_id=target.distribution_id, progress=progress,
-                            multipart_threshold=target.multipart_threshold)
+                            multipart_threshold=target.multipart_threshold,
+                            conditional_manifest=lease is not None and lease.conditional,
+                            manifest_etag=remote.manifest_etag, commit=commit)
+    except KeyboardInterrupt:
+        interrupted = True
+        raise Interrupted(f"interrupted after 0 of {len(plan.uploads)} uploads",
+                          hint="run the same command again to finish") from None
+    except Interrupted:
+        interrupted = True
+        raise
     finally:
         if progress is not None:
             progress.close()
+        if lease is not None:
+            # After an interrupt the lease gets one more second; a lease left behind expires anyway.
+            lease.release(timeout=1.0 if interrupted else None)
     outcome = replace(outcome, report=report)
-    print(format_summary(plan, report, bucket=target.bucket, prefix=target.prefix,
-                         listing_requests=listing_requests), file=out)
+    _finish(outcome, client, remote, target, options, out=out, json_path=json_path, site_folder=site_folder)
+    return outcome
+
+
+def _finish(outcome: DeployOutcome, client: Any, remote: RemoteState, target: DeployTarget,
+            options: SyncOptions, *, out: TextIO, json_path: Path | None, site_folder: Path | None) -> None:
+    """Record the deploy, write the JSON, and only then print: a closed stdout cannot lose the record."""
+    from sitepush.syncer.local import summarise_skipped
+    from sitepush.syncer.report import format_summary
+
+    plan, report = outcome.plan, outcome.report
+    assert report is not None
+    record = None
     if report.versions and target.history and (plan.uploads or plan.deletes):
         # A versioned bucket (every write returned a version id): keep the record rollback needs.
         from sitepush.history.store import record_deploy
@@ -389,12 +455,57 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
         record = record_deploy(client, target.bucket, target.prefix, target.state_prefix, report.versions,
                                plan.deletes, uploaded=report.uploaded, folder=site_folder,
                                previous=_previous_versions(remote, report.versions, manifest_key(options)))
+    _write_json(json_path, outcome, dry_run=False)
+    print(format_summary(plan, report, bucket=target.bucket, prefix=target.prefix,
+                         listing_requests=outcome.listing_requests), file=out)
+    if record is not None:
         print(f"recorded as deploy {record.id} (`sitepush history`, `sitepush rollback`)", file=out)
-    skipped = summarise_skipped(site.skipped)
+    skipped = summarise_skipped(outcome.skipped)
     if skipped:
         print(skipped, file=out)
-    _write_json(json_path, outcome, dry_run=False)
-    return outcome
+
+
+def _git_commit(folder: Path | None) -> str | None:
+    from sitepush.history.records import git_commit
+
+    return git_commit(folder) if folder is not None else None
+
+
+def _check_allowed(outcome: DeployOutcome, remote: RemoteState, commit: str | None, folder: Path | None,
+                   target: DeployTarget, options: SyncOptions, json_path: Path | None) -> None:
+    """SafetyStop (exit 3, before any write) for too many deletes, or an older build over a newer one."""
+    stop: SafetyStop | None = None
+    if outcome.plan.blocked is not None and not options.yes:
+        # plan.blocked already says how many, the limit, and --yes / --max-deletes N.
+        stop = SafetyStop(f"stopped before changing anything: {outcome.plan.blocked}")
+    elif not target.allow_older:
+        from sitepush.history.lineage import older_build_stop
+
+        live = remote.manifest.commit if remote.manifest is not None else None
+        stop = older_build_stop(live, commit, folder)
+    if stop is not None:
+        _write_json(json_path, outcome, dry_run=False, stopped=stop.render())
+        raise stop
+
+
+def _take_lease(client: Any, target: DeployTarget, options: SyncOptions, commit: str | None, *,
+                out: TextIO, progress: Callable[[str], None]) -> Any:
+    import time
+
+    from sitepush.syncer.lease import DeployLease, lease_key, this_process
+
+    lease = DeployLease(client, target.bucket, lease_key(options.prefix, options.state_prefix),
+                        this_process(commit, time.time()), wait_seconds=target.wait_lock,
+                        say=lambda line: print(line, file=out, flush=True), progress=progress)
+    lease.acquire()
+    return lease
+
+
+def _manifest_etag_now(client: Any, target: DeployTarget, options: SyncOptions) -> str | None:
+    from sitepush.syncer.manifest import manifest_key
+    from sitepush.syncer.remote import manifest_etag
+
+    return manifest_etag(client, target.bucket, manifest_key(options))
 
 
 def _previous_versions(remote: RemoteState, written: Mapping[str, str], manifest: str) -> dict[str, str]:

@@ -11,7 +11,9 @@ Any other exception is a bug in sitepush and is allowed to show its traceback.
     ├── ConfigError               exit 1   sitepush.toml (may carry several problems at once)
     ├── BuildError                exit 1   content, front matter, templates, links under --strict
     ├── DeployError               exit 1   syncing the built site to a bucket
-    │   └── SafetyStop            exit 3   a deploy would delete more than allowed
+    │   └── SafetyStop            exit 3   a deploy would delete more than allowed, another deploy
+    │                                      holds the lease or wrote meanwhile, an older build
+    ├── Interrupted               exit 130 SIGINT / SIGTERM: stopped cleanly, nothing half-recorded
     ├── AwsRefused                exit 4   AWS (or the S3-compatible endpoint) said no
     └── InfraError                exit 1   configuring the bucket, certificate, CDN and DNS
 
@@ -115,9 +117,17 @@ class DeployError(SitepushError):
 
 
 class SafetyStop(DeployError):
-    """A deploy would delete more objects than the configured limit; rerun with ``--yes``."""
+    """A deploy stopped before it could do harm: more deletes than the limit (rerun with ``--yes``),
+    another deploy holding the lease or having written the manifest meanwhile, or an older build
+    about to replace a newer one (``--allow-older``)."""
 
     exit_code = 3
+
+
+class Interrupted(SitepushError):
+    """SIGINT or SIGTERM stopped the command; what it wrote is safe, and running it again finishes it."""
+
+    exit_code = 130
 
 
 class AwsRefused(SitepushError):

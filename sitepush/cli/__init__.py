@@ -11,7 +11,8 @@ Heavy modules (boto3, moto, Jinja2, Markdown, Pygments, watchdog) are imported i
 ``sitepush --help`` answers at once; tests/cli/test_cli.py pins it. The role packages (builder, syncer,
 configurator) never import this package.
 
-Exit codes: 0 done, 1 user error (one line per problem), 2 usage, 3 safety stop, 4 AWS refused.
+Exit codes: 0 done, 1 user error (one line per problem), 2 usage, 3 safety stop, 4 AWS refused,
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -64,20 +65,40 @@ def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``sitepush`` console script."""
-    parser = make_parser()
-    args, extras = parser.parse_known_args(argv)
-    if extras:
-        # argparse reports an unknown option with the top-level usage; the command's own is the useful one.
-        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(extras)}")
-    output.annotated_site = getattr(args, "site", None)
+    """Entry point of the ``sitepush`` console script.
+
+    Output to a closed pipe (``sitepush history --json | head -2``) is dropped silently and the
+    command finishes its work (:class:`output.DroppedWhenClosed`). An interrupted command ends the
+    process once its line is printed (:func:`signals.end_interrupted_process`).
+    """
+    from sitepush.cli import signals
+
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = output.dropped_when_closed(streams[0]), output.dropped_when_closed(streams[1])
     try:
+        code = _run(argv)
+        signals.end_interrupted_process(code)
+        return code
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        sys.stdout, sys.stderr = streams
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    try:
+        parser = make_parser()
+        args, extras = parser.parse_known_args(argv)
+        if extras:
+            # argparse reports an unknown option with the top-level usage; the command's own is the useful one.
+            _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(extras)}")
+        output.annotated_site = getattr(args, "site", None)
         return int(args.handler(args))
     except SitepushError as error:
         output.print_problems(error.problems, "error: ", sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("error: interrupted — run the same command again to finish", file=sys.stderr)
         return 130
 
 

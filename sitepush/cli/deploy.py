@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sitepush.cli.arguments import add_bucket_arguments, add_site_argument
 from sitepush.cli.build import build, load
 from sitepush.cli.output import json_destination, print_problems
+from sitepush.cli.signals import stops_gracefully
 from sitepush.errors import UsageError
 
 if TYPE_CHECKING:
@@ -42,6 +43,11 @@ def add_commands(commands: Any) -> None:
                         help="sync this already-built folder as-is (no build, no sitepush.toml)")
     add_bucket_arguments(deploy)
     deploy.add_argument("--workers", type=int, metavar="N", help="parallel requests (default: 32)")
+    deploy.add_argument("--wait-lock", type=float, metavar="SECONDS",
+                        help="wait this long for another deploy's lease on the bucket before stopping "
+                             "with exit 3 (default: 60)")
+    deploy.add_argument("--allow-older", action="store_true",
+                        help="deploy even if the bucket holds a commit that is not an ancestor of this one")
     deploy.add_argument("--drafts", action="store_true", help="also build and upload draft pages")
     deploy.add_argument("--preview", metavar="NAME",
                         help="upload the site, drafts included, as a private preview under "
@@ -109,7 +115,8 @@ def _deploy(args: argparse.Namespace, json_path: Path | None) -> int:
     target = DeployTarget.from_options(
         deploy_config, sandbox=args.sandbox, bucket=args.bucket, prefix=args.prefix,
         endpoint_url=args.endpoint_url, region=args.region, profile=args.profile,
-        workers=args.workers, max_deletes=args.max_deletes)
+        workers=args.workers, max_deletes=args.max_deletes, wait_lock=args.wait_lock,
+        allow_older=args.allow_older)
     if args.preview is not None:
         from dataclasses import replace
 
@@ -119,8 +126,9 @@ def _deploy(args: argparse.Namespace, json_path: Path | None) -> int:
         # invalidated on CloudFront, and not part of the site's deploy history.
         target = replace(target, prefix=preview_prefix(target.prefix, target.state_prefix, args.preview),
                          distribution_id=None, history=False)
-    deploy_folder(folder, redirects, target, dry_run=args.dry_run, yes=args.yes, json_path=json_path,
-                  keep=args.keep, website=config.website if config is not None else None,
-                  out=sys.stdout, err=sys.stderr,
-                  configure=config if args.sandbox and args.preview is None else None)
+    with stops_gracefully():
+        deploy_folder(folder, redirects, target, dry_run=args.dry_run, yes=args.yes, json_path=json_path,
+                      keep=args.keep, website=config.website if config is not None else None,
+                      out=sys.stdout, err=sys.stderr,
+                      configure=config if args.sandbox and args.preview is None else None)
     return 0

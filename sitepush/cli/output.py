@@ -8,7 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO, cast
 
 from sitepush.errors import Problem
 
@@ -61,3 +61,55 @@ def json_destination(path: Path | None) -> Iterator[Path | None]:
             if document.exists():
                 real_stdout.write(document.read_text("utf-8"))
                 real_stdout.flush()
+
+
+class DroppedWhenClosed:
+    """A text stream whose writes are dropped, silently, once its reader has gone (EPIPE).
+
+    ``sitepush deploy … | true`` or ``history --json | head -2``: the command still does all its
+    work (the deploy record is written) and exits with its own code. At the first BrokenPipeError the
+    descriptor is pointed at /dev/null, so that the interpreter's last flush at exit cannot fail either.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._drop()
+
+    def isatty(self) -> bool:
+        return not self._gone and self._stream.isatty()
+
+    def _drop(self) -> None:
+        self._gone = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, self._stream.fileno())
+            finally:
+                os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass  # not a real descriptor (a test's capture): the writes are dropped here anyway
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def dropped_when_closed(stream: TextIO) -> TextIO:
+    """``stream`` wrapped in :class:`DroppedWhenClosed` (once)."""
+    if isinstance(stream, DroppedWhenClosed):
+        return stream
+    return cast(TextIO, DroppedWhenClosed(stream))

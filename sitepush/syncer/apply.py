@@ -10,6 +10,15 @@ next starts; the first failure cancels what has not started, stops every later p
 as a sitepush error naming the key. Because the manifest is written last, a deploy killed at any point
 leaves the old manifest, and the next plan re-uploads whatever it cannot vouch for.
 
+A KeyboardInterrupt reaching the waiting thread (the CLI turns the first SIGINT or SIGTERM into one)
+cancels every queued request, waits at most :data:`INTERRUPT_GRACE_SECONDS` for those in flight,
+writes no manifest and raises :class:`~sitepush.errors.Interrupted` saying how far it got.
+
+With ``conditional_manifest`` the manifest is written with ``If-Match`` on the ETag the plan was
+made from (``If-None-Match: *`` when there was none): a deploy that lost a race never overwrites a
+newer manifest, and stops with a SafetyStop instead (User Guide, "How to prevent object overwrites
+with conditional writes": https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html).
+
 How each upload is written:
 
 * content (new or changed) — ``PutObject`` with ``Content-MD5`` below the multipart threshold
@@ -34,7 +43,7 @@ from threading import Lock
 from typing import Any
 
 from sitepush.aws import aws_error, translated_aws_errors
-from sitepush.errors import DeployError, SafetyStop
+from sitepush.errors import DeployError, Interrupted, SafetyStop
 from sitepush.syncer.cloudfront import invalidate
 from sitepush.syncer.hashing import DEFAULT_MULTIPART_THRESHOLD, transfer_config, uses_multipart
 from sitepush.syncer.manifest import (
@@ -50,6 +59,8 @@ DELETE_BATCH = 1000
 MAX_COPY_BYTES = 5 * 1024**3
 """CopyObject copies at most 5 GiB in one request (docs: CopyObject); bigger objects are copied in
 parts by s3transfer, with the upload's part size, so they keep the multipart ETag of the spec."""
+INTERRUPT_GRACE_SECONDS = 2.0
+"""After an interrupt, how long requests already sent may take to finish before the deploy stops."""
 MANIFEST_CONTENT_TYPE = "application/json"
 MANIFEST_CACHE_CONTROL = "no-store"
 
@@ -129,15 +140,20 @@ def apply_plan(plan: SyncPlan, *, client: Any, bucket: str, options: SyncOptions
                cloudfront: Any | None = None, distribution_id: str | None = None,
                progress: Progress | None = None, sleep: Callable[[float], None] = time.sleep,
                clock: Callable[[], float] = time.monotonic,
-               multipart_threshold: int = DEFAULT_MULTIPART_THRESHOLD) -> SyncReport:
+               multipart_threshold: int = DEFAULT_MULTIPART_THRESHOLD,
+               conditional_manifest: bool = False, manifest_etag: str | None = None,
+               commit: str | None = None) -> SyncReport:
     """Make the bucket what ``plan`` says: uploads in phases, deletes, the manifest, the invalidation.
 
     ``client`` is an S3 client whose connection pool holds at least ``workers`` connections
     (``make_client(..., max_pool=workers)``); ``cloudfront`` and ``distribution_id`` enable the
     invalidation. ``multipart_threshold`` (bytes) must be the one the files were hashed with
     (:attr:`HashCache.threshold <sitepush.syncer.hashing.HashCache.threshold>`): files this big or
-    bigger go up in parts. Raises SafetyStop for a blocked plan without ``options.yes`` (before any
-    request), and DeployError or AwsRefused naming the key that failed.
+    bigger go up in parts. ``conditional_manifest`` writes the manifest only over ``manifest_etag``
+    (the one the plan was made from; None: only where there is none). ``commit`` is recorded in the
+    manifest written. Raises SafetyStop for a blocked plan without ``options.yes`` (before any request)
+    or a manifest someone else wrote meanwhile, Interrupted after a KeyboardInterrupt, and DeployError
+    or AwsRefused naming the key that failed.
     """
     if plan.blocked is not None and not options.yes:
         raise SafetyStop(f"stopped before changing anything: {plan.blocked}")
@@ -149,25 +165,41 @@ def apply_plan(plan: SyncPlan, *, client: Any, bucket: str, options: SyncOptions
     ticker = _Ticker(progress, len(plan.uploads), sum(u.spec.size for u in plan.uploads))
     written: dict[str, str] = {}
     manifest_written: Manifest | None = None
-    manifest_etag: str | None = None
     invalidation: tuple[tuple[str, ...], str | None] = ((), None)
+    key = manifest_key(options)
+    # The executor is shut down by hand: after an interrupt it must not wait for what is queued.
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sitepush-apply")
     with counter.watching(client, cloudfront), _completed_multipart_etags(client) as multipart, \
-            recorded_versions(client) as versions, \
-            ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sitepush-apply") as pool:
-        for phase in _phases(plan.uploads):
-            tasks = [partial(_write, client, bucket, upload, multipart, ticker, transfer)
-                     for upload in phase]
-            written.update(zip((u.spec.key for u in phase), _run_phase(pool, tasks)))
-        batches = [plan.deletes[i:i + DELETE_BATCH] for i in range(0, len(plan.deletes), DELETE_BATCH)]
-        _run_phase(pool, [partial(delete_batch, client, bucket, batch, ticker) for batch in batches])
+            recorded_versions(client) as versions:
+        try:
+            for phase in _phases(plan.uploads):
+                tasks = [partial(_write, client, bucket, upload, multipart, ticker, transfer)
+                         for upload in phase]
+                written.update(zip((u.spec.key for u in phase), _run_phase(pool, tasks)))
+            batches = [plan.deletes[i:i + DELETE_BATCH] for i in range(0, len(plan.deletes), DELETE_BATCH)]
+            _run_phase(pool, [partial(delete_batch, client, bucket, batch, ticker) for batch in batches])
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise Interrupted(f"interrupted after {ticker.done} of {len(plan.uploads)} uploads",
+                              hint="run the same command again to finish") from None
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
         manifest = manifest_with_versions(manifest_with_etags(plan.manifest, written), versions)
+        manifest = Manifest(entries=manifest.entries, commit=commit)
         if plan.manifest_changed or manifest != plan.manifest:
             ticker.say("writing the deploy manifest")
-            manifest_etag = _put_manifest(client, bucket, manifest_key(options), manifest)
+            condition = ({"IfMatch": f'"{manifest_etag}"'} if manifest_etag else {"IfNoneMatch": "*"}) \
+                if conditional_manifest else {}
+            written_etag = _put_manifest(client, bucket, key, manifest, condition)
             manifest_written = manifest
+        else:
+            written_etag = None
         if cloudfront is not None and distribution_id and plan.invalidation_paths:
             invalidation = invalidate(cloudfront, distribution_id, plan.invalidation_paths, ticker.say,
                                       sleep=sleep, clock=clock)
+    # sitepush's own state (the deploy lease, renewed meanwhile) is not part of what a deploy wrote.
+    state = options.prefix + options.state_prefix
+    versions = {k: v for k, v in versions.items() if k == key or not k.startswith(state)}
     by_reason = Counter(u.reason.value for u in plan.uploads)
     return SyncReport(
         uploaded=len(plan.uploads),
@@ -177,7 +209,7 @@ def apply_plan(plan: SyncPlan, *, client: Any, bucket: str, options: SyncOptions
         invalidation_paths=plan.invalidation_paths if invalidation[0] else (),
         invalidation_status=invalidation[1], seconds=clock() - started, requests=counter.total,
         requests_by_operation=counter.by_operation(), manifest=manifest_written,
-        manifest_etag=manifest_etag, versions=dict(sorted(versions.items())))
+        manifest_etag=written_etag, versions=dict(sorted(versions.items())))
 
 
 def _check_deletes(deletes: Sequence[str], options: SyncOptions) -> None:
@@ -210,8 +242,15 @@ def _phases(uploads: Sequence[Upload]) -> list[list[Upload]]:
 
 
 def _run_phase(pool: ThreadPoolExecutor, tasks: Sequence[Callable[[], Any]]) -> list[Any]:
-    futures: list[Future[Any]] = [pool.submit(task) for task in tasks]
-    done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+    futures: list[Future[Any]] = []
+    try:
+        futures.extend(pool.submit(task) for task in tasks)
+        done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+    except KeyboardInterrupt:
+        for future in futures:
+            future.cancel()
+        wait(futures, timeout=INTERRUPT_GRACE_SECONDS)  # what is in flight may finish, briefly
+        raise
     failed = [f for f in futures if f in done and f.exception() is not None]
     if failed:
         for future in pending:
@@ -379,16 +418,29 @@ def delete_batch(client: Any, bucket: str, keys: Sequence[str], ticker: _Ticker 
         raise aws_error(refusal, action="delete", resource=f"s3://{bucket}/{first.get('Key', '?')}")
 
 
-def _put_manifest(client: Any, bucket: str, key: str, manifest: Manifest) -> str:
+def _put_manifest(client: Any, bucket: str, key: str, manifest: Manifest,
+                  condition: Mapping[str, str] | None = None) -> str:
     import hashlib
+
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
     data = encode_manifest(manifest)
     digest = hashlib.md5(data, usedforsecurity=False).hexdigest()
     # No ACL header: the object stays private whatever the bucket's ownership setting, and the
     # website's bucket policy (sitepush configure) grants reads on site keys only.
     with translated_aws_errors(action="write the deploy manifest", resource=f"s3://{bucket}/{key}"):
-        response = client.put_object(Bucket=bucket, Key=key, Body=data, ContentMD5=_base64_md5(digest),
-                                     ContentType=MANIFEST_CONTENT_TYPE, CacheControl=MANIFEST_CACHE_CONTROL)
+        try:
+            response = client.put_object(Bucket=bucket, Key=key, Body=data, ContentMD5=_base64_md5(digest),
+                                         ContentType=MANIFEST_CONTENT_TYPE, CacheControl=MANIFEST_CACHE_CONTROL,
+                                         **(condition or {}))
+        except ClientError as error:
+            # 412: the manifest is no longer the one the plan was made from; 409: a write raced ours;
+            # NoSuchKey: If-Match on a manifest deleted meanwhile (User Guide, conditional writes).
+            if condition and error.response.get("Error", {}).get("Code") in (
+                    "PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey", "412", "409", "404"):
+                raise SafetyStop(f"another deploy wrote s3://{bucket}/{key} meanwhile, so this one stops "
+                                 "before overwriting it", hint="run again") from None
+            raise
     return str(response["ETag"]).strip('"')
 
 
@@ -404,6 +456,12 @@ class _Ticker:
         self._lock = Lock()
         self._total, self._size = uploads, size
         self._done = self._sent = 0
+
+    @property
+    def done(self) -> int:
+        """Uploads finished so far."""
+        with self._lock:
+            return self._done
 
     def uploaded(self, size: int) -> None:
         with self._lock:

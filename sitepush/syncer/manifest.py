@@ -5,10 +5,12 @@ with (a new Cache-Control rule is a change although the bytes are the same) and 
 behind an ETag that is not one (a multipart upload with another part size, SSE-KMS). It is read
 once per deploy and written last, only when it changed. Its bytes::
 
-    {"entries":{"about/index.html":["<etag>","<md5>","<header digest>"(,"<version id>")],...},"format":1,...}
+    {"commit":"<git commit>",   (only when known)
+     "entries":{"about/index.html":["<etag>","<md5>","<header digest>"(,"<version id>")],...},"format":1,...}
 
-Object keys sorted, no whitespace, ASCII only (``\\uXXXX`` escapes), so equal manifests are equal
-bytes and an unchanged site never rewrites it. Reading is strict: anything that is not exactly this
+Object keys sorted, no whitespace, ASCII only (``\\uXXXX`` escapes), so equal manifests of one commit
+are equal bytes, and an unchanged site never rewrites it (the commit is not part of equality).
+Reading is strict: anything that is not exactly this
 shape (another tool's file, a future format, a truncated upload) decodes to None, and the deploy then
 treats the bucket as one it knows nothing about — slower, never wrong, never a traceback.
 """
@@ -27,6 +29,7 @@ GENERATOR = "sitepush"
 MANIFEST_NAME = "manifest.json"
 
 _HEX32 = re.compile(r"[0-9a-f]{32}")
+_COMMIT = re.compile(r"[0-9a-f]{40,64}")
 # An ETag as ListObjectsV2 reports it, quotes removed: AWS gives 32 hex digits, optionally "-N";
 # S3-compatible stores vary, so only what could never be an ETag is refused.
 _ETAG = re.compile(r'[!#-~]{1,200}')
@@ -44,12 +47,14 @@ def manifest_entry(spec: ObjectSpec) -> ManifestEntry:
 
 def encode_manifest(manifest: Manifest) -> bytes:
     """The manifest as compact, deterministic JSON bytes (keys sorted, ASCII)."""
-    document = {
+    document: dict[str, Any] = {
         "format": FORMAT,
         "generator": GENERATOR,
         "entries": {key: [entry.etag, entry.md5, entry.headers, *([entry.version] if entry.version else [])]
                     for key, entry in manifest.entries.items()},
     }
+    if manifest.commit:
+        document["commit"] = manifest.commit
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
                       allow_nan=False).encode("ascii")
 
@@ -66,7 +71,11 @@ def decode_manifest(data: bytes) -> Manifest | None:
                               parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
-    if not isinstance(document, dict) or set(document) != {"format", "generator", "entries"}:
+    if not isinstance(document, dict) or not {"format", "generator", "entries"} <= set(document) <= {
+            "format", "generator", "entries", "commit"}:
+        return None
+    commit = document.get("commit")
+    if commit is not None and not (isinstance(commit, str) and _COMMIT.fullmatch(commit)):
         return None
     version = document["format"]
     if type(version) is not int or version != FORMAT or document["generator"] != GENERATOR:
@@ -80,7 +89,7 @@ def decode_manifest(data: bytes) -> Manifest | None:
         if entry is None:
             return None
         entries[key] = entry
-    return Manifest(entries=entries)
+    return Manifest(entries=entries, commit=commit)
 
 
 def manifest_with_etags(manifest: Manifest, etags: Mapping[str, str]) -> Manifest:
@@ -98,7 +107,7 @@ def manifest_with_etags(manifest: Manifest, etags: Mapping[str, str]) -> Manifes
         clean = etag.strip('"')
         if entry is not None and clean and entry.etag != clean:
             entries[key] = ManifestEntry(etag=clean, md5=entry.md5, headers=entry.headers, version=entry.version)
-    return Manifest(entries=entries)
+    return Manifest(entries=entries, commit=manifest.commit)
 
 
 def manifest_with_versions(manifest: Manifest, versions: Mapping[str, str]) -> Manifest:
@@ -110,7 +119,7 @@ def manifest_with_versions(manifest: Manifest, versions: Mapping[str, str]) -> M
         entry = entries.get(key)
         if entry is not None and entry.version != version:
             entries[key] = ManifestEntry(etag=entry.etag, md5=entry.md5, headers=entry.headers, version=version)
-    return Manifest(entries=entries)
+    return Manifest(entries=entries, commit=manifest.commit)
 
 
 def _entry(key: Any, value: Any) -> ManifestEntry | None:

@@ -131,6 +131,9 @@ class Manifest:
     """sitepush's record of a deployed site, kept (privately) in the bucket."""
 
     entries: Mapping[str, ManifestEntry] = field(default_factory=dict)
+    commit: str | None = field(default=None, compare=False)
+    """The git commit the deploy that wrote it was made from (None: unknown). Not part of equality:
+    a deploy of another commit with the same content leaves the manifest as it is."""
 
 
 @dataclass(frozen=True)

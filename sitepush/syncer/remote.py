@@ -172,6 +172,20 @@ def _get_manifest(client: Any, bucket: str, key: str) -> tuple[Manifest | None, 
     return decode_manifest(data), str(response.get("ETag", "")).strip('"') or None
 
 
+def manifest_etag(client: Any, bucket: str, key: str) -> str | None:
+    """The ETag the manifest has now (one HEAD), or None when there is none."""
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+
+    with translated_aws_errors(action="read the deploy manifest", resource=f"s3://{bucket}/{key}"):
+        try:
+            response = client.head_object(Bucket=bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                return None
+            raise
+    return str(response.get("ETag", "")).strip('"') or None
+
+
 @contextmanager
 def _fast_listing(client: Any) -> Iterator[None]:
     """Parse this client's ListObjectsV2 pages with ElementTree inside the block."""

@@ -10,7 +10,10 @@ decision from a seeded generator (the same seed, the same faults in the same ord
 * ``slow`` — forwarded after a delay.
 
 Counts of what was attempted, faulted and forwarded are kept; ``on_request(n, method, path)`` lets a
-test act at the n-th request (kill -9 the client). Every wait is bounded.
+test act at the n-th request (kill -9 the client, or hold the answer: the callback runs on the
+request's own thread, before it is forwarded). ``refuse_conditional=True`` answers 501 NotImplemented
+to every request carrying ``If-None-Match`` or ``If-Match``, as a store without conditional writes
+does. Every wait is bounded.
 """
 
 from __future__ import annotations
@@ -48,15 +51,17 @@ class FaultProxy:
     """``FaultProxy(upstream, rate=0.1, seed=1)``; a context manager; ``endpoint_url`` for sitepush."""
 
     def __init__(self, upstream: str, *, rate: float = 0.0, seed: int = 0, faults: tuple[str, ...] = FAULTS,
-                 slow_seconds: float = 0.3, only: Callable[[str, str], bool] | None = None) -> None:
+                 slow_seconds: float = 0.3, only: Callable[[str, str], bool] | None = None,
+                 refuse_conditional: bool = False) -> None:
         parts = urlsplit(upstream)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.rate, self.faults, self.slow_seconds, self.only = rate, faults, slow_seconds, only
+        self.refuse_conditional = refuse_conditional
         self.random = random.Random(seed)
         self.lock = threading.Lock()
         self.counts = FaultCounts()
         self.on_request: Callable[[int, str, str], None] | None = None
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server = _QuietServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                        daemon=True)
@@ -91,6 +96,16 @@ class FaultProxy:
         return number, None
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that went away (killed, interrupted) while its answer was held is not a proxy error."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -107,6 +122,13 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             number, fault = proxy.decide(self.command, self.path)
             if proxy.on_request is not None:
                 proxy.on_request(number, self.command, self.path)
+            if proxy.refuse_conditional and any(name.lower() in ("if-none-match", "if-match") for name in self.headers):
+                with proxy.lock:
+                    proxy.counts.faults["not-implemented"] += 1
+                body = ERROR_BODY.format(code="NotImplemented",
+                                         message="A header you provided implies functionality that is not implemented")
+                self._reply(501, body.encode(), [("Content-Type", "application/xml")])
+                return
             if fault in ("500", "503"):
                 code, message = ("InternalError", "We encountered an internal error.") if fault == "500" else \
                     ("SlowDown", "Please reduce your request rate.")
