@@ -312,11 +312,13 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
           dry_run: bool, json_path: Path | None, out: TextIO, err: TextIO | None,
           site_folder: Path | None = None) -> DeployOutcome:
     from sitepush.syncer.apply import apply_plan
-    from sitepush.syncer.local import summarise_skipped
+    from sitepush.syncer.local import scan_warnings, summarise_skipped
     from sitepush.syncer.plan import plan_sync
     from sitepush.syncer.report import ProgressLine, format_plan, format_summary
 
     plan = plan_sync(specs, remote, options)
+    for warning in scan_warnings(site):
+        print(f"warning: {warning}", file=err if err is not None else out)
     outcome = DeployOutcome(plan=plan, report=None, bucket=target.bucket, prefix=target.prefix,
                             skipped=site.skipped, listing_requests=listing_requests)
     if dry_run:

@@ -94,10 +94,12 @@ def _serve_bucket(args: argparse.Namespace) -> int:
     from sitepush.preview.sources import BucketSource
     from sitepush.syncer.specs import key_prefix
 
-    website = load_config(args.site).website if (args.site / "sitepush.toml").exists() else WebsiteConfig()
+    config = load_config(args.site) if (args.site / "sitepush.toml").exists() else None
+    website = config.website if config is not None else WebsiteConfig()
     client = make_client("s3", region=args.region, endpoint_url=args.endpoint_url, profile=args.profile,
                          max_pool=16)
-    source = BucketSource(client, args.bucket, key_prefix(args.prefix))
+    source = BucketSource(client, args.bucket, key_prefix(args.prefix),
+                          state_prefix=config.deploy.state_prefix if config is not None else ".sitepush/")
     server = _bind(lambda port: PreviewServer(source, lambda: website, bind=args.bind, port=port), args.port)
     print(f"Serving s3://{args.bucket}/{source.prefix} as the S3 website endpoint would at {server.url} "
           "(Ctrl-C stops)", flush=True)

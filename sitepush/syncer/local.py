@@ -7,6 +7,7 @@
   ``allow`` glob names them explicitly (its last segment is more than wildcards, e.g. ``keys/*.pem``);
 * a symlink is read as the file it points to only while it stays inside the folder; links out of it,
   broken links, loops and special files (FIFOs, sockets) are skipped;
+* a name with a control character (newline, ESC …) or a backslash is skipped: no link reaches it;
 * keys are ``/``-separated, NFC-normalised UTF-8; two files with the same key stop the deploy.
 
 Then every kept file is hashed (:mod:`sitepush.syncer.hashing`): with a :class:`HashCache` a file
@@ -77,6 +78,8 @@ SYMLINK_LOOP = "symlink loop"
 SYMLINK_BROKEN = "broken symlink"
 NOT_A_FILE = "not a regular file"
 CONTROL_CHARACTER = "control character in the name"
+BACKSLASH = "backslash in the name"
+"""A browser turns ``\\`` in a URL into ``/``, so a key holding one is out of reach of every link."""
 HOLDS_SECRET = "holds {}"
 """The reason of a file skipped for its content: ``holds a private key`` (see :mod:`leaks`)."""
 
@@ -175,8 +178,9 @@ def _walk(root: Path, real_root: str, rules: _AllowRules) -> tuple[list[_Found],
             entry_parts = (*parts, entry.name)
             rel = "/".join(entry_parts)
             is_dir = _is_dir(entry)
-            if _CONTROL.search(entry.name):
-                skipped.append(SkippedFile(rel + "/" if is_dir else rel, CONTROL_CHARACTER))
+            odd = CONTROL_CHARACTER if _CONTROL.search(entry.name) else BACKSLASH if "\\" in entry.name else None
+            if odd is not None:
+                skipped.append(SkippedFile(rel + "/" if is_dir else rel, odd))
                 continue
             name_clean = not entry.name.startswith(".") and not _is_secret(entry.name)
             reason = None if clean and name_clean else _skip_reason(entry_parts, is_dir, rules)
@@ -310,6 +314,23 @@ def _toml_string(text: str) -> str:
     # The characters that need escaping in a TOML basic string; a name never holds a control
     # character here (those are skipped before), nor is it allowed to.
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def scan_warnings(site: LocalSite, *, limit: int = 5) -> list[str]:
+    """What is uploaded but will not work as its author expects, one line each (escaped names).
+
+    A ``+`` in a key: the S3 website endpoint decodes ``+`` in a URL path as a space (as in a form
+    query), so ``/c++.html`` asks for the key ``c  .html`` and a plain link to the page finds nothing;
+    only ``%2B`` reaches it.
+    """
+    plus = [f.key for f in site.files if "+" in f.key]
+    if not plus:
+        return []
+    shown = ", ".join(printable(key) for key in plus[:limit])
+    more = f" and {len(plus) - limit} more" if len(plus) > limit else ""
+    noun = "key holds" if len(plus) == 1 else "keys hold"
+    return [f'{len(plus)} {noun} a "+" ({shown}{more}): the S3 website endpoint reads "+" in a URL as a space, '
+            'so a plain link to it finds nothing — rename it (e.g. "plus" for "+")']
 
 
 def key_skip_reason(key: str, allow: Sequence[str] = ()) -> str | None:
