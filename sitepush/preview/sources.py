@@ -2,7 +2,8 @@
 
 Both answer :class:`~sitepush.preview.website.StoredObject` for a key, and stream its bytes. The folder
 source decides every header with the syncer's own functions (``content_type_for``, ``headers_for``,
-``redirect_objects`` → ``redirect_headers``) and skips what a deploy skips (``key_skip_reason``), so the
+``redirect_objects`` → ``redirect_headers``) and skips what a deploy skips (``key_skip_reason``, by
+name and by content), so the
 preview and the deployed site cannot disagree. It never reads outside its folder: a key with an
 empty, ``.`` or ``..`` segment, a backslash or a NUL names nothing, and a path whose real location
 leaves the folder (a symlink) is not served.
@@ -30,6 +31,7 @@ from sitepush.config import HeaderRule
 from sitepush.preview.website import StoredObject
 from sitepush.syncer.content_types import content_type_for
 from sitepush.syncer.headers import headers_for, redirect_headers
+from sitepush.syncer.leaks import MAX_CHECKED_BYTES
 from sitepush.syncer.local import key_skip_reason
 from sitepush.syncer.model import EMPTY_MD5
 from sitepush.syncer.redirects import redirect_objects
@@ -57,7 +59,7 @@ class FolderSource:
         self.allow = tuple(allow)
         self._lock = threading.Lock()
         self._redirects = redirect_objects(redirects)
-        self._digests: dict[str, tuple[int, int, str]] = {}
+        self._digests: dict[str, tuple[int, int, str, bool]] = {}
 
     def set_redirects(self, redirects: Mapping[str, str]) -> None:
         """Replace the redirect table (after a rebuild)."""
@@ -94,9 +96,11 @@ class FolderSource:
             return None
         try:
             stat = path.stat()
-            etag = self._md5(key, path, stat)
+            etag, secret = self._md5(key, path, stat)
         except OSError:
             return None
+        if secret:
+            return None  # a deploy skips it for what it holds (a private key, an AWS key pair)
         return StoredObject(key=key, etag=etag, size=stat.st_size, last_modified=stat.st_mtime,
                             headers=headers_for(key, content_type_for(key), self.rules))
 
@@ -108,17 +112,23 @@ class FolderSource:
             return iter(())
         return _chunks(path)
 
-    def _md5(self, key: str, path: Path, stat: os.stat_result) -> str:
+    def _md5(self, key: str, path: Path, stat: os.stat_result) -> tuple[str, bool]:
+        """The file's MD5, and whether a deploy would skip it for its content; cached by stat."""
         with self._lock:
             known = self._digests.get(key)
         if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
-            return known[2]
+            return known[2], known[3]
         digest = hashlib.md5(usedforsecurity=False)
+        small: list[bytes] = []
         for chunk in _chunks(path):
             digest.update(chunk)
+            if stat.st_size < MAX_CHECKED_BYTES:
+                small.append(chunk)
+        secret = (stat.st_size < MAX_CHECKED_BYTES
+                  and key_skip_reason(key, self.allow, b"".join(small)) is not None)
         with self._lock:
-            self._digests[key] = (stat.st_size, stat.st_mtime_ns, digest.hexdigest())
-        return digest.hexdigest()
+            self._digests[key] = (stat.st_size, stat.st_mtime_ns, digest.hexdigest(), secret)
+        return digest.hexdigest(), secret
 
 
 def _spelled_otherwise(root: Path, parts: Sequence[str]) -> Path | None:

@@ -333,13 +333,20 @@ def scan_warnings(site: LocalSite, *, limit: int = 5) -> list[str]:
             'so a plain link to it finds nothing — rename it (e.g. "plus" for "+")']
 
 
-def key_skip_reason(key: str, allow: Sequence[str] = ()) -> str | None:
+def key_skip_reason(key: str, allow: Sequence[str] = (), data: bytes | None = None) -> str | None:
     """Why the file at ``key`` (``/``-separated, relative to the site) would not be uploaded, or None.
 
-    The same dotfile and secret rules as :func:`scan_site`, for one key: the preview server uses it so
-    that it never serves what a deploy would leave out.
+    The same dotfile and secret rules as :func:`scan_site`, for one key, and the same content check
+    when ``data`` (the file's bytes) is given: the preview server uses it so that it never serves what
+    a deploy would leave out.
     """
-    return _skip_reason(tuple(key.split("/")), False, _AllowRules(allow))
+    rules = _AllowRules(allow)
+    reason = _skip_reason(tuple(key.split("/")), False, rules)
+    if reason is None and data is not None and len(data) < MAX_CHECKED_BYTES:
+        finding = secret_in(data)
+        if finding is not None and not rules.allows_explicitly(key):
+            return HOLDS_SECRET.format(finding)
+    return reason
 
 
 def _list_folder(folder: str, parts: tuple[str, ...]) -> list[os.DirEntry[str]]:

@@ -172,6 +172,7 @@ SAME_ANSWER = [
     ("/docs/r%C3%A9sum%C3%A9/", 200),    # an NFD folder
     ("/back%5Cslash.html", 404),         # the file exists, but a deploy skips it
     ("/back\\slash.html", 404),
+    ("/notes/setup.txt", 404),           # holds a private key: a deploy skips it, the preview too
     ("/.sitepush/manifest.json", 404),   # sitepush's own state is never served
     ("/.sitepush/deploys/", 404),
 ]
@@ -182,7 +183,8 @@ def both_sources(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> 
     built = tmp_path_factory.mktemp("built")
     write_files(built, {"index.html": b"<p>home</p>", "404.html": b"<p>nope</p>", NFD_NAME: b"<p>cafe</p>",
                         unicodedata.normalize("NFD", "docs/résumé/index.html"): b"<p>cv</p>",
-                        "back\\slash.html": b"<p>back</p>"})
+                        "back\\slash.html": b"<p>back</p>",
+                        "notes/setup.txt": b"-----BEGIN RSA " + b"PRIVATE KEY-----\nMIIE\n"})
     bucket = f"hostile-{next(_numbers)}"
     client = sandbox.client("s3")
     client.create_bucket(Bucket=bucket)
