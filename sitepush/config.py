@@ -134,6 +134,8 @@ class BuildConfig:
     feed_items: int = option(20, check=_positive, doc="Entries in each Atom feed.")
     workers: int = option(0, check=_non_negative,
                           doc="Rendering processes; 0 means one per CPU core.")
+    max_page_mb: int = option(10, check=_positive,
+                              doc="Largest Markdown file built, in MB; a larger one is an error naming it.")
 
 
 def _glob_check(value: str) -> str | None:

@@ -383,10 +383,13 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
     """Plan, check, lease, apply, record, then print. ``relist`` (None: the sandbox, whose S3 no other
     process reaches) lists the bucket again, under the lease, when someone wrote it meanwhile."""
     from sitepush.syncer.apply import apply_plan
+    from sitepush.syncer.local import scan_warnings
     from sitepush.syncer.plan import plan_sync
     from sitepush.syncer.report import ProgressLine, format_plan
 
     plan = plan_sync(specs, remote, options)
+    for warning in scan_warnings(site):
+        print(f"warning: {warning}", file=err if err is not None else out)
     outcome = DeployOutcome(plan=plan, report=None, bucket=target.bucket, prefix=target.prefix,
                             skipped=site.skipped, listing_requests=listing_requests)
     if dry_run:

@@ -47,7 +47,8 @@ class Problem:
         text = f"{where}{self.message}"
         if self.hint:
             text += f" — {self.hint}"
-        return text
+        # A file name can hold anything: escaped here, none can end the line or drive the terminal.
+        return printable(text)
 
 
 class SitepushError(Exception):
@@ -138,6 +139,18 @@ class AwsRefused(SitepushError):
 
 class InfraError(SitepushError):
     """The bucket, website hosting, certificate, CDN or DNS cannot be configured as asked."""
+
+
+def printable(text: str) -> str:
+    """``text`` with every non-printable character escaped (``\\x1b``, ``\\n``, ``\\u200e``).
+
+    Every file name and key sitepush prints goes through this (errors through :meth:`Problem.render`):
+    a name holding ESC would otherwise drive the terminal, one holding a newline fake a line.
+    """
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+                   for char in text)
 
 
 @contextmanager

@@ -43,6 +43,14 @@ def test_action_yml_has_the_required_metadata_of_a_composite_action() -> None:
             assert step["shell"] == "bash", step
 
 
+def test_the_action_docs_say_untrusted_pull_requests_never_get_deploy_credentials() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    section = readme.split("## Deploy from GitHub Actions", 1)[1].split("\n## ", 1)[0]
+    for text in (section, ACTION["description"]):
+        assert "Untrusted pull requests must never get deploy credentials" in text
+    assert "pull_request_target" in section  # the one trigger that hands a fork's code the secrets
+
+
 def test_inputs_are_the_documented_ones_with_descriptions_and_defaults() -> None:
     inputs = ACTION["inputs"]
     assert set(inputs) == {"site", "command", "args", "python-version", "sitepush-version", "dry-run"}

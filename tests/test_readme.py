@@ -85,3 +85,12 @@ def test_config_reference_documents_every_array_of_tables_in_its_own_table() -> 
             shown = "required" if default == "required" else ("unset" if default is None else f"`{_toml(default)}`")
             row = f"| `{key}` | {shown} | {field.metadata['doc']} |"
             assert row in part[1], f"README [[{table}]] reference is out of date: expected {row}"
+
+
+def test_readme_says_what_a_template_can_reach_in_the_sandbox() -> None:
+    from sitepush.builder.theme import ThemeEnvironment
+
+    assert "SandboxedEnvironment" in README and "cannot import, read files, run commands" in README
+    env_globals = set(ThemeEnvironment().globals)
+    named = set(re.findall(r"`(\w+)`", README.split("Templates render in Jinja2's sandbox", 1)[1].split("\n\n")[0]))
+    assert env_globals <= named, env_globals - named  # every global a template gets is named

@@ -148,7 +148,7 @@ def page_meta(front: FrontMatter, source: SourceFile, *, tz: tzinfo, display: st
         publish_date=_date_field(reader, ("publishdate", "publish_date"), tz),
         expiry_date=_date_field(reader, ("expirydate", "expiry_date"), tz),
         draft=_draft(reader),
-        slug=reader.text(reader.take("slug"), '"my-page"') or None,
+        slug=_slug(reader),
         url=_url(reader),
         aliases=_aliases(reader, source),
         taxonomies=_taxonomies(reader),
@@ -212,7 +212,32 @@ def _url(reader: _FieldReader) -> str | None:
     if _SCHEME_RE.match(url):
         raise reader.fail((found[0],), f"{found[0]} must be a path on this site, not {_quoted(url)}",
                           f"write {reader.example(found[0], example)}")
+    _check_inside(reader, found[0], url, "/" + url)
     return url if url.startswith("/") else "/" + url
+
+
+def _slug(reader: _FieldReader) -> str | None:
+    found = reader.take("slug")
+    slug = reader.text(found, '"my-page"')
+    if not slug or found is None:
+        return None
+    if slug in (".", "..") or any(char in slug for char in "/\\\0"):
+        # A slug names the page's last path segment: with a separator or a dot-dot it would climb.
+        raise reader.fail((found[0],), f"{found[0]} {_quoted(slug)} leaves the site", "write a plain name")
+    return slug
+
+
+def _check_inside(reader: _FieldReader, key: str, written: str, path: str) -> None:
+    """Refuse a site path (``/``-rooted) that climbs above the site's root or holds ``\\`` or NUL."""
+    depth = 0
+    for segment in path.split("/"):
+        if segment == "..":
+            depth -= 1
+        elif segment not in ("", "."):
+            depth += 1
+        if depth < 0 or "\\" in segment or "\0" in segment:
+            raise reader.fail((key,), f"{key} {_quoted(written)} leaves the site",
+                              'write a path from the site\'s root, e.g. "/blog/my-page/"')
 
 
 def _stem(source: SourceFile) -> str:
@@ -246,7 +271,9 @@ def _aliases(reader: _FieldReader, source: SourceFile) -> tuple[str, ...]:
         if _SCHEME_RE.match(alias):
             raise reader.fail((key,), f"{key} must be paths on this site, not {_quoted(alias)}",
                               f"write {reader.example(key, example)}")
-        clean = "/" + posixpath.normpath(alias if alias.startswith("/") else base + alias).lstrip("/")
+        absolute = alias if alias.startswith("/") else base + alias
+        _check_inside(reader, key, alias, absolute)
+        clean = "/" + posixpath.normpath(absolute).lstrip("/")
         aliases.append(clean + "/" if alias.endswith("/") and clean != "/" else clean)
     return tuple(dict.fromkeys(aliases))
 

@@ -304,6 +304,13 @@ class Builder:
             except OSError as error:
                 raise BuildError(f"cannot be read: {error.strerror}", file=display,
                                  hint="check the file's permissions") from None
+            # A Markdown page of tens of MB takes minutes and GBs to parse: refused, from the stat
+            # the digest was recorded with (no extra syscall).
+            size = cache.digests[str(source.path)][0]
+            if size > config.build.max_page_mb * 1_000_000:
+                raise BuildError(f"{size / 1_000_000:.1f} MB is more than [build] max_page_mb "
+                                 f"({config.build.max_page_mb})", file=display,
+                                 hint="split the page, or raise max_page_mb in sitepush.toml")
             key = f"{digest}|{source.kind.value}|{source.bundle}|{source.lang}|{settings_key}"
             parse_keys[source.rel] = key
             known = cache.parsed.get(source.rel)

@@ -2,6 +2,11 @@
 
 A folder that is not empty and holds no marker was not made by sitepush and is refused rather than
 emptied; so is one that overlaps the site's sources.
+
+Every write goes through one guard (:meth:`OutputFolder._target`): the key must be a plain relative
+path, and the folder it lands in, resolved (symlinks followed), must be inside the output folder. The
+page fields are checked long before (a slug or url that climbs out is an error naming its line); this
+guard is the defence in depth that no later code path can get around.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ class OutputFolder:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._folders: set[Path] = set()
+        self._real: str | None = None
 
     def claim(self, site_root: Path, sources: Sequence[tuple[str, Path]]) -> None:
         """Refuse a folder that is the site, overlaps a source folder or was not made by sitepush;
@@ -42,6 +48,7 @@ class OutputFolder:
         out.mkdir(parents=True, exist_ok=True)
         (out / MARKER).touch()
         self._folders.clear()
+        self._real = None
 
     def intact(self, key: str, size: int, mtime_ns: int) -> bool:
         """The file is still the one written (nobody changed or removed it since)."""
@@ -57,26 +64,45 @@ class OutputFolder:
 
     def write_bytes(self, key: str, data: bytes) -> None:
         """Write ``data`` to ``key`` through a temporary file and a rename: readers (the preview
-        server) never see half a file."""
-        target = self.path / key
-        self._ensure_folder(target.parent)
+        server) never see half a file. Raises BuildError for a key outside the folder."""
+        target = self._target(key)
         tmp = target.with_name(f".{target.name}.sitepush-tmp")
+        tmp.unlink(missing_ok=True)  # a link left there must not be written through
         tmp.write_bytes(data)
         os.replace(tmp, target)
 
     def copy_file(self, key: str, source: Path) -> None:
         """Copy ``source`` to ``key``, atomically like :meth:`write_bytes`."""
-        target = self.path / key
-        self._ensure_folder(target.parent)
+        target = self._target(key)
         tmp = target.with_name(f".{target.name}.sitepush-tmp")
+        tmp.unlink(missing_ok=True)
         shutil.copyfile(source, tmp)
         os.replace(tmp, target)
 
-    def _ensure_folder(self, folder: Path) -> None:
-        # One mkdir per folder and build, not per file: on a busy disk each call costs.
+    def _target(self, key: str) -> Path:
+        """The path to write ``key`` to, once it is certain to be inside the folder."""
+        parts = key.split("/")
+        if (not key or key.startswith("/") or "\\" in key or "\0" in key
+                or any(part in ("", ".", "..") for part in parts)):
+            raise self._outside(key)
+        target = self.path / key
+        folder = target.parent
+        # One mkdir and one realpath per folder and build, not per file: on a busy disk each call costs.
         if folder not in self._folders:
+            if self._real is None:
+                self._real = os.path.realpath(self.path)
+            # Resolved before it is made: a symlinked folder must not get even an empty folder outside.
+            real = os.path.realpath(folder)
+            if real != self._real and not real.startswith(self._real.rstrip(os.sep) + os.sep):
+                raise self._outside(key)
             folder.mkdir(parents=True, exist_ok=True)
             self._folders.add(folder)
+        return target
+
+    def _outside(self, key: str) -> BuildError:
+        return BuildError(f"refused to write {key!r}: it is outside the output folder {self.path}",
+                          hint="remove any symlink inside the output folder; if there is none, "
+                               "report this as a sitepush bug")
 
     def sweep(self, keep: set[str]) -> int:
         """Delete every file this build did not produce, then the folders left empty; returns the count."""

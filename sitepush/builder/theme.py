@@ -4,6 +4,15 @@ A site's ``templates/`` folder is searched first, so a file there replaces the d
 the same name (``page.html``, ``base.html``, ``macros.html``, ...); everything else comes from the
 default theme shipped with sitepush.
 
+Templates render in Jinja2's :class:`~jinja2.sandbox.SandboxedEnvironment`. The Action builds pull
+requests, so a template is code that anyone who can open one may write: in the sandbox it reaches the
+context sitepush passes (``page``, ``site``, ``pages``, ``paginator``, ``term`` …, the theme's
+filters and Jinja's own globals ``range``, ``dict``, ``lipsum``, ``cycler``, ``joiner``, ``namespace``)
+and nothing else. Attributes that start with ``_`` (``__class__``, ``__globals__``, ``__init__``),
+a function's internals and ``str.format`` on unsafe objects raise ``SecurityError`` — one error line
+naming the template — so ``{{ cycler.__init__.__globals__.os.popen('id').read() }}`` runs nothing.
+The sandbox does not limit time or memory: a template can still loop for long.
+
 A broken template never shows a Python traceback: :func:`render_template` turns every error raised
 while rendering into a :class:`~sitepush.errors.BuildError` that names the template file and line as
 the user knows it (``templates/page.html:12`` for the site's own files, ``<theme>/page.html:12`` for
@@ -20,6 +29,7 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from sitepush.builder.theme_files import THEME_LABEL, default_theme_dir
 from sitepush.builder.theme_files import theme_assets as theme_assets  # re-exported
@@ -32,8 +42,8 @@ _TEMPLATE_HINT = "fix the template"
 _UNPADDED = re.compile(r"%-([dmHIMSj])")
 
 
-class ThemeEnvironment(jinja2.Environment):
-    """A Jinja2 environment that remembers how to name its template folders in error messages."""
+class ThemeEnvironment(jinja2.sandbox.SandboxedEnvironment):
+    """A sandboxed Jinja2 environment that remembers how to name its template folders in error messages."""
 
     template_roots: tuple[tuple[Path, str], ...] = ()
     """(folder, label) pairs in search order: the site's folder relative to the site, then the theme."""

@@ -19,7 +19,7 @@ from posixpath import normpath
 from sitepush.builder.model import PageKind, SourceFile
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
-_UNSAFE = re.compile(r"[\s?#%&\"'<>\\^`{}|\[\]+=:;,!*@$()~]+")
+_UNSAFE = re.compile(r"[\s?#%&\"'<>\\/^`{}|\[\]+=:;,!*@$()~]+")
 _DASHES = re.compile(r"-{2,}")
 
 
@@ -28,7 +28,8 @@ def slugify(text: str, *, lower: bool = True) -> str:
     """A URL- and S3-safe path segment: ``"Hello & Goodbye!"`` → ``hello-goodbye``.
 
     Letters of every script are kept (URLs carry UTF-8); characters that need escaping in a URL or an S3
-    key, and white space, become single dashes.
+    key, path separators and white space become single dashes, and leading or trailing dots go: the
+    result is always one segment inside its folder (``"../../x"`` → ``x``), never ``.`` or ``..``.
     """
     text = unicodedata.normalize("NFC", text).strip()
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else "-" for ch in text)

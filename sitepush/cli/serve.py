@@ -114,7 +114,8 @@ def _serve_bucket(args: argparse.Namespace) -> int:
     else:
         client = make_client("s3", region=args.region, endpoint_url=args.endpoint_url, profile=args.profile,
                              max_pool=16)
-    source = BucketSource(client, bucket, key_prefix(prefix))
+    source = BucketSource(client, bucket, key_prefix(prefix),
+                          state_prefix=config.deploy.state_prefix if config is not None else ".sitepush/")
     server = _bind(lambda port: PreviewServer(source, lambda: website, bind=args.bind, port=port), args.port,
                    args.bind)
     print(f"Serving s3://{bucket}/{source.prefix} as the S3 website endpoint would at {server.url} "

@@ -2,10 +2,19 @@
 
 Both answer :class:`~sitepush.preview.website.StoredObject` for a key, and stream its bytes. The folder
 source decides every header with the syncer's own functions (``content_type_for``, ``headers_for``,
-``redirect_objects`` → ``redirect_headers``) and skips what a deploy skips (``key_skip_reason``), so the
+``redirect_objects`` → ``redirect_headers``) and skips what a deploy skips (``key_skip_reason``, by
+name and by content), so the
 preview and the deployed site cannot disagree. It never reads outside its folder: a key with an
 empty, ``.`` or ``..`` segment, a backslash or a NUL names nothing, and a path whose real location
 leaves the folder (a symlink) is not served.
+
+Both sources answer the same keys the same way (a table test runs one folder through both):
+
+* a deploy uploads every name NFC-normalised, and S3 matches keys byte for byte, so the folder source
+  finds a file saved in NFD (macOS) under its NFC key, and answers nothing for the NFD spelling;
+* a deploy skips names with a backslash (a browser turns ``\\`` into ``/``), so neither serves one;
+* the bucket source never serves sitepush's own state (``.sitepush/``: manifest, deploy records),
+  which the bucket policy keeps private on the real website endpoint too.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,6 +31,7 @@ from sitepush.config import HeaderRule
 from sitepush.preview.website import StoredObject
 from sitepush.syncer.content_types import content_type_for
 from sitepush.syncer.headers import headers_for, redirect_headers
+from sitepush.syncer.leaks import MAX_CHECKED_BYTES
 from sitepush.syncer.local import key_skip_reason
 from sitepush.syncer.model import EMPTY_MD5
 from sitepush.syncer.redirects import redirect_objects
@@ -48,7 +59,7 @@ class FolderSource:
         self.allow = tuple(allow)
         self._lock = threading.Lock()
         self._redirects = redirect_objects(redirects)
-        self._digests: dict[str, tuple[int, int, str]] = {}
+        self._digests: dict[str, tuple[int, int, str, bool]] = {}
 
     def set_redirects(self, redirects: Mapping[str, str]) -> None:
         """Replace the redirect table (after a rebuild)."""
@@ -60,13 +71,17 @@ class FolderSource:
         """The file inside the folder that ``key`` names, or None if it names none (or leaves it)."""
         parts = key.split("/")
         if (not key or any(part in ("", ".", "..") for part in parts) or "\\" in key or "\0" in key
-                or key_skip_reason(key, self.allow) is not None):
+                or key_skip_reason(key, self.allow) is not None
+                or (not key.isascii() and unicodedata.normalize("NFC", key) != key)):
             return None
         path = self.root.joinpath(*parts)
         try:
             real = path.resolve(strict=True)
         except (OSError, RuntimeError):
-            return None
+            found = None if key.isascii() else _spelled_otherwise(self.root, parts)
+            if found is None:
+                return None
+            real = found
         if not real.is_relative_to(self.root) or not real.is_file():
             return None
         return real
@@ -81,9 +96,11 @@ class FolderSource:
             return None
         try:
             stat = path.stat()
-            etag = self._md5(key, path, stat)
+            etag, secret = self._md5(key, path, stat)
         except OSError:
             return None
+        if secret:
+            return None  # a deploy skips it for what it holds (a private key, an AWS key pair)
         return StoredObject(key=key, etag=etag, size=stat.st_size, last_modified=stat.st_mtime,
                             headers=headers_for(key, content_type_for(key), self.rules))
 
@@ -95,17 +112,41 @@ class FolderSource:
             return iter(())
         return _chunks(path)
 
-    def _md5(self, key: str, path: Path, stat: os.stat_result) -> str:
+    def _md5(self, key: str, path: Path, stat: os.stat_result) -> tuple[str, bool]:
+        """The file's MD5, and whether a deploy would skip it for its content; cached by stat."""
         with self._lock:
             known = self._digests.get(key)
         if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
-            return known[2]
+            return known[2], known[3]
         digest = hashlib.md5(usedforsecurity=False)
+        small: list[bytes] = []
         for chunk in _chunks(path):
             digest.update(chunk)
+            if stat.st_size < MAX_CHECKED_BYTES:
+                small.append(chunk)
+        secret = (stat.st_size < MAX_CHECKED_BYTES
+                  and key_skip_reason(key, self.allow, b"".join(small)) is not None)
         with self._lock:
-            self._digests[key] = (stat.st_size, stat.st_mtime_ns, digest.hexdigest())
-        return digest.hexdigest()
+            self._digests[key] = (stat.st_size, stat.st_mtime_ns, digest.hexdigest(), secret)
+        return digest.hexdigest(), secret
+
+
+def _spelled_otherwise(root: Path, parts: Sequence[str]) -> Path | None:
+    """The file under ``root`` whose path, NFC-normalised, is ``parts`` (an NFD name on disk), or None."""
+    folder = root
+    for part in parts:
+        try:
+            with os.scandir(folder) as entries:
+                match = next((e.name for e in entries if unicodedata.normalize("NFC", e.name) == part), None)
+        except OSError:
+            return None
+        if match is None:
+            return None
+        folder = folder / match
+    try:
+        return folder.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
 
 
 def _chunks(path: Path) -> Iterator[bytes]:
@@ -117,10 +158,11 @@ def _chunks(path: Path) -> Iterator[bytes]:
 class BucketSource:
     """A bucket (on AWS, an S3-compatible endpoint or the sandbox), read through boto3 (HEAD, GET)."""
 
-    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
+    def __init__(self, client: Any, bucket: str, prefix: str = "", *, state_prefix: str = ".sitepush/") -> None:
         self.client = client
         self.bucket = bucket
         self.prefix = prefix
+        self.state_prefix = state_prefix
 
     def lookup(self, key: str) -> StoredObject | None:
         from botocore.exceptions import ClientError  # type: ignore[import-untyped]
@@ -128,8 +170,8 @@ class BucketSource:
         from sitepush.aws import translated_aws_errors
         from sitepush.syncer.model import ObjectHeaders
 
-        if not key:
-            return None
+        if not key or key.startswith(self.state_prefix):
+            return None  # sitepush's own state is never part of the site
         with translated_aws_errors(action="read", resource=f"s3://{self.bucket}/{self.prefix}{key}"):
             try:
                 head = self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)
@@ -149,6 +191,8 @@ class BucketSource:
                             last_modified=head["LastModified"].timestamp())
 
     def open(self, key: str) -> Iterator[bytes]:
+        if not key or key.startswith(self.state_prefix):
+            return iter(())
         response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
         body = response["Body"]
 

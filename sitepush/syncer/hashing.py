@@ -42,6 +42,7 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -59,7 +60,8 @@ MIN_PART_SIZE = 5 * MiB
 MAX_PART_SIZE = 5 * 1024 * MiB
 MAX_PARTS = 10_000
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+"""2: entries are also vouched for by the content check of the scan (format 1 caches were not)."""
 CACHE_NAME = "deploy-hashes.json"
 
 COARSE_RACY_WINDOW_NS = 2_000_000_000
@@ -121,7 +123,7 @@ def multipart_etag(path: Path, part_size: int) -> str:
 
     Raises OSError when the file cannot be read.
     """
-    _, etag, _ = _digest(path, part_size)
+    _, etag, _, _ = _digest(path, part_size)
     return etag
 
 
@@ -212,27 +214,43 @@ class HashCache:
         is the file's ``os.stat`` when the caller has it already (the scan does). Raises
         OSError when the file cannot be read, FileChangedWhileHashing when it changes size meanwhile.
         """
+        md5, etag, _ = self.read(path, info)
+        return md5, etag
+
+    def read(self, path: Path | str, info: os.stat_result | None = None, *,
+             inspect: Callable[[bytes], str | None] | None = None,
+             inspect_below: int = 0) -> tuple[str, str, str | None]:
+        """``(md5, etag, finding)``: :meth:`md5_and_etag`, and what ``inspect`` found in the bytes.
+
+        ``inspect`` sees the whole content of a file smaller than ``inspect_below`` bytes, from the
+        same read as the hashes, only when the file is read (the cache does not know its stat); a
+        cached file was inspected when it was cached. A file ``inspect`` finds something in is not
+        cached, so that it is inspected again by every scan until it is fixed.
+        """
         key = _cache_key(path)
         if info is None:
             info = os.stat(key)
         cached = self.lookup(key, info)
         if cached is not None:
-            return cached
+            return (*cached, None)
         hashed_at = time.time_ns()
         size = info.st_size
-        md5, etag, read = _digest(path, part_size_for(size) if uses_multipart(size, self.threshold) else None)
+        keep = inspect is not None and size < inspect_below
+        part_size = part_size_for(size) if uses_multipart(size, self.threshold) else None
+        md5, etag, read, data = _digest(path, part_size, keep=keep)
         after = os.stat(key)
         if read != info.st_size or _identity(after) != _identity(info):
             raise FileChangedWhileHashing(f"{path} changed while it was being read",
                                           hint="let the build finish, then rerun the deploy")
+        finding = inspect(data) if inspect is not None and keep else None
         with self._lock:
             self.reads += 1
-            if info.st_mtime_ns < hashed_at - racy_window_ns(info.st_mtime_ns):
+            if finding is None and info.st_mtime_ns < hashed_at - racy_window_ns(info.st_mtime_ns):
                 self._entries[key] = FileHashes(info.st_size, info.st_mtime_ns, info.st_ino, md5, etag)
                 self._dirty = True
             elif self._entries.pop(key, None) is not None:
                 self._dirty = True
-        return md5, etag
+        return md5, etag, finding
 
     def lookup(self, path: Path | str, info: os.stat_result) -> tuple[str, str] | None:
         """``(md5, etag)`` when the cache holds ``path`` at exactly the stat ``info``, else None."""
@@ -266,8 +284,10 @@ def _cache_key(path: Path | str) -> str:
     return text if os.path.isabs(text) and "/." not in text else os.path.abspath(text)
 
 
-def _digest(path: Path | str, part_size: int | None) -> tuple[str, str, int]:
-    """(md5, etag, bytes read) in one pass; ``part_size`` None means a single-part upload."""
+def _digest(path: Path | str, part_size: int | None, *, keep: bool = False) -> tuple[str, str, int, bytes]:
+    """(md5, etag, bytes read, the bytes if ``keep`` else b"") in one pass; ``part_size`` None means
+    a single-part upload."""
+    kept: list[bytes] = []
     whole = hashlib.md5(usedforsecurity=False)
     part_digests: list[bytes] = []
     part = hashlib.md5(usedforsecurity=False)
@@ -281,6 +301,8 @@ def _digest(path: Path | str, part_size: int | None) -> tuple[str, str, int]:
                 break
             read += len(chunk)
             whole.update(chunk)
+            if keep:
+                kept.append(chunk)
             if part_size is not None:
                 part.update(chunk)
                 in_part += len(chunk)
@@ -289,12 +311,13 @@ def _digest(path: Path | str, part_size: int | None) -> tuple[str, str, int]:
                     part = hashlib.md5(usedforsecurity=False)
                     in_part = 0
     md5 = whole.hexdigest()
+    data = b"".join(kept)
     if part_size is None:
-        return md5, md5, read
+        return md5, md5, read, data
     if in_part or not part_digests:
         part_digests.append(part.digest())
     combined = hashlib.md5(b"".join(part_digests), usedforsecurity=False).hexdigest()
-    return md5, f"{combined}-{len(part_digests)}", read
+    return md5, f"{combined}-{len(part_digests)}", read, data
 
 
 def _parse_entries(data: Any, threshold: int) -> dict[str, FileHashes]:

@@ -7,6 +7,7 @@
   ``allow`` glob names them explicitly (its last segment is more than wildcards, e.g. ``keys/*.pem``);
 * a symlink is read as the file it points to only while it stays inside the folder; links out of it,
   broken links, loops and special files (FIFOs, sockets) are skipped;
+* a name with a control character (newline, ESC …) or a backslash is skipped: no link reaches it;
 * keys are ``/``-separated, NFC-normalised UTF-8; two files with the same key stop the deploy.
 
 Then every kept file is hashed (:mod:`sitepush.syncer.hashing`): with a :class:`HashCache` a file
@@ -33,21 +34,39 @@ from fnmatch import translate
 from functools import lru_cache
 from pathlib import Path
 
-from sitepush.errors import DeployError
+from sitepush.errors import DeployError, printable
 from sitepush.syncer.content_types import content_type_for
 from sitepush.syncer.hashing import READ_SIZE, FileChangedWhileHashing, HashCache
+from sitepush.syncer.leaks import MAX_CHECKED_BYTES, secret_in
 
 CHUNK_SIZE = READ_SIZE
 MAX_KEY_BYTES = 1024  # S3's limit on a key's UTF-8 length (docs: "Naming Amazon S3 objects")
 
 SECRET_PATTERNS: tuple[str, ...] = (
-    ".env*", "*.pem", "*.key", "id_rsa*", "id_ed25519*", ".git", ".aws", ".ssh", "*.swp", "*~",
+    # environment files, version control, cloud and package-registry credentials
+    ".env*", ".git", ".aws", ".ssh", ".docker", ".npmrc", ".pypirc", ".netrc",
+    "credentials*.json", "*service-account*.json", "secrets.*", "*.secret*", "*.tfstate*",
+    # private keys and key stores: PEM, OpenSSH (id_rsa, id_ecdsa, id_dsa, id_ed25519, … but not
+    # the .pub halves, see SECRET_EXCEPTIONS), PuTTY, PKCS#12, Java
+    "*.pem", "*.key", "id_*", "*.ppk", "*.p12", "*.pfx", "*.jks", "*.keystore",
+    # editor and server-code backups: a wp-config.php.bak is served as text, source and passwords
+    "*.bak", "*.orig", "*.old", "*~", "*.swp", "*.php.*",
     ".DS_Store",
 )
-"""Names (of a file or of a folder anywhere in a path) that are never uploaded unless allowed explicitly."""
+"""Names (of a file or of a folder anywhere in a path) that are never uploaded unless allowed explicitly.
+
+Matched case-insensitively against every segment of a path, so ``.docker/config.json`` and
+``.aws/credentials`` are skipped through their folder."""
+
+SECRET_EXCEPTIONS: tuple[str, ...] = ("id_*.pub",)
+"""Names that match :data:`SECRET_PATTERNS` but are public by design (an OpenSSH public key)."""
 
 # One case-insensitive regex for all of them: the scan tests every segment of every path.
 _SECRET_NAME = re.compile("|".join(translate(p) for p in SECRET_PATTERNS), re.IGNORECASE)
+_PUBLIC_NAME = re.compile("|".join(translate(p) for p in SECRET_EXCEPTIONS), re.IGNORECASE)
+# C0 and C1 control characters and DEL: a name holding one cannot be typed in a URL, and printed
+# raw it would drive the terminal (ESC), or end a log line early (newline).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 HASH_THREADS = 4
 """Files hashed at once on a cold scan: MD5 releases the GIL, and reads overlap on a cold disk."""
@@ -58,6 +77,11 @@ SYMLINK_OUT = "symlink out of the site"
 SYMLINK_LOOP = "symlink loop"
 SYMLINK_BROKEN = "broken symlink"
 NOT_A_FILE = "not a regular file"
+CONTROL_CHARACTER = "control character in the name"
+BACKSLASH = "backslash in the name"
+"""A browser turns ``\\`` in a URL into ``/``, so a key holding one is out of reach of every link."""
+HOLDS_SECRET = "holds {}"
+"""The reason of a file skipped for its content: ``holds a private key`` (see :mod:`leaks`)."""
 
 
 @dataclass(frozen=True)
@@ -115,9 +139,16 @@ def scan_site(root: Path, *, allow: Sequence[str] = (), hashes: HashCache | None
     if not os.path.isdir(real_root):
         raise DeployError(f"the built site {root} is not a folder",
                           hint="pass the folder the build wrote, e.g. _site")
-    found, skipped = _walk(root, real_root, _AllowRules(allow))
+    rules = _AllowRules(allow)
+    found, skipped = _walk(root, real_root, rules)
     cache = hashes if hashes is not None else HashCache()
-    return LocalSite(files=_hash_all(found, cache), skipped=tuple(sorted(skipped, key=lambda s: s.rel)))
+    files, findings = _hash_all(found, cache)
+    if findings:
+        held = {key for key in findings if not rules.allows_explicitly(key)}
+        files = tuple(f for f in files if f.key not in held)
+        skipped += [SkippedFile(item.rel, HOLDS_SECRET.format(findings[item.key]))
+                    for item in found if item.key in held]
+    return LocalSite(files=files, skipped=tuple(sorted(skipped, key=lambda s: s.rel)))
 
 
 @dataclass(frozen=True)
@@ -147,6 +178,10 @@ def _walk(root: Path, real_root: str, rules: _AllowRules) -> tuple[list[_Found],
             entry_parts = (*parts, entry.name)
             rel = "/".join(entry_parts)
             is_dir = _is_dir(entry)
+            odd = CONTROL_CHARACTER if _CONTROL.search(entry.name) else BACKSLASH if "\\" in entry.name else None
+            if odd is not None:
+                skipped.append(SkippedFile(rel + "/" if is_dir else rel, odd))
+                continue
             name_clean = not entry.name.startswith(".") and not _is_secret(entry.name)
             reason = None if clean and name_clean else _skip_reason(entry_parts, is_dir, rules)
             if reason is not None and not (is_dir and rules.may_allow_below(entry_parts)):
@@ -185,33 +220,40 @@ def _walk(root: Path, real_root: str, rules: _AllowRules) -> tuple[list[_Found],
     return [found[key] for key in sorted(found)], skipped
 
 
-def _hash_all(found: Sequence[_Found], cache: HashCache) -> tuple[LocalFile, ...]:
-    """The files with their hashes, in key order; only what the cache cannot answer for is read."""
+def _hash_all(found: Sequence[_Found], cache: HashCache) -> tuple[tuple[LocalFile, ...], dict[str, str]]:
+    """The files with their hashes, in key order, and what the content check found (key → what);
+    only what the cache cannot answer for is read, and only what is read is checked."""
     cached = [cache.lookup(item.path, item.info) for item in found]
     read = iter(_read_all([item for item, known in zip(found, cached) if known is None], cache))
-    return tuple(LocalFile(key=item.key, path=Path(item.path), size=item.info.st_size, md5=pair[0],
-                           etag=pair[1], content_type=content_type_for(item.key))
-                 for item, pair in zip(found, (known or next(read) for known in cached)))
+    files: list[LocalFile] = []
+    findings: dict[str, str] = {}
+    for item, known in zip(found, cached):
+        md5, etag, finding = (*known, None) if known is not None else next(read)
+        if finding is not None:
+            findings[item.key] = finding
+        files.append(LocalFile(key=item.key, path=Path(item.path), size=item.info.st_size, md5=md5,
+                               etag=etag, content_type=content_type_for(item.key)))
+    return tuple(files), findings
 
 
-def _read_all(items: Sequence[_Found], cache: HashCache) -> list[tuple[str, str]]:
+def _read_all(items: Sequence[_Found], cache: HashCache) -> list[tuple[str, str, str | None]]:
     """Hashes of ``items`` in order, read on a few threads in contiguous batches: a future per file
     would cost more than a whole warm scan, and the first failure raised is the first in key order."""
     size = max(2, -(-len(items) // (HASH_THREADS * 4)))
     batches = [items[start:start + size] for start in range(0, len(items), size)]
     with ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="sitepush-hash") as pool:
-        return [pair for batch in pool.map(lambda b: [_read_hashes(i, cache) for i in b], batches)
-                for pair in batch]
+        return [triple for batch in pool.map(lambda b: [_read_hashes(i, cache) for i in b], batches)
+                for triple in batch]
 
 
-def _read_hashes(item: _Found, cache: HashCache) -> tuple[str, str]:
+def _read_hashes(item: _Found, cache: HashCache) -> tuple[str, str, str | None]:
     try:
-        return cache.md5_and_etag(item.path, item.info)
+        return cache.read(item.path, item.info, inspect=secret_in, inspect_below=MAX_CHECKED_BYTES)
     except FileChangedWhileHashing:
-        raise DeployError(f"{item.rel} changed while it was being read",
+        raise DeployError(f"{printable(item.rel)} changed while it was being read",
                           hint="let the build finish, then rerun the deploy") from None
     except OSError as error:
-        raise DeployError(f"cannot read {item.rel}: {error.strerror}",
+        raise DeployError(f"cannot read {printable(item.rel)}: {error.strerror}",
                           hint="check its permissions, then rerun") from None
 
 
@@ -235,22 +277,76 @@ def key_for(rel: str) -> str:
 
 
 def summarise_skipped(skipped: Sequence[SkippedFile], *, limit: int = 5) -> str:
-    """``skipped 2 files: .env (secret-looking), link (symlink out of the site)`` or ``""`` if none."""
+    """What the deploy left out, why, and how to upload it anyway; ``""`` if nothing.
+
+    ``skipped 2 files: .env (secret-looking), link (symlink out of the site)``, then, when some of them
+    can be allowed, a second line with the ``[deploy] allow`` that would upload them. Files skipped
+    for a secret (their name or their content) are always named; of the others, ``limit`` are, and
+    the rest counted. Names are escaped (:func:`~sitepush.errors.printable`).
+    """
     if not skipped:
         return ""
-    shown = ", ".join(f"{s.rel} ({s.reason})" for s in skipped[:limit])
-    more = f", and {len(skipped) - limit} more" if len(skipped) > limit else ""
+    secret = [s for s in skipped if _is_secret_reason(s.reason)]
+    other = [s for s in skipped if not _is_secret_reason(s.reason)]
+    named = secret + other[:max(0, limit - len(secret))]
+    shown = ", ".join(f"{printable(s.rel)} ({s.reason})" for s in named)
+    more = f", and {len(skipped) - len(named)} more" if len(skipped) > len(named) else ""
     noun = "file" if len(skipped) == 1 else "files"
-    return f"skipped {len(skipped)} {noun}: {shown}{more}"
+    text = f"skipped {len(skipped)} {noun}: {shown}{more}"
+    allowable = [s.rel for s in named if _allowable(s)]
+    if allowable:
+        globs = ", ".join(printable(_toml_string(rel)) for rel in allowable)
+        which = "it" if len(allowable) == 1 else "them"
+        text += f"\n  to upload {which} anyway (only if public by design): [deploy] allow = [{globs}]"
+    return text
 
 
-def key_skip_reason(key: str, allow: Sequence[str] = ()) -> str | None:
+def _is_secret_reason(reason: str) -> bool:
+    return reason == SECRET or reason.startswith(HOLDS_SECRET.format(""))
+
+
+def _allowable(skip: SkippedFile) -> bool:
+    """A file (not a folder) skipped for its name or content; links and odd names cannot be allowed."""
+    return not skip.rel.endswith("/") and (skip.reason == DOTFILE or _is_secret_reason(skip.reason))
+
+
+def _toml_string(text: str) -> str:
+    # The characters that need escaping in a TOML basic string; a name never holds a control
+    # character here (those are skipped before), nor is it allowed to.
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def scan_warnings(site: LocalSite, *, limit: int = 5) -> list[str]:
+    """What is uploaded but will not work as its author expects, one line each (escaped names).
+
+    A ``+`` in a key: the S3 website endpoint decodes ``+`` in a URL path as a space (as in a form
+    query), so ``/c++.html`` asks for the key ``c  .html`` and a plain link to the page finds nothing;
+    only ``%2B`` reaches it.
+    """
+    plus = [f.key for f in site.files if "+" in f.key]
+    if not plus:
+        return []
+    shown = ", ".join(printable(key) for key in plus[:limit])
+    more = f" and {len(plus) - limit} more" if len(plus) > limit else ""
+    noun = "key holds" if len(plus) == 1 else "keys hold"
+    return [f'{len(plus)} {noun} a "+" ({shown}{more}): the S3 website endpoint reads "+" in a URL as a space, '
+            'so a plain link to it finds nothing — rename it (e.g. "plus" for "+")']
+
+
+def key_skip_reason(key: str, allow: Sequence[str] = (), data: bytes | None = None) -> str | None:
     """Why the file at ``key`` (``/``-separated, relative to the site) would not be uploaded, or None.
 
-    The same dotfile and secret rules as :func:`scan_site`, for one key: the preview server uses it so
-    that it never serves what a deploy would leave out.
+    The same dotfile and secret rules as :func:`scan_site`, for one key, and the same content check
+    when ``data`` (the file's bytes) is given: the preview server uses it so that it never serves what
+    a deploy would leave out.
     """
-    return _skip_reason(tuple(key.split("/")), False, _AllowRules(allow))
+    rules = _AllowRules(allow)
+    reason = _skip_reason(tuple(key.split("/")), False, rules)
+    if reason is None and data is not None and len(data) < MAX_CHECKED_BYTES:
+        finding = secret_in(data)
+        if finding is not None and not rules.allows_explicitly(key):
+            return HOLDS_SECRET.format(finding)
+    return reason
 
 
 def _list_folder(folder: str, parts: tuple[str, ...]) -> list[os.DirEntry[str]]:
@@ -284,7 +380,7 @@ def _skip_reason(parts: tuple[str, ...], is_dir: bool, rules: _AllowRules) -> st
 
 
 def _is_secret(name: str) -> bool:
-    return _SECRET_NAME.match(name) is not None
+    return _SECRET_NAME.match(name) is not None and _PUBLIC_NAME.match(name) is None
 
 
 def _symlink_problem(path: str, real_root: str, is_dir: bool, rules: _AllowRules) -> str | None:

@@ -21,10 +21,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 from xml.etree import ElementTree
 
 from sitepush.aws import translated_aws_errors
+from sitepush.errors import AwsRefused
 from sitepush.syncer.manifest import decode_manifest, manifest_key
 from sitepush.syncer.model import Manifest, RemoteObject, RemoteState, SyncOptions
 
@@ -102,12 +104,22 @@ def _list_range(client: Any, bucket: str, prefix: str, start_after: str | None,
     while True:  # ends: every page moves past the keys of the one before, and S3 ends with a short page
         page = client.list_objects_v2(**params)
         for item in page.get("Contents", ()):
-            if last is not None and item["Key"] > last:
+            entry = _entry(client, item)
+            if last is not None and entry[0] > last:
                 return listed
-            listed.append((item["Key"], item["ETag"].strip('"'), int(item["Size"])))
+            listed.append(entry)
         if not page.get("IsTruncated") or (listed and listed[-1][0] == last):
             return listed
         params["ContinuationToken"] = page["NextContinuationToken"]
+
+
+def _entry(client: Any, item: Any) -> tuple[str, str, int]:
+    """``(key, etag, size)`` of one listed object; NotS3 when the listing lacks them (not S3's)."""
+    try:
+        return str(item["Key"]), str(item["ETag"]).strip('"'), int(item["Size"])
+    except (KeyError, TypeError, ValueError):
+        raise NotS3(f"{client.meta.endpoint_url} does not answer as S3 (its listing has no Key, ETag and Size)",
+                    hint="check --endpoint-url") from None
 
 
 def _list_in_one_pass(client: Any, bucket: str, options: SyncOptions, key: str,
@@ -123,12 +135,12 @@ def _list_in_one_pass(client: Any, bucket: str, options: SyncOptions, key: str,
             Bucket=bucket, Prefix=options.prefix, PaginationConfig={"PageSize": LIST_PAGE_SIZE})
         for page in pages:
             for item in page.get("Contents", ()):
-                name, etag = item["Key"], item["ETag"].strip('"')
+                name, etag, size = _entry(client, item)
                 if name == key:
                     listed_etag = etag
                     if known_manifest is None or known_manifest[0] != etag:
                         fetched = pool.submit(_get_manifest, client, bucket, key)
-                listed.append((name, etag, int(item["Size"])))
+                listed.append((name, etag, size))
         if fetched is not None:
             found = fetched.result()
         elif listed_etag is not None and known_manifest is not None:
@@ -190,16 +202,21 @@ def manifest_etag(client: Any, bucket: str, key: str) -> str | None:
 def _fast_listing(client: Any) -> Iterator[None]:
     """Parse this client's ListObjectsV2 pages with ElementTree inside the block."""
     event, handler_id = "before-parse.s3.ListObjectsV2", f"sitepush-fast-listing-{id(client)}"
-    client.meta.events.register(event, _parse_listing, unique_id=handler_id)
+    client.meta.events.register(event, partial(_parse_listing, endpoint=client.meta.endpoint_url),
+                                unique_id=handler_id)
     try:
         yield
     finally:
         client.meta.events.unregister(event, unique_id=handler_id)
 
 
-def _parse_listing(response_dict: dict[str, Any], customized_response_dict: dict[str, Any],
-                   **_: Any) -> None:
-    """Fill ``customized_response_dict`` from a ListBucketResult and leave botocore an empty one."""
+def _parse_listing(response_dict: dict[str, Any], customized_response_dict: dict[str, Any], *,
+                   endpoint: str = "the endpoint", **_: Any) -> None:
+    """Fill ``customized_response_dict`` from a ListBucketResult and leave botocore an empty one.
+
+    First, refuse an answer that is not S3's: see :func:`check_answers_as_s3`.
+    """
+    check_answers_as_s3(response_dict, endpoint)
     if response_dict.get("status_code") != 200 or not isinstance(response_dict.get("body"), bytes):
         return
     try:
@@ -222,6 +239,31 @@ def _parse_listing(response_dict: dict[str, Any], customized_response_dict: dict
         parsed["Contents"] = contents
     customized_response_dict.update(parsed)
     response_dict["body"] = _EMPTY_LISTING
+
+
+class NotS3(AwsRefused):
+    """The endpoint answered, but not as S3 does: a web page, a proxy's login screen, a website endpoint."""
+
+
+def check_answers_as_s3(response_dict: dict[str, Any], endpoint: str) -> None:
+    """Raise :class:`NotS3` for a listing answered with an HTML page, whatever its status.
+
+    The S3 API answers XML (errors too: ``application/xml``, docs: "Error responses"); an HTML page
+    comes from something else at that address: the S3 *website* endpoint, a web server, a captive
+    proxy. botocore would retry it as a 500 and then report a server error, or (a 200 page that parses)
+    hand back a listing of nothing, from which a plan would upload everything and delete nothing it
+    should. Checked before botocore's parser, on the listing, which every deploy makes before it writes.
+    """
+    headers = response_dict.get("headers") or {}
+    kind = str(headers.get("content-type", headers.get("Content-Type", ""))).split(";")[0].strip().lower()
+    if kind in ("text/html", "application/xhtml+xml") or (
+            kind in ("", "text/plain") and _looks_like_html(response_dict.get("body"))):
+        raise NotS3(f"{endpoint} does not answer as S3 ({kind or 'no content type'})",
+                    hint="check --endpoint-url")
+
+
+def _looks_like_html(body: Any) -> bool:
+    return isinstance(body, bytes) and body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
 
 
 def ensure_bucket(client: Any, bucket: str, region: str) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from threading import Lock
 from typing import Any, TextIO
 
-from sitepush.errors import DeployError
+from sitepush.errors import DeployError, printable
 from sitepush.syncer.apply import SyncReport
 from sitepush.syncer.model import SyncPlan, Upload, UploadReason
 
@@ -181,7 +181,8 @@ def _kinds(uploads: Sequence[Upload]) -> str:
 
 
 def _listed(items: Sequence[str]) -> list[str]:
-    shown = [f"    {item}" for item in items[:PLAN_LINES]]
+    # Keys come from file names and from the bucket: escaped, none can drive the terminal.
+    shown = [f"    {printable(item)}" for item in items[:PLAN_LINES]]
     if len(items) > PLAN_LINES:
         shown.append(f"    … and {len(items) - PLAN_LINES:,} more (--json FILE lists them all)")
     return shown

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from sitepush.config import HeaderRule
-from sitepush.errors import DeployError
+from sitepush.errors import DeployError, printable
 from sitepush.syncer.headers import check_rules, headers_for, redirect_headers
-from sitepush.syncer.local import LocalSite
+from sitepush.syncer.local import MAX_KEY_BYTES, LocalSite
 from sitepush.syncer.model import EMPTY_MD5, ObjectSpec
 from sitepush.syncer.redirects import redirect_objects
 
@@ -46,6 +46,13 @@ def local_specs(site: LocalSite, redirects: Mapping[str, str], rules: Sequence[H
         specs[where + key] = ObjectSpec(
             key=where + key, path=None, size=0, md5=EMPTY_MD5, etag=EMPTY_MD5,
             headers=redirect_headers(key, location, rules))
+    if where:
+        # The scan checked each key alone; S3's limit is on the whole key, prefix included.
+        longest = max(specs, key=lambda k: len(k.encode("utf-8")), default="")
+        if len(longest.encode("utf-8")) > MAX_KEY_BYTES:
+            raise DeployError(f"the key {printable(longest[:60])}… is {len(longest.encode('utf-8')):,} bytes with "
+                              f"the prefix {where!r}, over S3's {MAX_KEY_BYTES:,}-byte key limit",
+                              hint="shorten the file or folder names, or the prefix")
     return dict(sorted(specs.items()))
 
 

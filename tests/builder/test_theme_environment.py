@@ -260,3 +260,41 @@ def test_theme_assets_of_the_default_theme() -> None:
 
 def test_theme_module_names_the_theme_folder_as_users_see_it() -> None:
     assert theme.THEME_LABEL == "<theme>"
+
+
+# ---------------------------------------------------------------- the sandbox
+
+ESCAPES = [
+    "{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}",
+    "{{ joiner.__init__.__globals__['os'].system('touch MARKER') }}",
+    "{{ lipsum.__globals__['os'].popen('touch MARKER').read() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ page.__class__.__init__.__globals__ }}",
+    "{{ namespace.__init__.__globals__['os'].popen('touch MARKER') }}",
+    "{{ '{0.__class__}'.format(page) }}",
+]
+
+
+@pytest.mark.parametrize("payload", ESCAPES)
+def test_a_template_cannot_reach_python_internals_or_run_a_command(tmp_path: Path, payload: str) -> None:
+    marker = tmp_path / "ran"
+    templates = site_with_templates(tmp_path, {"page.html": (
+        '{% extends "base.html" %}\n{% block content %}\n' + payload.replace("MARKER", str(marker))
+        + "\n{% endblock %}\n")})
+    with pytest.raises(BuildError) as raised:
+        render("page.html", contexts()["page.html"], site_root=tmp_path, site_templates=templates)
+    message = raised.value.render()
+    assert re.fullmatch(r"templates/page\.html:3: (access to attribute|unsafe|.*is unsafe).* — fix the template",
+                        message), message
+    assert "\n" not in message
+    assert not marker.exists()
+
+
+def test_the_sandbox_still_renders_what_themes_use(tmp_path: Path) -> None:
+    templates = site_with_templates(tmp_path, {"page.html": (
+        '{% extends "base.html" %}\n{% block content %}'
+        "{% set ns = namespace(n=0) %}{% for i in range(3) %}{% set ns.n = ns.n + i %}{% endfor %}"
+        "<p>{{ ns.n }} {{ page.title | upper }} {{ '%s-%s' % (1, 2) }} {{ '{}!'.format('ok') }} "
+        "{{ dict(a=1).items() | list }}</p>{% endblock %}\n")})
+    html = render("page.html", contexts()["page.html"], site_root=tmp_path, site_templates=templates)
+    assert "<p>3 DEPLOYING TO S3 1-2 ok! [(&#39;a&#39;, 1)]</p>" in html

@@ -25,6 +25,16 @@ PLANTED_SECRETS = {
     ".ssh/id_rsa": b"-----BEGIN", "keys/server.pem": b"-----BEGIN", "keys/tls.key": b"-----BEGIN",
     "id_ed25519": b"x", "notes.md~": b"backup", ".index.html.swp": b"vim", "docs/.DS_Store": b"mac",
     ".htaccess": b"deny", "drafts/.hidden.html": b"x",
+    # issue 14: uploaded publicly before, with no word
+    "id_ecdsa": b"x", "id_dsa": b"x", "mykey.ppk": b"PuTTY", "keystore.p12": b"\x30\x82", "app.jks": b"x",
+    "terraform.tfstate": b"{}", "terraform.tfstate.backup": b"{}", "credentials.json": b"{}",
+    "service-account.json": b"{}", "secrets.yml": b"x: y", "app.secret.json": b"{}", ".npmrc": b"//r/:_authToken=x",
+    ".pypirc": b"[pypi]", ".netrc": b"machine x", ".docker/config.json": b"{}", "wp-config.php.bak": b"<?php",
+    "index.php.save": b"<?php", "web.config.orig": b"x", "site.old": b"x",
+    # secrets only the content betrays
+    "notes/setup.txt": b"-----BEGIN OPENSSH " + b"PRIVATE KEY-----\nb3Bl\n",
+    "js/env.js": b'id="AKIA' + b'Q3EGKZ7XJ5N2HWPB" secret="k9Vd2Lr7Qw4Zx8Mn1Bt6Yc3Hs5Fg0Jp/Ae+Ku7Rl"',
+    "putty.txt": b"PuTTY-User-Key-File-3: ssh-ed25519\n",
 }
 PUBLIC = {"index.html": b"<p>home</p>", ".well-known/security.txt": b"Contact: mailto:x@example.com",
           "docs/page.html": b"<p>doc</p>"}

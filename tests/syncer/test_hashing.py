@@ -240,8 +240,8 @@ def test_a_same_size_rewrite_during_the_read_stops_the_hash(
     path = write(tmp_path / "a.html", b"aaaa")
     real_digest = hashing._digest
 
-    def rewritten_meanwhile(target: str, part_size: int | None) -> tuple[str, str, int]:
-        result = real_digest(target, part_size)
+    def rewritten_meanwhile(target: str, part_size: int | None, **kept: bool) -> tuple[str, str, int, bytes]:
+        result = real_digest(target, part_size, **kept)
         write(Path(target), b"bbbb", age_ns=HOUR_NS // 2)
         return result
 
@@ -262,7 +262,7 @@ def test_the_cache_is_json_in_the_user_cache_folder_keyed_by_the_site_folder(
     assert cache_file_for(tmp_path / "other") != saved
     info = os.stat(path)
     assert json.loads(saved.read_text()) == {
-        "format": 1, "threshold": 64 * MiB, "chunksize": 8 * MiB,
+        "format": 2, "threshold": 64 * MiB, "chunksize": 8 * MiB,
         "files": {str(path): [1, info.st_mtime_ns, info.st_ino, hashlib.md5(b"a").hexdigest(),
                               hashlib.md5(b"a").hexdigest()]}}
 
@@ -289,7 +289,7 @@ def test_a_loaded_cache_serves_the_saved_hashes_without_reading(
     hashes = [first.md5_and_etag(p) for p in paths]
     first.save(site)
 
-    def no_reading(path: str, part_size: int | None) -> tuple[str, str, int]:
+    def no_reading(path: str, part_size: int | None, **kept: bool) -> tuple[str, str, int, bytes]:
         raise AssertionError(f"{path} was read")
 
     monkeypatch.setattr(hashing, "_digest", no_reading)
@@ -332,11 +332,11 @@ def test_a_no_change_save_does_not_rewrite_the_file(tmp_path: Path, cache_home: 
     json.dumps({"format": 2, "threshold": 64 * MiB, "chunksize": 8 * MiB, "files": {}}).encode(),
     json.dumps({"format": 1, "threshold": 8 * MiB, "chunksize": 8 * MiB,
                 "files": {"/x": [1, 2, 3, "m", "e"]}}).encode(),
-    json.dumps({"format": 1, "threshold": 64 * MiB, "chunksize": 16 * MiB,
+    json.dumps({"format": 2, "threshold": 64 * MiB, "chunksize": 16 * MiB,
                 "files": {"/x": [1, 2, 3, "m", "e"]}}).encode(),
-    json.dumps({"format": 1, "threshold": 64 * MiB, "chunksize": 8 * MiB,
+    json.dumps({"format": 2, "threshold": 64 * MiB, "chunksize": 8 * MiB,
                 "files": {"/x": [1, 2, 3, "m", "e"], "/y": [1, "2", 3, "m", "e"]}}).encode(),
-    json.dumps({"format": 1, "threshold": 64 * MiB, "chunksize": 8 * MiB, "files": {"/x": [1, 2]}}).encode(),
+    json.dumps({"format": 2, "threshold": 64 * MiB, "chunksize": 8 * MiB, "files": {"/x": [1, 2]}}).encode(),
     b"\xff\xfe",
 ])
 def test_a_corrupt_or_foreign_cache_file_is_an_empty_cache(

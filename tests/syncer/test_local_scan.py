@@ -145,10 +145,10 @@ def test_md5_and_size_cover_a_file_larger_than_one_chunk(tmp_path: Path) -> None
 
 def test_well_known_is_kept_only_at_the_top(tmp_path: Path) -> None:
     write(tmp_path, "blog/.well-known/x.txt")
-    write(tmp_path, ".well-known/.secret-note")
+    write(tmp_path, ".well-known/.draft-note")
     site = scan_site(tmp_path)
     assert site.files == ()
-    assert site.skipped == (SkippedFile(".well-known/.secret-note", "dotfile"),
+    assert site.skipped == (SkippedFile(".well-known/.draft-note", "dotfile"),
                             SkippedFile("blog/.well-known/", "dotfile"))
 
 
@@ -236,14 +236,26 @@ def test_key_for_refuses_keys_longer_than_s3_allows() -> None:
         key_for("\u00e9" * 513)
 
 
-def test_summary_of_skips_reads_as_one_line() -> None:
-    skipped = (SkippedFile(".env", "secret-looking"), SkippedFile("link", "symlink out of the site"))
-    assert summarise_skipped(skipped) == \
-        "skipped 2 files: .env (secret-looking), link (symlink out of the site)"
+def test_summary_names_each_skip_with_its_reason_and_the_allow_that_would_upload_it() -> None:
+    skipped = (SkippedFile(".env", "secret-looking"), SkippedFile("link", "symlink out of the site"),
+               SkippedFile("notes.txt", "holds a private key"), SkippedFile(".git/", "secret-looking"))
+    assert summarise_skipped(skipped) == (
+        "skipped 4 files: .env (secret-looking), notes.txt (holds a private key), .git/ (secret-looking), "
+        "link (symlink out of the site)\n"
+        '  to upload them anyway (only if public by design): [deploy] allow = [".env", "notes.txt"]')
     assert summarise_skipped(()) == ""
-    many = tuple(SkippedFile(f".f{i}", "dotfile") for i in range(7))
+    many = tuple(SkippedFile(f"f{i}.link", "symlink loop") for i in range(7))
     assert summarise_skipped(many, limit=2) == \
-        "skipped 7 files: .f0 (dotfile), .f1 (dotfile), and 5 more"
+        "skipped 7 files: f0.link (symlink loop), f1.link (symlink loop), and 5 more"
+
+
+def test_summary_never_cuts_a_secret_and_escapes_every_name() -> None:
+    secrets = tuple(SkippedFile(f"k{i}.pem", "secret-looking") for i in range(7))
+    text = summarise_skipped((*secrets, SkippedFile("a\x1b[2Jb", "control character in the name")), limit=2)
+    assert all(f"k{i}.pem (secret-looking)" in text for i in range(7))
+    assert text.startswith("skipped 8 files:") and "and 1 more" in text
+    assert "\x1b" not in summarise_skipped((SkippedFile("a\x1b[2Jb", "control character in the name"),))
+    assert "a\\x1b[2Jb" in summarise_skipped((SkippedFile("a\x1b[2Jb", "control character in the name"),))
 
 
 def test_a_file_above_the_caches_multipart_threshold_carries_the_multipart_etag(tmp_path: Path) -> None:
@@ -271,7 +283,7 @@ def test_a_scan_of_an_unchanged_folder_reads_no_file(tmp_path: Path, monkeypatch
     first = scan_site(tmp_path, hashes=cache)
     assert cache.reads == 40
 
-    def no_reading(path: str, part_size: int | None) -> tuple[str, str, int]:
+    def no_reading(path: str, part_size: int | None, **kept: bool) -> tuple[str, str, int, bytes]:
         raise AssertionError(f"{path} was read")
 
     monkeypatch.setattr(hashing, "_digest", no_reading)
@@ -303,10 +315,10 @@ def test_an_unreadable_file_stops_the_scan_naming_it(tmp_path: Path, monkeypatch
     many_files(tmp_path)
     real_digest = hashing._digest
 
-    def denied(path: str, part_size: int | None) -> tuple[str, str, int]:
+    def denied(path: str, part_size: int | None, **kept: bool) -> tuple[str, str, int, bytes]:
         if Path(path).name == "p7.html":
             raise PermissionError(13, "Permission denied")
-        return real_digest(path, part_size)
+        return real_digest(path, part_size, **kept)
 
     monkeypatch.setattr(hashing, "_digest", denied)
     with pytest.raises(DeployError) as raised:
@@ -319,9 +331,9 @@ def test_a_file_still_being_written_stops_the_scan(tmp_path: Path, monkeypatch: 
     write(tmp_path, "index.html", b"<h1>home</h1>")
     real_digest = hashing._digest
 
-    def growing(path: str, part_size: int | None) -> tuple[str, str, int]:
+    def growing(path: str, part_size: int | None, **kept: bool) -> tuple[str, str, int, bytes]:
         Path(path).write_bytes(b"<h1>home</h1> and more")
-        return real_digest(path, part_size)
+        return real_digest(path, part_size, **kept)
 
     monkeypatch.setattr(hashing, "_digest", growing)
     with pytest.raises(DeployError) as raised:
