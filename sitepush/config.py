@@ -142,7 +142,12 @@ def _sse_check(value: str) -> str | None:
 
 def _storage_class_check(value: str) -> str | None:
     known = ("STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "REDUCED_REDUNDANCY",
-             "GLACIER_IR", "EXPRESS_ONEZONE")
+             "GLACIER_IR")
+    if value == "EXPRESS_ONEZONE":
+        # S3 API Reference, PutObject `x-amz-storage-class`: S3 Express One Zone is the storage class of
+        # directory buckets only; a general purpose bucket (the only kind with website hosting) refuses it.
+        return ('"EXPRESS_ONEZONE" is the storage class of S3 directory buckets, which cannot host a website '
+                f'— use one of: {", ".join(known)}')
     if value not in known:
         return f'"{value}" is not a storage class a website can serve — use one of: {", ".join(known)}'
     return None
