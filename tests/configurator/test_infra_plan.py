@@ -142,6 +142,24 @@ def test_website_endpoints_follow_the_regions_dash_or_dot_style() -> None:
     assert website_hosted_zone_id("eu-west-1") == "Z1BKCTXD74EZPE"
 
 
+@pytest.mark.parametrize(("region", "host", "zone"), [
+    ("ap-south-2", "s3-website.ap-south-2.amazonaws.com", "Z02976202B4EZMXIPMXF7"),
+    ("ap-southeast-3", "s3-website.ap-southeast-3.amazonaws.com", "Z01846753K324LI26A3VV"),
+    ("ap-southeast-4", "s3-website.ap-southeast-4.amazonaws.com", "Z0312387243XT5FE14WFO"),
+    ("ap-southeast-5", "s3-website.ap-southeast-5.amazonaws.com", "Z08660063OXLMA7F1FJHU"),
+    ("ca-west-1", "s3-website.ca-west-1.amazonaws.com", "Z03565811Z33SLEZTHOUL"),
+    ("eu-central-2", "s3-website.eu-central-2.amazonaws.com", "Z030506016YDQGETNASS"),
+    ("eu-south-2", "s3-website.eu-south-2.amazonaws.com", "Z0081959F7139GRJC19J"),
+    ("il-central-1", "s3-website.il-central-1.amazonaws.com", "Z09640613K4A3MN55U7GU"),
+    ("me-central-1", "s3-website.me-central-1.amazonaws.com", "Z06143092I8HRXZRUZROF"),
+    ("us-gov-east-1", "s3-website.us-gov-east-1.amazonaws.com", "Z2NIFVYYW2VKV1"),
+    ("us-gov-west-1", "s3-website-us-gov-west-1.amazonaws.com", "Z31GFT0UA1I2HV"),
+])
+def test_the_newer_and_govcloud_regions_have_their_website_endpoint_and_zone(region: str, host: str,
+                                                                             zone: str) -> None:
+    assert (website_endpoint(region), website_hosted_zone_id(region)) == (host, zone)
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ('[deploy]\nregion = "mars-north-1"\nbucket = "b-1"\n', "has no S3 website endpoint"),
     ('[deploy]\nbucket = "other-name"\n[domain]\nname = "example.com"\n', "must be named 'www.example.com'"),
