@@ -24,6 +24,7 @@ State = dict[tuple[str, str], dict[str, Any] | None]
 CALLER_REFERENCE_PREFIX = "sitepush "
 """How sitepush knows the distributions it made: it never touches one it did not."""
 USABLE_CERTIFICATE = ("PENDING_VALIDATION", "ISSUED")
+COMMENT_LIMIT = 128
 
 
 @dataclass(frozen=True)
@@ -170,9 +171,12 @@ def _read_bucket(clients: InfraClients, bucket: str) -> dict[str, Any] | None:
             if _code(error) in ("404", "NoSuchBucket"):
                 return None
             if _code(error) in ("403", "AccessDenied"):
-                raise InfraError(f"the bucket {bucket} exists and belongs to another AWS account",
-                                 hint="bucket names are global: choose another [deploy] bucket (or domain)"
-                                 ) from None
+                # S3 API Reference, HeadBucket: 403 Forbidden when the bucket exists and "you don't
+                # have permission to access it" — another account's bucket, or no s3:ListBucket here.
+                raise InfraError(f"the bucket {bucket} exists, but these credentials may not read it: it "
+                                 "belongs to another AWS account, or they lack s3:ListBucket on it",
+                                 hint="grant s3:ListBucket on it if it is yours; else choose another "
+                                      "[deploy] bucket (or domain), bucket names are global") from None
             raise
         location = clients.s3.get_bucket_location(Bucket=bucket).get("LocationConstraint")
     region = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
@@ -468,7 +472,9 @@ def distribution_config(value: Mapping[str, Any], caller_reference: str) -> dict
             "CachePolicyId": value["cache_policy"], "Compress": value["compress"],
             "AllowedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"],
                                "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]}}},
-        "Comment": f"sitepush: {value['aliases'][0]}",
+        # CloudFront API Reference, DistributionConfig: "Comment … The comment cannot be longer than
+        # 128 characters." A host name may have 253.
+        "Comment": f"sitepush: {value['aliases'][0]}"[:COMMENT_LIMIT],
         "PriceClass": value["price_class"],
         "Enabled": value["enabled"],
         "ViewerCertificate": {"ACMCertificateArn": value["certificate"], "SSLSupportMethod": value["ssl_support"],

@@ -120,14 +120,24 @@ def public_access_block(public_website: bool) -> dict[str, bool]:
             "BlockPublicPolicy": not public_website, "RestrictPublicBuckets": not public_website}
 
 
-def routing_rules_api(rules: tuple[RoutingRule, ...]) -> list[dict[str, Any]]:
-    """``[[website.routing_rules]]`` as PutBucketWebsite's ``RoutingRules``."""
+def routing_rules_api(rules: tuple[RoutingRule, ...], *, behind_cdn_host: str | None = None
+                      ) -> list[dict[str, Any]]:
+    """``[[website.routing_rules]]`` as PutBucketWebsite's ``RoutingRules``.
+
+    ``behind_cdn_host``: the canonical host, when CloudFront serves the site. A redirect without a
+    ``HostName`` goes to the host the request came to (S3 API Reference, ``Redirect``: "HostName — The
+    host name to use in the redirect request"; default: the request's), which behind CloudFront is the
+    ``s3-website`` origin, over http: so the rule names the canonical host and https itself.
+    """
     result = []
     for rule in rules:
         condition = {k: v for k, v in (("KeyPrefixEquals", rule.key_prefix_equals),
                                         ("HttpErrorCodeReturnedEquals", rule.http_error_code_returned_equals))
                      if v is not None}
-        redirect = {k: v for k, v in (("HostName", rule.host_name), ("Protocol", rule.protocol),
+        host_name, protocol = rule.host_name, rule.protocol
+        if behind_cdn_host is not None:
+            host_name, protocol = host_name or behind_cdn_host, protocol or "https"
+        redirect = {k: v for k, v in (("HostName", host_name), ("Protocol", protocol),
                                        ("ReplaceKeyPrefixWith", rule.replace_key_prefix_with),
                                        ("ReplaceKeyWith", rule.replace_key_with),
                                        ("HttpRedirectCode", rule.http_redirect_code)) if v is not None}
@@ -158,7 +168,9 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
     # Website hosting is compared whole: a routing rule taken out of sitepush.toml goes away in S3 too.
     website: dict[str, Any] = {"IndexDocument": {"Suffix": config.website.index_document},
                                "ErrorDocument": {"Key": config.website.error_document},
-                               "RoutingRules": routing_rules_api(config.website.routing_rules),
+                               "RoutingRules": routing_rules_api(
+                                   config.website.routing_rules,
+                                   behind_cdn_host=hosts.canonical if cloudfront and hosts else None),
                                "RedirectAllRequestsTo": None}
     resources = [
         Resource("bucket", bucket, {"region": region}),
@@ -223,7 +235,11 @@ def _distribution(host: str, origin: str, certificate: str, config: Config, *,
         "aliases": [host],
         "origin": origin,
         "origin_protocol": "http-only",  # S3 website endpoints speak http only
-        "default_root_object": config.website.index_document,
+        # None: the S3 website origin answers "/" (and every folder) with its index document itself;
+        # with a DefaultRootObject the redirect distribution would fetch "/index.html" and send
+        # https://apex/ to https://www.apex/index.html (CloudFront Developer Guide, "Specify a default
+        # root object": it applies to the root URL only, the origin's own index handling is better).
+        "default_root_object": "",
         "certificate": certificate,
         "ssl_support": "sni-only",
         "minimum_protocol": "TLSv1.2_2021",

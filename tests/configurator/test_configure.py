@@ -157,7 +157,8 @@ def test_a_new_routing_rule_is_exactly_one_website_update(observed: Observed) ->
     assert observed.writes() == ["PutBucketWebsite"]
     rules = observed.clients.s3.get_bucket_website(Bucket=f"www.{domain}")["RoutingRules"]
     assert rules == [{"Condition": {"KeyPrefixEquals": "docs/"},
-                      "Redirect": {"ReplaceKeyPrefixWith": "documents/", "HttpRedirectCode": "301"}}]
+                      "Redirect": {"HostName": f"www.{domain}", "Protocol": "https",
+                                   "ReplaceKeyPrefixWith": "documents/", "HttpRedirectCode": "301"}}]
     assert [(c.kind, c.name) for c in plan_for(site_config(domain), observed.clients).pending] == [
         ("website", f"www.{domain}")]  # taking the rule out of sitepush.toml takes it out of S3
 
