@@ -7,6 +7,7 @@ Reads use only Get/List/Head/Describe calls; each write is one documented call (
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import uuid
@@ -65,12 +66,19 @@ def _call(action: str, resource: str, call: Callable[[], Any], *, missing: tuple
 
 # -- discovery: what exists already -----------------------------------------------------------------
 
-def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str]) -> Known:
-    """The certificate, distributions and hosted zone that already exist for the site's domain."""
+def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str], *,
+             certificate_names: Iterable[str] = (), requested_certificate: str | None = None) -> Known:
+    """The certificate, distributions and hosted zone that already exist for the site's domain.
+
+    ``certificate_names``: the names the site's certificate must cover (none: no certificate is looked
+    for). ``requested_certificate``: the ARN this run's RequestCertificate returned, used as it is
+    (ACM's listing may not show a new certificate at once).
+    """
     if apex is None:
         return Known()
     zone = _zone(clients, apex)
-    arn, records = _certificate(clients, apex)
+    names = tuple(sorted(set(certificate_names)))
+    arn, records = _certificate(clients, apex, names, requested_certificate) if names else (None, ())
     wanted = list(hosts)
     found = _distributions_by_alias(clients, wanted)
     domains = {role: found[host]["DomainName"] for role, host in zip(("main", "redirect"), wanted)
@@ -89,15 +97,44 @@ def _zone(clients: InfraClients, apex: str) -> dict[str, Any] | None:
     return None
 
 
-def _certificate(clients: InfraClients, apex: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+def covers(certificate_names: Iterable[str], host: str) -> bool:
+    """Does a certificate for ``certificate_names`` serve ``host``? A wildcard covers one label only.
+
+    ACM User Guide, "Wildcard names": ``*.example.com`` protects ``www.example.com`` but neither
+    ``example.com`` nor ``a.b.example.com``.
+    """
+    host = host.lower().rstrip(".")
+    for name in certificate_names:
+        name = name.lower().rstrip(".")
+        if name == host or (name.startswith("*.") and host.partition(".")[2] == name[2:] and "." in host):
+            return True
+    return False
+
+
+def _certificate(clients: InfraClients, apex: str, names: tuple[str, ...], requested: str | None
+                 ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """The certificate to use and its validation records: the one this run requested, else the best
+    usable one whose names cover every name (ISSUED before PENDING_VALIDATION, then exactly the names
+    sitepush requests — its own — before a wider one)."""
+    if requested is not None:
+        return requested, _validation_records(describe_certificate(clients, requested))
+    candidates: list[tuple[tuple[int, int], str, dict[str, Any]]] = []
     paginator = clients.acm.get_paginator("list_certificates")
     with translated_aws_errors(action="list certificates", resource=apex):
         for page in paginator.paginate(CertificateStatuses=list(USABLE_CERTIFICATE)):
             for summary in page.get("CertificateSummaryList", []):
-                if summary.get("DomainName") == apex:
-                    arn = summary["CertificateArn"]
-                    return arn, _validation_records(clients, arn)
-    return None, ()
+                domain = str(summary.get("DomainName", "")).lower()
+                if domain != apex and not domain.endswith("." + apex):
+                    continue
+                described = describe_certificate(clients, summary["CertificateArn"])
+                held = set(described.get("SubjectAlternativeNames") or []) | {domain}
+                if described.get("Status") in USABLE_CERTIFICATE and all(covers(held, n) for n in names):
+                    rank = (0 if described.get("Status") == "ISSUED" else 1, 0 if held == set(names) else 1)
+                    candidates.append((rank, summary["CertificateArn"], described))
+    if not candidates:
+        return None, ()
+    _, arn, described = min(candidates, key=lambda c: c[0])
+    return arn, _validation_records(described)
 
 
 def describe_certificate(clients: InfraClients, arn: str) -> dict[str, Any]:
@@ -106,9 +143,9 @@ def describe_certificate(clients: InfraClients, arn: str) -> dict[str, Any]:
                       lambda: clients.acm.describe_certificate(CertificateArn=arn))["Certificate"])
 
 
-def _validation_records(clients: InfraClients, arn: str) -> tuple[tuple[str, str], ...]:
+def _validation_records(described: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     records = set()
-    for option in describe_certificate(clients, arn).get("DomainValidationOptions", []):
+    for option in described.get("DomainValidationOptions", []):
         record = option.get("ResourceRecord")
         if record:
             records.add((record["Name"], record["Value"]))
@@ -151,7 +188,7 @@ def read_actual(clients: InfraClients, desired: Iterable[Resource], known: Known
         elif kind == "hosted-zone":
             state[resource.ref] = {"name": name + "."} if known.zone_id else None
         elif kind == "certificate":
-            state[resource.ref] = _read_certificate(clients, known)
+            state[resource.ref] = _read_certificate(clients, known, resource.value)
         elif kind == "distribution":
             state[resource.ref] = _read_distribution(clients, name, known.distribution_ids.get(name))
         elif kind == "record":
@@ -248,12 +285,13 @@ _BUCKET_READERS: dict[str, Callable[[InfraClients, str], dict[str, Any]]] = {
 }
 
 
-def _read_certificate(clients: InfraClients, known: Known) -> dict[str, Any] | None:
+def _read_certificate(clients: InfraClients, known: Known, wanted: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The names of ``wanted`` that the known certificate covers (all of them: nothing to request)."""
     if known.certificate_arn is None:
         return None
     described = describe_certificate(clients, known.certificate_arn)
-    return {"domain": described.get("DomainName"),
-            "alternative_names": sorted(set(described.get("SubjectAlternativeNames", []))),
+    held = set(described.get("SubjectAlternativeNames") or []) | {str(described.get("DomainName"))}
+    return {"covers": sorted(n for n in wanted["covers"] if covers(held, n)),
             "validation": "DNS", "region": CERTIFICATE_REGION}
 
 
@@ -315,10 +353,11 @@ def distribution_fields(config: Mapping[str, Any]) -> dict[str, Any]:
 # -- writing ----------------------------------------------------------------------------------------
 
 def write(clients: InfraClients, change: InfraChange, known: Known, *, certificate_wait: float,
-          create_zone: bool, sleep: Callable[[float], None] = time.sleep) -> str | None:
+          create_zone: bool, sleep: Callable[[float], None] = time.sleep) -> Written:
     """Make one resource as ``change.desired`` says (one call, or a few for a certificate or a CDN).
 
-    Returns what the user must do about it, if anything (a new zone's name servers for the registrar).
+    Returns what the user must do about it, if anything (a new zone's name servers for the registrar),
+    and what the next step must know (a new certificate's ARN).
     """
     kind, name, value = change.kind, change.name, change.desired
     where = f"s3://{name}"
@@ -347,21 +386,91 @@ def write(clients: InfraClients, change: InfraChange, known: Known, *, certifica
         _call("set Block Public Access", where, lambda: s3.put_public_access_block(
             Bucket=name, PublicAccessBlockConfiguration=dict(value)))
     elif kind == "policy":
-        _call("put the bucket policy", where, lambda: s3.put_bucket_policy(
-            Bucket=name, Policy=policy_json(value["policy"])))
+        _put_policy(clients, name, value["policy"])
     elif kind == "hosted-zone":
-        return _create_zone(clients, name, allowed=create_zone)
+        return Written(note=_create_zone(clients, name, allowed=create_zone))
     elif kind == "certificate":
-        _call("request the certificate", name, lambda: clients.acm.request_certificate(
-            DomainName=value["domain"], SubjectAlternativeNames=list(value["alternative_names"]),
-            ValidationMethod="DNS", IdempotencyToken=uuid.uuid4().hex[:32]))
+        return request_certificate(clients, name, value["covers"], sleep=sleep)
     elif kind == "record":
         _upsert_record(clients, known, name, value)
     elif kind == "distribution":
         _put_distribution(clients, known, name, value, certificate_wait=certificate_wait, sleep=sleep)
     else:  # pragma: no cover - desired.py makes only the kinds above
         raise InfraError(f"sitepush cannot make a {kind}")
-    return None
+    return Written()
+
+
+RECORDS_WAIT = 120.0
+"""Seconds to wait for ACM to give a new certificate's validation records (it takes "several seconds")."""
+
+
+def certificate_token(names: Iterable[str]) -> str:
+    """RequestCertificate's ``IdempotencyToken``, derived from the names: ACM API Reference,
+    RequestCertificate: "If you call RequestCertificate multiple times with the same idempotency token
+    within one hour, ACM recognizes that you are requesting only one certificate" — so a rerun after
+    an interruption gets the same certificate, not a second one. At most 32 word characters."""
+    return hashlib.sha256("\n".join(sorted(set(names))).encode()).hexdigest()[:32]
+
+
+def request_certificate(clients: InfraClients, apex: str, names: Iterable[str], *, wait: float = RECORDS_WAIT,
+                        sleep: Callable[[float], None] = time.sleep) -> Written:
+    """Request the certificate of ``names`` (``apex`` first) and wait until ACM gives a validation
+    record for every name; returns its ARN for the next step.
+
+    ACM API Reference, DescribeCertificate: "If you have just created a certificate using the
+    RequestCertificate action, there is a delay of several seconds before you can retrieve information
+    about it" — the ResourceRecords come later than the certificate, so they are polled for with a
+    bounded backoff rather than read once.
+    """
+    ordered = [apex] + sorted(set(names) - {apex})
+    arn = str(_call("request the certificate", apex, lambda: clients.acm.request_certificate(
+        DomainName=apex, SubjectAlternativeNames=ordered, ValidationMethod="DNS",
+        IdempotencyToken=certificate_token(ordered)))["CertificateArn"])
+    deadline = time.monotonic() + wait
+    delay = 0.5
+    missing: list[str] = list(ordered)
+    for _ in range(64):
+        options = describe_certificate(clients, arn).get("DomainValidationOptions") or []
+        given = {o.get("DomainName") for o in options if o.get("ResourceRecord")}
+        missing = [n for n in ordered if n not in given]
+        if not missing or time.monotonic() >= deadline:
+            break
+        sleep(min(delay, max(0.0, deadline - time.monotonic())))
+        delay = min(delay * 2, 8.0)
+    if missing:
+        raise InfraError(f"ACM has not given the DNS validation records of {', '.join(missing)} for the "
+                         f"certificate {arn} after {wait:.0f} s", hint="rerun `sitepush configure` in a minute "
+                         "(it finds the same certificate)")
+    return Written(certificate_arn=arn)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What one write tells the next step: a note for the user, a certificate ARN to keep."""
+
+    note: str | None = None
+    certificate_arn: str | None = None
+
+
+def _put_policy(clients: InfraClients, bucket: str, policy: Mapping[str, Any]) -> None:
+    from botocore.exceptions import ClientError
+
+    with translated_aws_errors(action="put the bucket policy", resource=f"s3://{bucket}"):
+        try:
+            clients.s3.put_bucket_policy(Bucket=bucket, Policy=policy_json(policy))
+        except ClientError as error:
+            if _code(error) != "AccessDenied":
+                raise
+            # The bucket's own Block Public Access was lifted one step before, so an AccessDenied
+            # here is the account's (or the organisation's) BlockPublicPolicy: S3 User Guide,
+            # "Blocking public access to your Amazon S3 storage" — "PUT Bucket policy calls fail if
+            # the specified bucket policy allows public access" when it is on at either level.
+            raise InfraError(
+                f"S3 refused the public-read policy of {bucket}: the AWS account's Block Public Access "
+                "setting blocks public bucket policies (or these credentials lack s3:PutBucketPolicy)",
+                hint="turn off BlockPublicPolicy and RestrictPublicBuckets for the account (S3 console → "
+                     "Block Public Access settings for this account, or `aws s3control "
+                     "put-public-access-block`), then rerun") from None
 
 
 def _create_bucket(clients: InfraClients, bucket: str, region: str) -> None:
@@ -403,6 +512,9 @@ def _upsert_record(clients: InfraClients, known: Known, name: str, value: Mappin
         record["AliasTarget"] = {"HostedZoneId": value["zone"], "DNSName": value["alias"],
                                  "EvaluateTargetHealth": False}
     else:
+        if value["value"] == PENDING:
+            raise InfraError(f"{name}: ACM has not given this validation record yet",
+                             hint="rerun `sitepush configure` in a minute")
         record["TTL"] = value["ttl"]
         record["ResourceRecords"] = [{"Value": value["value"]}]
     zone_id = known.zone_id

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from sitepush.config import Config
 from sitepush.configurator.aws_state import InfraClients, discover, read_actual, write
-from sitepush.configurator.desired import Known, desired_resources, hosts_of
+from sitepush.configurator.desired import Known, certificate_names, desired_resources, hosts_of
 from sitepush.configurator.model import InfraPlan
 from sitepush.configurator.plan import plan_infra
 from sitepush.errors import InfraError
@@ -38,10 +38,13 @@ def plan_for(config: Config, clients: InfraClients) -> InfraPlan:
     return _read_and_plan(config, clients)[0]
 
 
-def _read_and_plan(config: Config, clients: InfraClients) -> tuple[InfraPlan, Known]:
+def _read_and_plan(config: Config, clients: InfraClients, requested_certificate: str | None = None
+                   ) -> tuple[InfraPlan, Known]:
     hosts = hosts_of(config)
+    names = certificate_names(config)
     known = discover(clients, hosts.apex if hosts else None,
-                     (hosts.canonical, hosts.other) if hosts else ())
+                     (hosts.canonical, hosts.other) if hosts else (), certificate_names=names,
+                     requested_certificate=requested_certificate)
     desired = desired_resources(config, known)
     return plan_infra(desired, read_actual(clients, desired, known)), known
 
@@ -50,17 +53,19 @@ def apply_config(config: Config, clients: InfraClients, options: ConfigureOption
                  progress: TextIO | None = None, sleep: Callable[[float], None] = time.sleep) -> int:
     """Make AWS match ``config``; returns the number of changes made. Raises InfraError naming the step."""
     made = 0
+    requested: str | None = None
     for _ in range(MAX_STEPS):
-        plan, known = _read_and_plan(config, clients)
+        plan, known = _read_and_plan(config, clients, requested)
         if not plan.pending:
             return made
         change = plan.pending[0]
         if progress is not None:
             print(f"  {change.render().splitlines()[0]}", file=progress, flush=True)
-        note = write(clients, change, known, certificate_wait=options.certificate_wait,
-                     create_zone=options.create_zone or config.domain.create_hosted_zone, sleep=sleep)
-        if note and progress is not None:
-            print(f"    {note}", file=progress, flush=True)
+        written = write(clients, change, known, certificate_wait=options.certificate_wait,
+                        create_zone=options.create_zone or config.domain.create_hosted_zone, sleep=sleep)
+        requested = written.certificate_arn or requested
+        if written.note and progress is not None:
+            print(f"    {written.note}", file=progress, flush=True)
         made += 1
     raise InfraError(f"configure did not converge after {MAX_STEPS} steps",
                      hint="run `sitepush configure --plan` and report what it shows")

@@ -74,6 +74,14 @@ def hosts_of(config: Config) -> Hosts | None:
     return Hosts(apex=apex, canonical=canonical, other=other)
 
 
+def certificate_names(config: Config) -> tuple[str, ...]:
+    """The names the site's certificate must cover (apex and www), or none without CloudFront."""
+    hosts = hosts_of(config)
+    if hosts is None or not config.cloudfront.enabled:
+        return ()
+    return tuple(sorted({hosts.apex, f"www.{hosts.apex}"}))
+
+
 def site_bucket_of(config: Config) -> str:
     """``[deploy] bucket``, else the canonical host; raises ConfigError when neither is set."""
     hosts = hosts_of(config)
@@ -201,9 +209,16 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
         Resource("hosted-zone", hosts.apex, {"name": hosts.apex + "."}),
     ]
     if cloudfront:
+        # Any usable certificate whose names cover these serves (a wildcard one included): the plan
+        # compares what it covers, so an existing wider certificate is used, not requested again.
         resources.append(Resource("certificate", hosts.apex, {
-            "domain": hosts.apex, "alternative_names": sorted({hosts.apex, f"www.{hosts.apex}"}),
-            "validation": "DNS", "region": CERTIFICATE_REGION}))
+            "covers": list(certificate_names(config)), "validation": "DNS", "region": CERTIFICATE_REGION}))
+        if known.certificate_arn is None:
+            # ACM names the validation records only once the certificate exists; the plan still
+            # shows (and counts) the one CNAME per name it will write.
+            resources += [Resource("record", f"CNAME (validation of {name})",
+                                   {"type": "CNAME", "value": PENDING, "ttl": 300})
+                          for name in certificate_names(config)]
         resources += [Resource("record", f"CNAME {name}", {"type": "CNAME", "value": value, "ttl": 300})
                       for name, value in known.validation_records]
         certificate = known.certificate_arn or PENDING
