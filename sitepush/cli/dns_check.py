@@ -47,7 +47,7 @@ def cmd_dns_check(args: argparse.Namespace) -> int:
     except ValueError:
         raise UsageError("a name server is HOST or HOST:PORT", hint="e.g. --nameserver 127.0.0.1:5353") from None
     route53 = make_client("route53", region="us-east-1", endpoint_url=args.endpoint_url, profile=args.profile)
-    expected = expectation_from_route53(route53, config.domain.name)
+    expected = expectation_from_route53(route53, config.domain.name, config.domain.hosted_zone_id)
     findings = check(expected, DnsProbe(resolver, parent).answers(expected))
     print(render(findings))
     return 0 if all(f.ok for f in findings) else 1

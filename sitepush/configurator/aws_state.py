@@ -18,6 +18,7 @@ from typing import Any
 from sitepush.aws import translated_aws_errors
 from sitepush.configurator.desired import CERTIFICATE_REGION, LIFECYCLE_RULE_ID, Known
 from sitepush.configurator.model import PENDING, InfraChange, Resource
+from sitepush.configurator.plan import refusal_of
 from sitepush.configurator.policy import policy_json
 from sitepush.errors import InfraError
 
@@ -67,16 +68,17 @@ def _call(action: str, resource: str, call: Callable[[], Any], *, missing: tuple
 # -- discovery: what exists already -----------------------------------------------------------------
 
 def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str], *,
-             certificate_names: Iterable[str] = (), requested_certificate: str | None = None) -> Known:
+             certificate_names: Iterable[str] = (), requested_certificate: str | None = None,
+             zone_id: str = "") -> Known:
     """The certificate, distributions and hosted zone that already exist for the site's domain.
 
     ``certificate_names``: the names the site's certificate must cover (none: no certificate is looked
     for). ``requested_certificate``: the ARN this run's RequestCertificate returned, used as it is
-    (ACM's listing may not show a new certificate at once).
+    (ACM's listing may not show a new certificate at once). ``zone_id``: ``[domain] hosted_zone_id``.
     """
     if apex is None:
         return Known()
-    zone = _zone(clients, apex)
+    zone = find_zone(clients.route53, apex, zone_id)
     names = tuple(sorted(set(certificate_names)))
     arn, records = _certificate(clients, apex, names, requested_certificate) if names else (None, ())
     wanted = list(hosts)
@@ -88,13 +90,36 @@ def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str], *,
                  zone_id=zone["Id"] if zone else None)
 
 
-def _zone(clients: InfraClients, apex: str) -> dict[str, Any] | None:
+def find_zone(route53: Any, apex: str, zone_id: str = "") -> dict[str, Any] | None:
+    """The public hosted zone of ``apex``: ``zone_id`` when given (``[domain] hosted_zone_id``), else the
+    only public zone of that name; None when there is none.
+
+    Route 53 lets one account hold several public zones of one name, and only the one the registrar
+    delegates to answers (Route 53 Developer Guide, "Working with public hosted zones"): records put
+    in another are never seen, and a certificate validated there never issues. So two are refused.
+    """
+    if zone_id:
+        wanted = zone_id.rsplit("/", 1)[-1]
+        found = _call("read the hosted zone", wanted, lambda: route53.get_hosted_zone(Id=wanted),
+                      missing=("NoSuchHostedZone",))
+        zone = (found or {}).get("HostedZone")
+        if not zone or zone["Name"].rstrip(".").lower() != apex.lower() or zone.get("Config", {}).get(
+                "PrivateZone"):
+            raise InfraError(f"[domain] hosted_zone_id {zone_id} is not a public hosted zone of {apex} in "
+                             "this account", file="sitepush.toml",
+                             hint="copy the id of the zone the registrar delegates to from the Route 53 "
+                                  "console, or empty hosted_zone_id to find it by name")
+        return dict(zone)
     listed = _call("list hosted zones", apex,
-                   lambda: clients.route53.list_hosted_zones_by_name(DNSName=apex, MaxItems="10"))
-    for zone in listed.get("HostedZones", []):
-        if zone["Name"].rstrip(".") == apex and not zone.get("Config", {}).get("PrivateZone"):
-            return dict(zone)
-    return None
+                   lambda: route53.list_hosted_zones_by_name(DNSName=apex, MaxItems="100"))
+    zones = [dict(z) for z in listed.get("HostedZones", [])
+             if z["Name"].rstrip(".").lower() == apex.lower() and not z.get("Config", {}).get("PrivateZone")]
+    if len(zones) > 1:
+        ids = ", ".join(z["Id"].rsplit("/", 1)[-1] for z in zones)
+        raise InfraError(f"{len(zones)} public hosted zones are named {apex}: {ids}", file="sitepush.toml",
+                         hint="set [domain] hosted_zone_id to the one the registrar delegates to "
+                              "(its name servers are the domain's NS records)")
+    return zones[0] if zones else None
 
 
 def covers(certificate_names: Iterable[str], host: str) -> bool:
@@ -217,7 +242,7 @@ def _read_bucket(clients: InfraClients, bucket: str) -> dict[str, Any] | None:
             raise
         location = clients.s3.get_bucket_location(Bucket=bucket).get("LocationConstraint")
     region = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
-    return {"region": region}
+    return {"region": region, **_read_ownership(clients, bucket)}
 
 
 def _read_ownership(clients: InfraClients, bucket: str) -> dict[str, Any]:
@@ -280,7 +305,7 @@ def _read_policy(clients: InfraClients, bucket: str) -> dict[str, Any]:
 
 
 _BUCKET_READERS: dict[str, Callable[[InfraClients, str], dict[str, Any]]] = {
-    "ownership": _read_ownership, "versioning": _read_versioning, "lifecycle": _read_lifecycle,
+    "versioning": _read_versioning, "lifecycle": _read_lifecycle,
     "website": _read_website, "public-access-block": _read_public_access, "policy": _read_policy,
 }
 
@@ -362,14 +387,12 @@ def write(clients: InfraClients, change: InfraChange, known: Known, *, certifica
     kind, name, value = change.kind, change.name, change.desired
     where = f"s3://{name}"
     s3 = clients.s3
-    if kind == "bucket" and change.action == "update":
-        actual = dict((field, old) for field, old, _ in change.diff)
-        raise InfraError(f"the bucket {name} is in {actual.get('region')}, but sitepush.toml says "
-                         f"{value['region']}", file="sitepush.toml",
-                         hint=f'set [deploy] region = "{actual.get("region")}" (a bucket cannot move)')
-    if kind == "bucket":
+    refusal = refusal_of(change, create_zone=create_zone)
+    if refusal is not None:
+        raise refusal
+    if kind == "bucket" and change.action == "create":
         _create_bucket(clients, name, value["region"])
-    elif kind == "ownership":
+    elif kind == "bucket":
         _call("set object ownership", where, lambda: s3.put_bucket_ownership_controls(
             Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": value["ObjectOwnership"]}]}))
     elif kind == "versioning":

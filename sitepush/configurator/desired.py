@@ -2,9 +2,9 @@
 
 ::
 
-    site bucket ─ ownership (BucketOwnerEnforced: no ACLs) ─ versioning ─ lifecycle ─ website
+    site bucket (and its ownership: BucketOwnerEnforced, no ACLs) ─ versioning ─ lifecycle ─ website
                 ─ public access block (only the two policy flags lifted) ─ policy (GetObject, not .sitepush/)
-    redirect bucket (the other host) ─ ownership ─ website (RedirectAllRequestsTo the canonical host)
+    redirect bucket (the other host) ─ website (RedirectAllRequestsTo the canonical host)
     hosted zone ─ certificate (ACM, us-east-1, apex + www) ─ its validation CNAMEs
     distributions (canonical host → site bucket, other host → redirect bucket; http-only custom origins)
     A (+ AAAA with CloudFront) alias records for apex and www
@@ -181,8 +181,7 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
                                    behind_cdn_host=hosts.canonical if cloudfront and hosts else None),
                                "RedirectAllRequestsTo": None}
     resources = [
-        Resource("bucket", bucket, {"region": region}),
-        Resource("ownership", bucket, {"ObjectOwnership": "BucketOwnerEnforced"}),
+        Resource("bucket", bucket, _bucket(region)),
     ]
     if config.deploy.versioning:
         resources += [
@@ -201,8 +200,7 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
         return resources
     protocol = "https" if cloudfront else "http"
     resources += [
-        Resource("bucket", hosts.other, {"region": region}),
-        Resource("ownership", hosts.other, {"ObjectOwnership": "BucketOwnerEnforced"}),
+        Resource("bucket", hosts.other, _bucket(region)),
         Resource("website", hosts.other, {"IndexDocument": None, "ErrorDocument": None, "RoutingRules": [],
                                           "RedirectAllRequestsTo": {"HostName": hosts.canonical,
                                                                     "Protocol": protocol}}),
@@ -242,6 +240,12 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
             resources.append(Resource("record", f"A {host}.", {
                 "type": "A", "alias": website_endpoint(region) + ".", "zone": website_hosted_zone_id(region)}))
     return resources
+
+
+def _bucket(region: str) -> dict[str, Any]:
+    # Object ownership is part of the bucket: CreateBucket sets it (its ObjectOwnership parameter), so
+    # creating a bucket is one change, and only an existing bucket with another setting is updated.
+    return {"region": region, "ObjectOwnership": "BucketOwnerEnforced"}
 
 
 def _distribution(host: str, origin: str, certificate: str, config: Config, *,

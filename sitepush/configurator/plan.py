@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sitepush.configurator.model import PENDING, InfraChange, InfraPlan, Resource
+from sitepush.errors import InfraError
 
 
 def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Mapping[str, Any] | None]
@@ -50,3 +51,25 @@ def public_access_lifted_before_policy(plan: InfraPlan) -> bool:
                 c.kind == "public-access-block" and c.name == change.name for c in plan.pending):
             return False
     return True
+
+
+def refusal_of(change: InfraChange, *, create_zone: bool) -> InfraError | None:
+    """Why ``change`` cannot be made, known from what was read (None: it can be): checked for the whole
+    plan before its first write, so a run never stops half-applied for a reason it could have seen."""
+    if change.kind == "bucket" and change.action == "update" and any(f == "region" for f, _, _ in change.diff):
+        actual = next(old for field, old, _ in change.diff if field == "region")
+        return InfraError(f"the bucket {change.name} is in {actual}, but sitepush.toml says "
+                          f"{change.desired['region']}", file="sitepush.toml",
+                          hint=f'set [deploy] region = "{actual}" (a bucket cannot move)')
+    if change.kind == "hosted-zone" and change.action == "create" and not create_zone:
+        return InfraError(f"no public Route 53 hosted zone for {change.name}",
+                          hint="create it in Route 53, or set [domain] create_hosted_zone = true")
+    return None
+
+
+def check_applicable(plan: InfraPlan, *, create_zone: bool) -> None:
+    """Raise the first refusal of any change of ``plan`` (:func:`refusal_of`), before anything is written."""
+    for change in plan.pending:
+        refusal = refusal_of(change, create_zone=create_zone)
+        if refusal is not None:
+            raise refusal

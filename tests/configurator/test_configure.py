@@ -134,7 +134,7 @@ def test_a_second_run_plans_nothing_and_makes_no_write_call(observed: Observed) 
     observed.clear()
     plan = plan_for(config, observed.clients)
     assert plan.pending == ()
-    assert plan.render().startswith("no changes: all 20 resources")
+    assert plan.render().startswith("no changes: all 18 resources")
     assert configure(config, observed) == 0
     assert observed.writes() == []
 
@@ -174,6 +174,8 @@ def test_turning_cloudfront_on_adds_the_certificate_distributions_and_repoints_t
     assert summary == [
         ("update", "website", domain),  # the redirect now goes to https
         ("create", "certificate", domain),
+        ("create", "record", f"CNAME (validation of {domain})"),
+        ("create", "record", f"CNAME (validation of www.{domain})"),
         ("create", "distribution", f"www.{domain}"), ("create", "distribution", domain),
         ("update", "record", f"A www.{domain}."), ("create", "record", f"AAAA www.{domain}."),
         ("update", "record", f"A {domain}."), ("create", "record", f"AAAA {domain}."),

@@ -51,11 +51,12 @@ def test_a_plan_from_nothing_lifts_block_public_access_before_it_puts_the_policy
 def test_the_resources_of_a_domain_with_cloudfront_in_dependency_order() -> None:
     refs = [r.ref for r in desired_resources(FULL, Known())]
     assert refs == [
-        ("bucket", "www.example.com"), ("ownership", "www.example.com"), ("versioning", "www.example.com"),
+        ("bucket", "www.example.com"), ("versioning", "www.example.com"),
         ("lifecycle", "www.example.com"), ("website", "www.example.com"),
         ("public-access-block", "www.example.com"), ("policy", "www.example.com"),
-        ("bucket", "example.com"), ("ownership", "example.com"), ("website", "example.com"),
+        ("bucket", "example.com"), ("website", "example.com"),
         ("hosted-zone", "example.com"), ("certificate", "example.com"),
+        ("record", "CNAME (validation of example.com)"), ("record", "CNAME (validation of www.example.com)"),
         ("distribution", "www.example.com"), ("distribution", "example.com"),
         ("record", "A www.example.com."), ("record", "AAAA www.example.com."),
         ("record", "A example.com."), ("record", "AAAA example.com."),
