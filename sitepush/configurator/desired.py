@@ -53,6 +53,8 @@ class Known:
     distribution_ids: Mapping[str, str] = field(default_factory=dict)
     """Host → the id of the distribution that has it as an alias (one listing serves a whole plan)."""
     zone_id: str | None = None
+    account_id: str = PENDING
+    """The bucket owner's account (STS GetCallerIdentity): the one account the policy lets read the state."""
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,8 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
     resources += [
         Resource("website", bucket, website),
         Resource("public-access-block", bucket, public_access_block(True)),
-        Resource("policy", bucket, {"policy": website_bucket_policy(bucket, state_prefix=state_prefix)}),
+        Resource("policy", bucket, {"policy": website_bucket_policy(bucket, state_prefix=state_prefix,
+                                                                           account=known.account_id)}),
     ]
     if hosts is None:
         return resources

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sitepush.configurator.model import PENDING, InfraChange, InfraPlan, Resource
+from sitepush.configurator.policy import normal_policy
 from sitepush.errors import InfraError
 
 
@@ -31,7 +32,10 @@ def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Map
 
 
 def _same(current: Any, wanted: Any) -> bool:
-    """Equal as AWS means it: lists compared as sets when they hold only strings (aliases, names)."""
+    """Equal as AWS means it: lists compared as sets when they hold only strings (aliases, names),
+    policies in the one form of :func:`~sitepush.configurator.policy.normal_policy`."""
+    if isinstance(current, Mapping) and isinstance(wanted, Mapping) and "Statement" in wanted:
+        return bool(normal_policy(current) == normal_policy(wanted))
     if isinstance(current, list) and isinstance(wanted, list) and all(isinstance(x, str) for x in wanted):
         return sorted(current) == sorted(wanted)
     return bool(current == wanted)

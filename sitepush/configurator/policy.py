@@ -2,15 +2,18 @@
 
 The policy grants anonymous ``s3:GetObject`` on the site's objects only — never ``s3:ListBucket``,
 never writes — and never on sitepush's own state (``.sitepush/``: the deploy manifest, history, private
-previews). For a site at the root of its bucket it says so with one Allow whose ``NotResource`` is the
-state: nothing is denied, so the owner's own reads of the manifest are untouched (an explicit Deny to
-``Principal: *`` would refuse the owner too — AWS IAM User Guide, "Policy evaluation logic"). A site
-under a prefix cannot be told apart from the rest of the bucket that way: its Allow covers the prefix
-and a Deny on the state applies only to requests from outside the bucket owner's account
-(``aws:PrincipalAccount``), which anonymous requests are.
+previews). It is the pattern the S3 User Guide documents: an Allow on ``bucket/prefix*`` and a Deny on
+the state that applies only to requests from outside the bucket owner's account (``StringNotEquals``
+``aws:PrincipalAccount``; "Bucket policy examples" and IAM User Guide, "AWS global condition context
+keys"). Anonymous requests carry no ``aws:PrincipalAccount``, and a negated operator on a missing key
+holds, so they are denied; the owner's own reads of the manifest are not (an unconditional Deny to
+``Principal: *`` would refuse them too). An Allow with ``NotResource`` would avoid needing the account
+id, but no S3 document says bucket policies accept it, so it is not used.
 
 S3 does not evaluate policies in moto, so :func:`allows_anonymous_get` decides here, in a pure function
-that the tests run against the policy itself.
+that the tests run against the policy itself. S3 also hands a policy back in its own form (a
+one-element list as a string, statements reordered, an empty ``Sid``): :func:`normal_policy` is the
+form two policies are compared in, so configure does not put an equal policy again.
 """
 
 from __future__ import annotations
@@ -24,25 +27,46 @@ from typing import Any
 POLICY_VERSION = "2012-10-17"
 
 
-def website_bucket_policy(bucket: str, *, prefix: str = "", state_prefix: str = ".sitepush/",
-                          account: str | None = None) -> dict[str, Any]:
+def website_bucket_policy(bucket: str, *, account: str, prefix: str = "", state_prefix: str = ".sitepush/"
+                          ) -> dict[str, Any]:
     """The bucket policy of a public website under ``prefix``, keeping ``prefix + state_prefix`` private.
 
-    ``account`` (the bucket owner's account id) is needed only for a site under a prefix.
+    ``account``: the bucket owner's account id, the only one that may still read the state.
     """
-    state = f"arn:aws:s3:::{bucket}/{prefix}{state_prefix}*"
-    if not prefix:
-        return {"Version": POLICY_VERSION, "Statement": [
-            {"Sid": "PublicReadOfTheSiteButNotSitepushState", "Effect": "Allow", "Principal": "*",
-             "Action": "s3:GetObject", "NotResource": [state]}]}
     if not account:
-        raise ValueError("a site under a prefix needs the owner's account id for its policy")
+        raise ValueError("the website policy needs the bucket owner's account id")
     return {"Version": POLICY_VERSION, "Statement": [
         {"Sid": "PublicReadOfTheSite", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
          "Resource": f"arn:aws:s3:::{bucket}/{prefix}*"},
         {"Sid": "SitepushStateStaysPrivate", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
-         "Resource": state, "Condition": {"StringNotEquals": {"aws:PrincipalAccount": account}}},
+         "Resource": f"arn:aws:s3:::{bucket}/{prefix}{state_prefix}*",
+         "Condition": {"StringNotEquals": {"aws:PrincipalAccount": account}}},
     ]}
+
+
+def normal_policy(policy: Mapping[str, Any]) -> Any:
+    """``policy`` in one form whatever way S3 wrote it back: statements as a sorted list, every
+    one-or-more-valued element as a sorted list, ``Principal: *`` as ``{"AWS": ["*"]}``, no empty ``Sid``."""
+    def values(value: Any) -> Any:
+        if isinstance(value, (list, str)):
+            return sorted({json.dumps(v, sort_keys=True) if not isinstance(v, str) else v
+                           for v in _listed(value)})
+        if isinstance(value, Mapping):
+            return {k: values(v) for k, v in value.items()}
+        return value
+
+    statements = []
+    for statement in _listed(policy.get("Statement", [])):
+        normal: dict[str, Any] = {}
+        for key, value in statement.items():
+            if key == "Sid" and not value:
+                continue
+            if key == "Principal" and value == "*":
+                value = {"AWS": "*"}
+            normal[key] = value if key in ("Sid", "Effect") else values(value)
+        statements.append(normal)
+    return {"Version": policy.get("Version"),
+            "Statement": sorted(statements, key=lambda s: json.dumps(s, sort_keys=True))}
 
 
 def policy_json(policy: Mapping[str, Any]) -> str:
