@@ -90,6 +90,7 @@ def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str], *,
                if host in found}
     return Known(certificate_arn=arn, validation_records=records, distribution_domains=domains,
                  distribution_ids={host: item["Id"] for host, item in found.items()},
+                 distribution_domain_of={host: item["DomainName"] for host, item in found.items()},
                  zone_id=zone["Id"] if zone else None, account_id=account)
 
 
@@ -234,6 +235,46 @@ def read_actual(clients: InfraClients, desired: Iterable[Resource], known: Known
     return state
 
 
+def read_leftovers(clients: InfraClients, desired: Iterable[Resource], known: Known, hosts: Iterable[str], *,
+                   prune: bool) -> tuple[list[Resource], list[str]]:
+    """What sitepush made for ``hosts`` that ``desired`` no longer has: alias records to its own
+    distributions (deleted), and those distributions (deleted only with ``prune``; else a note says so).
+
+    Only what sitepush provably made is touched: a distribution whose CallerReference is sitepush's,
+    a record whose alias target is such a distribution.
+    """
+    wanted = {resource.ref for resource in desired}
+    hosts = list(hosts)
+    ours: dict[str, tuple[str, bool]] = {}  # host → (distribution id, enabled), sitepush's only
+    for host, distribution_id in known.distribution_ids.items():
+        config = _call("read the distribution", host, lambda: clients.cloudfront.get_distribution_config(
+            Id=distribution_id))["DistributionConfig"]
+        if str(config.get("CallerReference", "")).startswith(CALLER_REFERENCE_PREFIX):
+            ours[host] = (distribution_id, bool(config.get("Enabled")))
+    domains = {known.distribution_domain_of[host].lower().rstrip(".") for host in ours
+               if host in known.distribution_domain_of}
+    leftovers: list[Resource] = []
+    notes: list[str] = []
+    if domains and known.zone_id is not None:
+        records = _read_records(clients, known.zone_id)
+        for host in hosts:
+            for record_type in ("A", "AAAA"):
+                name = f"{record_type} {host}."
+                current = records.get(name)
+                if (("record", name) not in wanted and current and "alias" in current
+                        and str(current["alias"]).lower().rstrip(".") in domains):
+                    leftovers.append(Resource("record", name, current))
+    for host, (distribution_id, enabled) in ours.items():
+        if ("distribution", host) in wanted:
+            continue
+        if prune:
+            leftovers.append(Resource("distribution", host, {"id": distribution_id, "enabled": enabled}))
+        else:
+            notes.append(f"the CloudFront distribution {distribution_id} ({host}) is no longer used and is "
+                         "kept; `sitepush configure --prune` disables and deletes it")
+    return leftovers, notes
+
+
 def _read_bucket(clients: InfraClients, bucket: str) -> dict[str, Any] | None:
     from botocore.exceptions import ClientError
 
@@ -342,7 +383,8 @@ def _read_records(clients: InfraClients, zone_id: str | None) -> dict[str, dict[
                 name = f"{record['Type']} {record['Name']}"
                 if "AliasTarget" in record:
                     records[name] = {"type": record["Type"], "alias": record["AliasTarget"]["DNSName"],
-                                     "zone": record["AliasTarget"]["HostedZoneId"]}
+                                     "zone": record["AliasTarget"]["HostedZoneId"],
+                                     "evaluate": bool(record["AliasTarget"].get("EvaluateTargetHealth"))}
                 else:
                     values = [r["Value"] for r in record.get("ResourceRecords", [])]
                     records[name] = {"type": record["Type"], "value": values[0] if len(values) == 1 else values,
@@ -389,7 +431,8 @@ def distribution_fields(config: Mapping[str, Any]) -> dict[str, Any]:
 # -- writing ----------------------------------------------------------------------------------------
 
 def write(clients: InfraClients, change: InfraChange, known: Known, *, certificate_wait: float,
-          create_zone: bool, sleep: Callable[[float], None] = time.sleep) -> Written:
+          create_zone: bool, sleep: Callable[[float], None] = time.sleep,
+          distribution_wait: float = 1800.0) -> Written:
     """Make one resource as ``change.desired`` says (one call, or a few for a certificate or a CDN).
 
     Returns what the user must do about it, if anything (a new zone's name servers for the registrar),
@@ -401,7 +444,9 @@ def write(clients: InfraClients, change: InfraChange, known: Known, *, certifica
     refusal = refusal_of(change, create_zone=create_zone)
     if refusal is not None:
         raise refusal
-    if kind == "bucket" and change.action == "create":
+    if change.action == "delete":
+        _delete(clients, change, known, wait=distribution_wait, sleep=sleep)
+    elif kind == "bucket" and change.action == "create":
         _create_bucket(clients, name, value["region"])
     elif kind == "bucket":
         _call("set object ownership", where, lambda: s3.put_bucket_ownership_controls(
@@ -484,6 +529,44 @@ class Written:
 
     note: str | None = None
     certificate_arn: str | None = None
+
+
+def _delete(clients: InfraClients, change: InfraChange, known: Known, *, wait: float,
+            sleep: Callable[[float], None]) -> None:
+    value = change.desired
+    if change.kind == "record":
+        record_type, _, record_name = change.name.partition(" ")
+        zone_id = known.zone_id
+        # Route 53 API Reference, ChangeResourceRecordSets: a DELETE must match the record exactly.
+        record = {"Name": record_name, "Type": record_type, "AliasTarget": {
+            "HostedZoneId": value["zone"], "DNSName": value["alias"], "EvaluateTargetHealth": value["evaluate"]}}
+        _call("delete the DNS record", change.name, lambda: clients.route53.change_resource_record_sets(
+            HostedZoneId=zone_id, ChangeBatch={"Comment": "sitepush configure --prune",
+                                               "Changes": [{"Action": "DELETE", "ResourceRecordSet": record}]}))
+        return
+    if change.kind != "distribution":  # pragma: no cover - read_leftovers yields only these two kinds
+        raise InfraError(f"sitepush does not delete a {change.kind}")
+    distribution_id = str(value["id"])
+    cloudfront = clients.cloudfront
+    with translated_aws_errors(action="delete the distribution", resource=f"{distribution_id} ({change.name})"):
+        current = cloudfront.get_distribution_config(Id=distribution_id)
+        etag = current["ETag"]
+        if current["DistributionConfig"].get("Enabled"):
+            # CloudFront Developer Guide, "Delete a distribution": disable it, wait until its status
+            # is Deployed, then delete it with the ETag of the disabled configuration.
+            etag = cloudfront.update_distribution(
+                Id=distribution_id, IfMatch=etag,
+                DistributionConfig={**current["DistributionConfig"], "Enabled": False})["ETag"]
+        deadline = time.monotonic() + wait
+        for _ in range(int(wait / 15) + 2):
+            status = cloudfront.get_distribution(Id=distribution_id)["Distribution"]["Status"]
+            if status == "Deployed":
+                break
+            if time.monotonic() >= deadline:
+                raise InfraError(f"the distribution {distribution_id} is disabled but still {status} after "
+                                 f"{wait:.0f} s", hint="rerun `sitepush configure --prune` later to delete it")
+            sleep(min(15.0, max(0.0, deadline - time.monotonic())))
+        cloudfront.delete_distribution(Id=distribution_id, IfMatch=etag)
 
 
 def _put_policy(clients: InfraClients, bucket: str, policy: Mapping[str, Any]) -> None:

@@ -52,6 +52,8 @@ class Known:
     """``main`` / ``redirect`` → ``dxxxx.cloudfront.net``."""
     distribution_ids: Mapping[str, str] = field(default_factory=dict)
     """Host → the id of the distribution that has it as an alias (one listing serves a whole plan)."""
+    distribution_domain_of: Mapping[str, str] = field(default_factory=dict)
+    """Host → the ``dxxxx.cloudfront.net`` domain of that distribution."""
     zone_id: str | None = None
     account_id: str = PENDING
     """The bucket owner's account (STS GetCallerIdentity): the one account the policy lets read the state."""

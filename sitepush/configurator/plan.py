@@ -15,9 +15,10 @@ from sitepush.configurator.policy import normal_policy
 from sitepush.errors import InfraError
 
 
-def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Mapping[str, Any] | None]
-               ) -> InfraPlan:
-    """One change per desired resource, in the order given (the dependency order)."""
+def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Mapping[str, Any] | None],
+               *, leftovers: Sequence[Resource] = (), notes: Sequence[str] = ()) -> InfraPlan:
+    """One change per desired resource, in the order given (the dependency order), then one delete per
+    leftover (a resource sitepush made that is no longer desired, with its current fields)."""
     changes = []
     for resource in desired:
         current = actual.get(resource.ref)
@@ -28,7 +29,9 @@ def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Map
                      if wanted == PENDING or not _same(current.get(name), wanted))
         changes.append(InfraChange(resource.kind, resource.name, "update" if diff else "unchanged",
                                    resource.value, diff))
-    return InfraPlan(tuple(changes))
+    wanted = {resource.ref for resource in desired}
+    changes += [InfraChange(r.kind, r.name, "delete", r.value) for r in leftovers if r.ref not in wanted]
+    return InfraPlan(tuple(changes), tuple(notes))
 
 
 def _same(current: Any, wanted: Any) -> bool:
