@@ -319,7 +319,8 @@ class DomainConfig:
                        doc="Apex domain, e.g. \"example.com\"; empty: no domain, no certificate, no DNS.")
     canonical: str = option("www", check=_canonical_check,
                             doc="Host the site is served on: \"www\" or \"apex\"; the other one redirects.")
-    hosted_zone_id: str = option("", doc="Route 53 hosted zone id; empty: found by the domain name.")
+    hosted_zone_id: str = option("", doc="Route 53 hosted zone to use; empty: the one public zone of the "
+                                         "domain's name (set it when there are two).")
     create_hosted_zone: bool = option(False, doc="Create the hosted zone when none exists "
                                                  "(then set its name servers at the registrar).")
 

@@ -247,8 +247,8 @@ def read_leftovers(clients: InfraClients, desired: Iterable[Resource], known: Kn
     hosts = list(hosts)
     ours: dict[str, tuple[str, bool]] = {}  # host → (distribution id, enabled), sitepush's only
     for host, distribution_id in known.distribution_ids.items():
-        config = _call("read the distribution", host, lambda: clients.cloudfront.get_distribution_config(
-            Id=distribution_id))["DistributionConfig"]
+        with translated_aws_errors(action="read the distribution", resource=host):
+            config = clients.cloudfront.get_distribution_config(Id=distribution_id)["DistributionConfig"]
         if str(config.get("CallerReference", "")).startswith(CALLER_REFERENCE_PREFIX):
             ours[host] = (distribution_id, bool(config.get("Enabled")))
     domains = {known.distribution_domain_of[host].lower().rstrip(".") for host in ours
