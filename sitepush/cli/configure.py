@@ -59,7 +59,7 @@ def cmd_configure(args: argparse.Namespace) -> int:
 
     clients = InfraClients(s3=client("s3", config.deploy.region), acm=client("acm", CERTIFICATE_REGION),
                            cloudfront=client("cloudfront", "us-east-1"),
-                           route53=client("route53", "us-east-1"), sts=client("sts", config.deploy.region))
+                           route53=client("route53", "us-east-1"))
     return _run(config, clients, args)
 
 

@@ -31,23 +31,21 @@ COMMENT_LIMIT = 128
 
 @dataclass(frozen=True)
 class InfraClients:
-    """One boto3 client per service: S3 in the site's region, ACM in us-east-1, CloudFront, Route 53, and
-    STS (which account the credentials act for)."""
+    """One boto3 client per service: S3 in the site's region, ACM in us-east-1, CloudFront, Route 53."""
 
     s3: Any
     acm: Any
     cloudfront: Any
     route53: Any
-    sts: Any = None
 
     def all(self) -> tuple[Any, ...]:
-        return tuple(c for c in (self.s3, self.acm, self.cloudfront, self.route53, self.sts) if c is not None)
+        return self.s3, self.acm, self.cloudfront, self.route53
 
     @classmethod
     def of_sandbox(cls, sandbox: Any) -> InfraClients:
         """The four clients of a :class:`~sitepush.sandbox.Sandbox` (moto answers every service)."""
         return cls(s3=sandbox.client("s3"), acm=sandbox.client("acm"), cloudfront=sandbox.client("cloudfront"),
-                   route53=sandbox.client("route53"), sts=sandbox.client("sts"))
+                   route53=sandbox.client("route53"))
 
 
 def _code(error: Exception) -> str:
@@ -78,9 +76,8 @@ def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str], *,
     for). ``requested_certificate``: the ARN this run's RequestCertificate returned, used as it is
     (ACM's listing may not show a new certificate at once). ``zone_id``: ``[domain] hosted_zone_id``.
     """
-    account = account_of(clients)
     if apex is None:
-        return Known(account_id=account)
+        return Known()
     zone = find_zone(clients.route53, apex, zone_id)
     names = tuple(sorted(set(certificate_names)))
     arn, records = _certificate(clients, apex, names, requested_certificate) if names else (None, ())
@@ -91,15 +88,7 @@ def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str], *,
     return Known(certificate_arn=arn, validation_records=records, distribution_domains=domains,
                  distribution_ids={host: item["Id"] for host, item in found.items()},
                  distribution_domain_of={host: item["DomainName"] for host, item in found.items()},
-                 zone_id=zone["Id"] if zone else None, account_id=account)
-
-
-def account_of(clients: InfraClients) -> str:
-    """The account the credentials act for, which owns the buckets configure makes (STS GetCallerIdentity
-    needs no permission: STS API Reference, "No permissions are required to perform this operation")."""
-    if clients.sts is None:
-        raise InfraError("configure needs an STS client to learn the account id", hint="report this as a bug")
-    return str(_call("read the account id", "sts", lambda: clients.sts.get_caller_identity())["Account"])
+                 zone_id=zone["Id"] if zone else None)
 
 
 def find_zone(route53: Any, apex: str, zone_id: str = "") -> dict[str, Any] | None:

@@ -51,6 +51,7 @@ def plan_for(config: Config, clients: InfraClients, *, create_zone: bool = False
 
 def _read_and_plan(config: Config, clients: InfraClients, requested_certificate: str | None = None, *,
                    prune: bool = False) -> tuple[InfraPlan, Known]:
+    desired_resources(config, Known())  # a sitepush.toml that cannot work is refused before any AWS call
     hosts = hosts_of(config)
     names = certificate_names(config)
     known = discover(clients, hosts.apex if hosts else None,

@@ -55,8 +55,6 @@ class Known:
     distribution_domain_of: Mapping[str, str] = field(default_factory=dict)
     """Host → the ``dxxxx.cloudfront.net`` domain of that distribution."""
     zone_id: str | None = None
-    account_id: str = PENDING
-    """The bucket owner's account (STS GetCallerIdentity): the one account the policy lets read the state."""
 
 
 @dataclass(frozen=True)
@@ -198,8 +196,7 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
     resources += [
         Resource("website", bucket, website),
         Resource("public-access-block", bucket, public_access_block(True)),
-        Resource("policy", bucket, {"policy": website_bucket_policy(bucket, state_prefix=state_prefix,
-                                                                           account=known.account_id)}),
+        Resource("policy", bucket, {"policy": website_bucket_policy(bucket, state_prefix=state_prefix)}),
     ]
     if hosts is None:
         return resources

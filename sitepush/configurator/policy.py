@@ -2,18 +2,25 @@
 
 The policy grants anonymous ``s3:GetObject`` on the site's objects only — never ``s3:ListBucket``,
 never writes — and never on sitepush's own state (``.sitepush/``: the deploy manifest, history, private
-previews). It is the pattern the S3 User Guide documents: an Allow on ``bucket/prefix*`` and a Deny on
-the state that applies only to requests from outside the bucket owner's account (``StringNotEquals``
-``aws:PrincipalAccount``; "Bucket policy examples" and IAM User Guide, "AWS global condition context
-keys"). Anonymous requests carry no ``aws:PrincipalAccount``, and a negated operator on a missing key
-holds, so they are denied; the owner's own reads of the manifest are not (an unconditional Deny to
-``Principal: *`` would refuse them too). An Allow with ``NotResource`` would avoid needing the account
-id, but no S3 document says bucket policies accept it, so it is not used.
+previews). For a site at the root of its bucket it says so with one Allow whose ``NotResource`` is the
+state: nothing is denied, so the owner's own reads of the manifest are untouched (an explicit Deny to
+``Principal: *`` would refuse the owner too — AWS IAM User Guide, "Policy evaluation logic"). A site
+under a prefix cannot be told apart from the rest of the bucket that way: its Allow covers the prefix
+and a Deny on the state applies only to requests from outside the bucket owner's account
+(``aws:PrincipalAccount``), which anonymous requests are.
 
-S3 does not evaluate policies in moto, so :func:`allows_anonymous_get` decides here, in a pure function
-that the tests run against the policy itself. S3 also hands a policy back in its own form (a
-one-element list as a string, statements reordered, an empty ``Sid``): :func:`normal_policy` is the
-form two policies are compared in, so configure does not put an equal policy again.
+Why ``NotResource`` and not the Deny on ``aws:PrincipalAccount`` for a root site: bucket policies are
+written in the IAM policy language (S3 User Guide, "Bucket policies for Amazon S3": "Bucket policies use
+JSON-based AWS Identity and Access Management (IAM) policy language"), whose ``NotResource`` element
+"explicitly matches every resource except those specified" (IAM User Guide, "IAM JSON policy elements:
+NotResource"); it needs no account id, and nothing can deny the owner. The Deny pattern also stops the
+owner in moto, which evaluates a bucket policy's conditions without the request's context (no
+``aws:PrincipalAccount`` even for the owner), so the sandbox could not read its own manifest.
+
+S3 does not evaluate policies in moto the way AWS does, so :func:`allows_anonymous_get` decides here, in a
+pure function that the tests run against the policy itself. S3 also hands a policy back in its own form (a
+one-element list as a string, statements reordered, an empty ``Sid``): :func:`normal_policy` is the form
+two policies are compared in, so configure does not put an equal policy again.
 """
 
 from __future__ import annotations
@@ -27,20 +34,24 @@ from typing import Any
 POLICY_VERSION = "2012-10-17"
 
 
-def website_bucket_policy(bucket: str, *, account: str, prefix: str = "", state_prefix: str = ".sitepush/"
-                          ) -> dict[str, Any]:
+def website_bucket_policy(bucket: str, *, prefix: str = "", state_prefix: str = ".sitepush/",
+                          account: str | None = None) -> dict[str, Any]:
     """The bucket policy of a public website under ``prefix``, keeping ``prefix + state_prefix`` private.
 
-    ``account``: the bucket owner's account id, the only one that may still read the state.
+    ``account`` (the bucket owner's account id) is needed only for a site under a prefix.
     """
+    state = f"arn:aws:s3:::{bucket}/{prefix}{state_prefix}*"
+    if not prefix:
+        return {"Version": POLICY_VERSION, "Statement": [
+            {"Sid": "PublicReadOfTheSiteButNotSitepushState", "Effect": "Allow", "Principal": "*",
+             "Action": "s3:GetObject", "NotResource": [state]}]}
     if not account:
-        raise ValueError("the website policy needs the bucket owner's account id")
+        raise ValueError("a site under a prefix needs the owner's account id for its policy")
     return {"Version": POLICY_VERSION, "Statement": [
         {"Sid": "PublicReadOfTheSite", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
          "Resource": f"arn:aws:s3:::{bucket}/{prefix}*"},
         {"Sid": "SitepushStateStaysPrivate", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
-         "Resource": f"arn:aws:s3:::{bucket}/{prefix}{state_prefix}*",
-         "Condition": {"StringNotEquals": {"aws:PrincipalAccount": account}}},
+         "Resource": state, "Condition": {"StringNotEquals": {"aws:PrincipalAccount": account}}},
     ]}
 
 

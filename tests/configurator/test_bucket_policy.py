@@ -10,8 +10,6 @@ from sitepush.configurator.policy import allows_anonymous_get, policy_json, webs
 from sitepush.syncer.manifest import manifest_key
 from sitepush.syncer.model import SyncOptions
 
-ACCOUNT = "123456789012"
-
 
 @pytest.mark.parametrize("prefix", ["", "site/"])
 def test_the_manifest_is_not_covered_by_the_public_policy(prefix: str) -> None:
@@ -25,7 +23,7 @@ def test_the_manifest_is_not_covered_by_the_public_policy(prefix: str) -> None:
 @pytest.mark.parametrize("key", ["index.html", "blog/post/index.html", "assets/style.css",
                                  ".well-known/security.txt", "dir with space/é.html"])
 def test_every_site_key_is_publicly_readable(key: str) -> None:
-    assert allows_anonymous_get(website_bucket_policy("b", account=ACCOUNT), "b", key)
+    assert allows_anonymous_get(website_bucket_policy("b"), "b", key)
 
 
 def test_keys_outside_the_prefix_and_other_buckets_are_not_opened() -> None:
@@ -35,30 +33,32 @@ def test_keys_outside_the_prefix_and_other_buckets_are_not_opened() -> None:
     assert not allows_anonymous_get(policy, "other-bucket", "site/index.html")
 
 
-@pytest.mark.parametrize("prefix", ["", "site/"])
-def test_the_state_is_denied_only_outside_the_owners_account_the_documented_pattern(prefix: str) -> None:
-    statements = website_bucket_policy("b", prefix=prefix, account=ACCOUNT)["Statement"]
-    assert [(s["Effect"], s["Action"], s["Resource"], s.get("Condition")) for s in statements] == [
-        ("Allow", "s3:GetObject", f"arn:aws:s3:::b/{prefix}*", None),
-        ("Deny", "s3:GetObject", f"arn:aws:s3:::b/{prefix}.sitepush/*",
-         {"StringNotEquals": {"aws:PrincipalAccount": ACCOUNT}})]
-    assert not any("NotResource" in s for s in statements)
-    policy = website_bucket_policy("b", prefix=prefix, account=ACCOUNT)
-    assert json.loads(policy_json(policy)) == policy
-    assert not allows_anonymous_get(policy, "other-bucket", f"{prefix}index.html")
+def test_a_root_site_policy_is_one_allow_that_leaves_the_state_out_and_denies_nobody() -> None:
+    # No Deny: an explicit Deny to "*" would refuse the bucket owner's own reads of the manifest too.
+    statements = website_bucket_policy("b")["Statement"]
+    assert [(s["Effect"], s["Action"], s["NotResource"]) for s in statements] == [
+        ("Allow", "s3:GetObject", ["arn:aws:s3:::b/.sitepush/*"])]
+    assert json.loads(policy_json(website_bucket_policy("b"))) == website_bucket_policy("b")
+    assert not allows_anonymous_get(website_bucket_policy("b"), "other-bucket", "index.html")
+
+
+def test_a_prefixed_site_denies_the_state_only_outside_the_owners_account() -> None:
+    deny = website_bucket_policy("b", prefix="site/", account="123456789012")["Statement"][1]
+    assert (deny["Effect"], deny["Resource"], deny["Condition"]) == (
+        "Deny", "arn:aws:s3:::b/site/.sitepush/*", {"StringNotEquals": {"aws:PrincipalAccount": "123456789012"}})
     with pytest.raises(ValueError):
-        website_bucket_policy("b", prefix=prefix, account="")
+        website_bucket_policy("b", prefix="site/")
 
 
 def test_a_policy_as_s3_writes_it_back_is_the_same_policy() -> None:
     from sitepush.configurator.model import Resource
     from sitepush.configurator.plan import plan_infra
 
-    wanted = website_bucket_policy("b", account=ACCOUNT)
+    wanted = website_bucket_policy("b", prefix="site/", account="123456789012")
     allow, deny = wanted["Statement"]
     returned = {"Version": "2012-10-17", "Statement": [  # reordered, lists for strings, an empty Sid
         {**deny, "Sid": deny["Sid"], "Action": ["s3:GetObject"],
-         "Condition": {"StringNotEquals": {"aws:PrincipalAccount": [ACCOUNT]}}},
+         "Condition": {"StringNotEquals": {"aws:PrincipalAccount": ["123456789012"]}}},
         {**allow, "Sid": "PublicReadOfTheSite", "Principal": {"AWS": "*"}, "Resource": [allow["Resource"]]}]}
     desired = [Resource("policy", "b", {"policy": wanted})]
     assert plan_infra(desired, {("policy", "b"): {"policy": returned}}).pending == ()
@@ -68,6 +68,11 @@ def test_a_policy_as_s3_writes_it_back_is_the_same_policy() -> None:
         {("policy", "b"): {"policy": unsidded}}).pending == ()
     other = {**wanted, "Statement": [allow]}
     assert len(plan_infra(desired, {("policy", "b"): {"policy": other}}).pending) == 1
+    root = website_bucket_policy("b")
+    as_returned = {**root, "Statement": [{**root["Statement"][0], "NotResource": root["Statement"][0][
+        "NotResource"][0], "Action": ["s3:GetObject"]}]}
+    assert plan_infra([Resource("policy", "b", {"policy": root})],
+                      {("policy", "b"): {"policy": as_returned}}).pending == ()
 
 
 def test_the_evaluator_lets_a_deny_win_and_ignores_conditional_allows() -> None:

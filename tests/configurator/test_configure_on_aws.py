@@ -49,7 +49,7 @@ def clients_through(proxy: FaultProxy, sandbox: Sandbox) -> InfraClients:
                            credentials=sandbox.credentials)
 
     return InfraClients(s3=client("s3"), acm=client("acm"), cloudfront=client("cloudfront"),
-                        route53=client("route53"), sts=client("sts"))
+                        route53=client("route53"))
 
 
 def error_reply(status: int, code: str, message: str) -> Reply:

@@ -50,7 +50,7 @@ def test_a_preview_holds_the_drafts_under_the_private_state_prefix_only(
     assert f".sitepush/previews/draft-1/{DRAFT_KEY}" in keys
     assert all(key.startswith(".sitepush/previews/draft-1/") for key in keys)
     assert not (site / "_site" / DRAFT_KEY).exists()  # the preview never lands in the site's output
-    policy = website_bucket_policy(bucket, account="123456789012")
+    policy = website_bucket_policy(bucket)
     assert not allows_anonymous_get(policy, bucket, f".sitepush/previews/draft-1/{DRAFT_KEY}")
 
 

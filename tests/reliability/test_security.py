@@ -88,7 +88,7 @@ def test_the_preview_server_never_reads_outside_the_site_folder(tmp_path: Path) 
 
 
 def test_the_bucket_policy_grants_only_getobject_on_site_keys() -> None:
-    policy = website_bucket_policy("www.example.com", account="123456789012")
+    policy = website_bucket_policy("www.example.com")
     assert {s["Action"] for s in policy["Statement"]} == {"s3:GetObject"}
     assert allows_anonymous_get(policy, "www.example.com", "index.html")
     for private in (".sitepush/manifest.json", ".sitepush/deploys/x.json", ".sitepush/previews/d/index.html"):
