@@ -152,7 +152,12 @@ def _sse_check(value: str) -> str | None:
 
 def _storage_class_check(value: str) -> str | None:
     known = ("STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "REDUCED_REDUNDANCY",
-             "GLACIER_IR", "EXPRESS_ONEZONE")
+             "GLACIER_IR")
+    if value == "EXPRESS_ONEZONE":
+        # S3 API Reference, PutObject `x-amz-storage-class`: S3 Express One Zone is the storage class of
+        # directory buckets only; a general purpose bucket (the only kind with website hosting) refuses it.
+        return ('"EXPRESS_ONEZONE" is the storage class of S3 directory buckets, which cannot host a website '
+                f'— use one of: {", ".join(known)}')
     if value not in known:
         return f'"{value}" is not a storage class a website can serve — use one of: {", ".join(known)}'
     return None
@@ -334,7 +339,8 @@ class DomainConfig:
                        doc="Apex domain, e.g. \"example.com\"; empty: no domain, no certificate, no DNS.")
     canonical: str = option("www", check=_canonical_check,
                             doc="Host the site is served on: \"www\" or \"apex\"; the other one redirects.")
-    hosted_zone_id: str = option("", doc="Route 53 hosted zone id; empty: found by the domain name.")
+    hosted_zone_id: str = option("", doc="Route 53 hosted zone to use; empty: the one public zone of the "
+                                         "domain's name (set it when there are two).")
     create_hosted_zone: bool = option(False, doc="Create the hosted zone when none exists "
                                                  "(then set its name servers at the registrar).")
 

@@ -82,6 +82,10 @@ def test_valid_config_is_loaded_into_frozen_dataclasses() -> None:
     ('[deploy]\nmultipart_threshold_mb = 6000\n',
      'sitepush.toml:2: `deploy.multipart_threshold_mb` must be from 5 to 5120 '
      '(S3 parts are at least 5 MiB, one PUT at most 5 GiB) — use e.g. 64'),
+    ('[[deploy.headers]]\nglob = "**"\nstorage_class = "EXPRESS_ONEZONE"\n',
+     'sitepush.toml:3: `deploy.headers[0].storage_class` "EXPRESS_ONEZONE" is the storage class of S3 directory '
+     'buckets, which cannot host a website — use one of: STANDARD, STANDARD_IA, ONEZONE_IA, '
+     'INTELLIGENT_TIERING, REDUCED_REDUNDANCY, GLACIER_IR'),
 ])
 def test_each_bad_value_is_one_line_with_its_line_and_fix(text: str, expected: str) -> None:
     assert problems_of(text) == [expected]

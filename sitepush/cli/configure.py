@@ -23,6 +23,9 @@ def add_commands(commands: Any) -> None:
     add_site_argument(configure)
     configure.add_argument("--plan", action="store_true", help="print the plan and change nothing")
     configure.add_argument("--yes", action="store_true", help="apply without asking (CI)")
+    configure.add_argument("--prune", action="store_true",
+                           help="also disable and delete the CloudFront distributions sitepush made that the "
+                                "site no longer uses (alias records it made are removed either way)")
     configure.add_argument("--sandbox", action="store_true",
                            help="configure an embedded AWS (moto) on 127.0.0.1 instead of AWS")
     configure.add_argument("--json", type=Path, metavar="FILE", dest="json_file",
@@ -74,7 +77,7 @@ def _configure(args: argparse.Namespace) -> int:
 def _run(config: Any, clients: Any, args: argparse.Namespace) -> int:
     from sitepush.configurator.configure import ConfigureOptions, apply_config, plan_for
 
-    plan = plan_for(config, clients)
+    plan = plan_for(config, clients, prune=args.prune)
     print(plan.render(), flush=True)
     applied = 0
     if plan.pending and not args.plan:
@@ -83,9 +86,9 @@ def _run(config: Any, clients: Any, args: argparse.Namespace) -> int:
             raise SafetyStop(f"not applied: {len(plan.pending)} changes planned and not confirmed",
                              hint="rerun with --yes to apply them (or answer y on a terminal)")
         applied = apply_config(config, clients, ConfigureOptions(certificate_wait=args.certificate_wait,
-                                                                 create_zone=args.sandbox),
+                                                                 create_zone=args.sandbox, prune=args.prune),
                                progress=sys.stdout)
-        after = plan_for(config, clients)
+        after = plan_for(config, clients, prune=args.prune)
         print(f"applied {applied} changes; {after.render()}", flush=True)
     _write_json(args.json_file, plan, applied)
     return 0

@@ -62,7 +62,7 @@ def cmd_dns_check(args: argparse.Namespace) -> int:
     else:
         route53 = make_client("route53", region="us-east-1", endpoint_url=args.endpoint_url,
                               profile=args.profile)
-    expected = expectation_from_route53(route53, config.domain.name)
+    expected = expectation_from_route53(route53, config.domain.name, config.domain.hosted_zone_id)
     findings = check(expected, DnsProbe(resolver, parent).answers(expected))
     print(render(findings))
     return 0 if all(f.ok for f in findings) else 1

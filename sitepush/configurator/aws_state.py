@@ -7,6 +7,7 @@ Reads use only Get/List/Head/Describe calls; each write is one documented call (
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import uuid
@@ -17,6 +18,7 @@ from typing import Any
 from sitepush.aws import translated_aws_errors
 from sitepush.configurator.desired import CERTIFICATE_REGION, LIFECYCLE_RULE_ID, Known
 from sitepush.configurator.model import PENDING, InfraChange, Resource
+from sitepush.configurator.plan import refusal_of
 from sitepush.configurator.policy import policy_json
 from sitepush.errors import InfraError
 
@@ -24,6 +26,7 @@ State = dict[tuple[str, str], dict[str, Any] | None]
 CALLER_REFERENCE_PREFIX = "sitepush "
 """How sitepush knows the distributions it made: it never touches one it did not."""
 USABLE_CERTIFICATE = ("PENDING_VALIDATION", "ISSUED")
+COMMENT_LIMIT = 128
 
 
 @dataclass(frozen=True)
@@ -64,39 +67,100 @@ def _call(action: str, resource: str, call: Callable[[], Any], *, missing: tuple
 
 # -- discovery: what exists already -----------------------------------------------------------------
 
-def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str]) -> Known:
-    """The certificate, distributions and hosted zone that already exist for the site's domain."""
+def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str], *,
+             certificate_names: Iterable[str] = (), requested_certificate: str | None = None,
+             zone_id: str = "") -> Known:
+    """The certificate, distributions and hosted zone that already exist for the site's domain.
+
+    ``certificate_names``: the names the site's certificate must cover (none: no certificate is looked
+    for). ``requested_certificate``: the ARN this run's RequestCertificate returned, used as it is
+    (ACM's listing may not show a new certificate at once). ``zone_id``: ``[domain] hosted_zone_id``.
+    """
     if apex is None:
         return Known()
-    zone = _zone(clients, apex)
-    arn, records = _certificate(clients, apex)
+    zone = find_zone(clients.route53, apex, zone_id)
+    names = tuple(sorted(set(certificate_names)))
+    arn, records = _certificate(clients, apex, names, requested_certificate) if names else (None, ())
     wanted = list(hosts)
     found = _distributions_by_alias(clients, wanted)
     domains = {role: found[host]["DomainName"] for role, host in zip(("main", "redirect"), wanted)
                if host in found}
     return Known(certificate_arn=arn, validation_records=records, distribution_domains=domains,
                  distribution_ids={host: item["Id"] for host, item in found.items()},
+                 distribution_domain_of={host: item["DomainName"] for host, item in found.items()},
                  zone_id=zone["Id"] if zone else None)
 
 
-def _zone(clients: InfraClients, apex: str) -> dict[str, Any] | None:
+def find_zone(route53: Any, apex: str, zone_id: str = "") -> dict[str, Any] | None:
+    """The public hosted zone of ``apex``: ``zone_id`` when given (``[domain] hosted_zone_id``), else the
+    only public zone of that name; None when there is none.
+
+    Route 53 lets one account hold several public zones of one name, and only the one the registrar
+    delegates to answers (Route 53 Developer Guide, "Working with public hosted zones"): records put
+    in another are never seen, and a certificate validated there never issues. So two are refused.
+    """
+    if zone_id:
+        wanted = zone_id.rsplit("/", 1)[-1]
+        found = _call("read the hosted zone", wanted, lambda: route53.get_hosted_zone(Id=wanted),
+                      missing=("NoSuchHostedZone",))
+        zone = (found or {}).get("HostedZone")
+        if not zone or zone["Name"].rstrip(".").lower() != apex.lower() or zone.get("Config", {}).get(
+                "PrivateZone"):
+            raise InfraError(f"[domain] hosted_zone_id {zone_id} is not a public hosted zone of {apex} in "
+                             "this account", file="sitepush.toml",
+                             hint="copy the id of the zone the registrar delegates to from the Route 53 "
+                                  "console, or empty hosted_zone_id to find it by name")
+        return dict(zone)
     listed = _call("list hosted zones", apex,
-                   lambda: clients.route53.list_hosted_zones_by_name(DNSName=apex, MaxItems="10"))
-    for zone in listed.get("HostedZones", []):
-        if zone["Name"].rstrip(".") == apex and not zone.get("Config", {}).get("PrivateZone"):
-            return dict(zone)
-    return None
+                   lambda: route53.list_hosted_zones_by_name(DNSName=apex, MaxItems="100"))
+    zones = [dict(z) for z in listed.get("HostedZones", [])
+             if z["Name"].rstrip(".").lower() == apex.lower() and not z.get("Config", {}).get("PrivateZone")]
+    if len(zones) > 1:
+        ids = ", ".join(z["Id"].rsplit("/", 1)[-1] for z in zones)
+        raise InfraError(f"{len(zones)} public hosted zones are named {apex}: {ids}", file="sitepush.toml",
+                         hint="set [domain] hosted_zone_id to the one the registrar delegates to "
+                              "(its name servers are the domain's NS records)")
+    return zones[0] if zones else None
 
 
-def _certificate(clients: InfraClients, apex: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+def covers(certificate_names: Iterable[str], host: str) -> bool:
+    """Does a certificate for ``certificate_names`` serve ``host``? A wildcard covers one label only.
+
+    ACM User Guide, "Wildcard names": ``*.example.com`` protects ``www.example.com`` but neither
+    ``example.com`` nor ``a.b.example.com``.
+    """
+    host = host.lower().rstrip(".")
+    for name in certificate_names:
+        name = name.lower().rstrip(".")
+        if name == host or (name.startswith("*.") and host.partition(".")[2] == name[2:] and "." in host):
+            return True
+    return False
+
+
+def _certificate(clients: InfraClients, apex: str, names: tuple[str, ...], requested: str | None
+                 ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """The certificate to use and its validation records: the one this run requested, else the best
+    usable one whose names cover every name (ISSUED before PENDING_VALIDATION, then exactly the names
+    sitepush requests — its own — before a wider one)."""
+    if requested is not None:
+        return requested, _validation_records(describe_certificate(clients, requested))
+    candidates: list[tuple[tuple[int, int], str, dict[str, Any]]] = []
     paginator = clients.acm.get_paginator("list_certificates")
     with translated_aws_errors(action="list certificates", resource=apex):
         for page in paginator.paginate(CertificateStatuses=list(USABLE_CERTIFICATE)):
             for summary in page.get("CertificateSummaryList", []):
-                if summary.get("DomainName") == apex:
-                    arn = summary["CertificateArn"]
-                    return arn, _validation_records(clients, arn)
-    return None, ()
+                domain = str(summary.get("DomainName", "")).lower()
+                if domain != apex and not domain.endswith("." + apex):
+                    continue
+                described = describe_certificate(clients, summary["CertificateArn"])
+                held = set(described.get("SubjectAlternativeNames") or []) | {domain}
+                if described.get("Status") in USABLE_CERTIFICATE and all(covers(held, n) for n in names):
+                    rank = (0 if described.get("Status") == "ISSUED" else 1, 0 if held == set(names) else 1)
+                    candidates.append((rank, summary["CertificateArn"], described))
+    if not candidates:
+        return None, ()
+    _, arn, described = min(candidates, key=lambda c: c[0])
+    return arn, _validation_records(described)
 
 
 def describe_certificate(clients: InfraClients, arn: str) -> dict[str, Any]:
@@ -105,9 +169,9 @@ def describe_certificate(clients: InfraClients, arn: str) -> dict[str, Any]:
                       lambda: clients.acm.describe_certificate(CertificateArn=arn))["Certificate"])
 
 
-def _validation_records(clients: InfraClients, arn: str) -> tuple[tuple[str, str], ...]:
+def _validation_records(described: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     records = set()
-    for option in describe_certificate(clients, arn).get("DomainValidationOptions", []):
+    for option in described.get("DomainValidationOptions", []):
         record = option.get("ResourceRecord")
         if record:
             records.add((record["Name"], record["Value"]))
@@ -150,7 +214,7 @@ def read_actual(clients: InfraClients, desired: Iterable[Resource], known: Known
         elif kind == "hosted-zone":
             state[resource.ref] = {"name": name + "."} if known.zone_id else None
         elif kind == "certificate":
-            state[resource.ref] = _read_certificate(clients, known)
+            state[resource.ref] = _read_certificate(clients, known, resource.value)
         elif kind == "distribution":
             state[resource.ref] = _read_distribution(clients, name, known.distribution_ids.get(name))
         elif kind == "record":
@@ -158,6 +222,46 @@ def read_actual(clients: InfraClients, desired: Iterable[Resource], known: Known
                 records = _read_records(clients, known.zone_id)
             state[resource.ref] = records.get(name)
     return state
+
+
+def read_leftovers(clients: InfraClients, desired: Iterable[Resource], known: Known, hosts: Iterable[str], *,
+                   prune: bool) -> tuple[list[Resource], list[str]]:
+    """What sitepush made for ``hosts`` that ``desired`` no longer has: alias records to its own
+    distributions (deleted), and those distributions (deleted only with ``prune``; else a note says so).
+
+    Only what sitepush provably made is touched: a distribution whose CallerReference is sitepush's,
+    a record whose alias target is such a distribution.
+    """
+    wanted = {resource.ref for resource in desired}
+    hosts = list(hosts)
+    ours: dict[str, tuple[str, bool]] = {}  # host → (distribution id, enabled), sitepush's only
+    for host, distribution_id in known.distribution_ids.items():
+        with translated_aws_errors(action="read the distribution", resource=host):
+            config = clients.cloudfront.get_distribution_config(Id=distribution_id)["DistributionConfig"]
+        if str(config.get("CallerReference", "")).startswith(CALLER_REFERENCE_PREFIX):
+            ours[host] = (distribution_id, bool(config.get("Enabled")))
+    domains = {known.distribution_domain_of[host].lower().rstrip(".") for host in ours
+               if host in known.distribution_domain_of}
+    leftovers: list[Resource] = []
+    notes: list[str] = []
+    if domains and known.zone_id is not None:
+        records = _read_records(clients, known.zone_id)
+        for host in hosts:
+            for record_type in ("A", "AAAA"):
+                name = f"{record_type} {host}."
+                current = records.get(name)
+                if (("record", name) not in wanted and current and "alias" in current
+                        and str(current["alias"]).lower().rstrip(".") in domains):
+                    leftovers.append(Resource("record", name, current))
+    for host, (distribution_id, enabled) in ours.items():
+        if ("distribution", host) in wanted:
+            continue
+        if prune:
+            leftovers.append(Resource("distribution", host, {"id": distribution_id, "enabled": enabled}))
+        else:
+            notes.append(f"the CloudFront distribution {distribution_id} ({host}) is no longer used and is "
+                         "kept; `sitepush configure --prune` disables and deletes it")
+    return leftovers, notes
 
 
 def _read_bucket(clients: InfraClients, bucket: str) -> dict[str, Any] | None:
@@ -170,13 +274,16 @@ def _read_bucket(clients: InfraClients, bucket: str) -> dict[str, Any] | None:
             if _code(error) in ("404", "NoSuchBucket"):
                 return None
             if _code(error) in ("403", "AccessDenied"):
-                raise InfraError(f"the bucket {bucket} exists and belongs to another AWS account",
-                                 hint="bucket names are global: choose another [deploy] bucket (or domain)"
-                                 ) from None
+                # S3 API Reference, HeadBucket: 403 Forbidden when the bucket exists and "you don't
+                # have permission to access it" — another account's bucket, or no s3:ListBucket here.
+                raise InfraError(f"the bucket {bucket} exists, but these credentials may not read it: it "
+                                 "belongs to another AWS account, or they lack s3:ListBucket on it",
+                                 hint="grant s3:ListBucket on it if it is yours; else choose another "
+                                      "[deploy] bucket (or domain), bucket names are global") from None
             raise
         location = clients.s3.get_bucket_location(Bucket=bucket).get("LocationConstraint")
     region = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
-    return {"region": region}
+    return {"region": region, **_read_ownership(clients, bucket)}
 
 
 def _read_ownership(clients: InfraClients, bucket: str) -> dict[str, Any]:
@@ -239,17 +346,18 @@ def _read_policy(clients: InfraClients, bucket: str) -> dict[str, Any]:
 
 
 _BUCKET_READERS: dict[str, Callable[[InfraClients, str], dict[str, Any]]] = {
-    "ownership": _read_ownership, "versioning": _read_versioning, "lifecycle": _read_lifecycle,
+    "versioning": _read_versioning, "lifecycle": _read_lifecycle,
     "website": _read_website, "public-access-block": _read_public_access, "policy": _read_policy,
 }
 
 
-def _read_certificate(clients: InfraClients, known: Known) -> dict[str, Any] | None:
+def _read_certificate(clients: InfraClients, known: Known, wanted: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The names of ``wanted`` that the known certificate covers (all of them: nothing to request)."""
     if known.certificate_arn is None:
         return None
     described = describe_certificate(clients, known.certificate_arn)
-    return {"domain": described.get("DomainName"),
-            "alternative_names": sorted(set(described.get("SubjectAlternativeNames", []))),
+    held = set(described.get("SubjectAlternativeNames") or []) | {str(described.get("DomainName"))}
+    return {"covers": sorted(n for n in wanted["covers"] if covers(held, n)),
             "validation": "DNS", "region": CERTIFICATE_REGION}
 
 
@@ -264,7 +372,8 @@ def _read_records(clients: InfraClients, zone_id: str | None) -> dict[str, dict[
                 name = f"{record['Type']} {record['Name']}"
                 if "AliasTarget" in record:
                     records[name] = {"type": record["Type"], "alias": record["AliasTarget"]["DNSName"],
-                                     "zone": record["AliasTarget"]["HostedZoneId"]}
+                                     "zone": record["AliasTarget"]["HostedZoneId"],
+                                     "evaluate": bool(record["AliasTarget"].get("EvaluateTargetHealth"))}
                 else:
                     values = [r["Value"] for r in record.get("ResourceRecords", [])]
                     records[name] = {"type": record["Type"], "value": values[0] if len(values) == 1 else values,
@@ -311,22 +420,24 @@ def distribution_fields(config: Mapping[str, Any]) -> dict[str, Any]:
 # -- writing ----------------------------------------------------------------------------------------
 
 def write(clients: InfraClients, change: InfraChange, known: Known, *, certificate_wait: float,
-          create_zone: bool, sleep: Callable[[float], None] = time.sleep) -> str | None:
+          create_zone: bool, sleep: Callable[[float], None] = time.sleep,
+          distribution_wait: float = 1800.0) -> Written:
     """Make one resource as ``change.desired`` says (one call, or a few for a certificate or a CDN).
 
-    Returns what the user must do about it, if anything (a new zone's name servers for the registrar).
+    Returns what the user must do about it, if anything (a new zone's name servers for the registrar),
+    and what the next step must know (a new certificate's ARN).
     """
     kind, name, value = change.kind, change.name, change.desired
     where = f"s3://{name}"
     s3 = clients.s3
-    if kind == "bucket" and change.action == "update":
-        actual = dict((field, old) for field, old, _ in change.diff)
-        raise InfraError(f"the bucket {name} is in {actual.get('region')}, but sitepush.toml says "
-                         f"{value['region']}", file="sitepush.toml",
-                         hint=f'set [deploy] region = "{actual.get("region")}" (a bucket cannot move)')
-    if kind == "bucket":
+    refusal = refusal_of(change, create_zone=create_zone)
+    if refusal is not None:
+        raise refusal
+    if change.action == "delete":
+        _delete(clients, change, known, wait=distribution_wait, sleep=sleep)
+    elif kind == "bucket" and change.action == "create":
         _create_bucket(clients, name, value["region"])
-    elif kind == "ownership":
+    elif kind == "bucket":
         _call("set object ownership", where, lambda: s3.put_bucket_ownership_controls(
             Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": value["ObjectOwnership"]}]}))
     elif kind == "versioning":
@@ -343,21 +454,129 @@ def write(clients: InfraClients, change: InfraChange, known: Known, *, certifica
         _call("set Block Public Access", where, lambda: s3.put_public_access_block(
             Bucket=name, PublicAccessBlockConfiguration=dict(value)))
     elif kind == "policy":
-        _call("put the bucket policy", where, lambda: s3.put_bucket_policy(
-            Bucket=name, Policy=policy_json(value["policy"])))
+        _put_policy(clients, name, value["policy"])
     elif kind == "hosted-zone":
-        return _create_zone(clients, name, allowed=create_zone)
+        return Written(note=_create_zone(clients, name, allowed=create_zone))
     elif kind == "certificate":
-        _call("request the certificate", name, lambda: clients.acm.request_certificate(
-            DomainName=value["domain"], SubjectAlternativeNames=list(value["alternative_names"]),
-            ValidationMethod="DNS", IdempotencyToken=uuid.uuid4().hex[:32]))
+        return request_certificate(clients, name, value["covers"], sleep=sleep)
     elif kind == "record":
         _upsert_record(clients, known, name, value)
     elif kind == "distribution":
         _put_distribution(clients, known, name, value, certificate_wait=certificate_wait, sleep=sleep)
     else:  # pragma: no cover - desired.py makes only the kinds above
         raise InfraError(f"sitepush cannot make a {kind}")
-    return None
+    return Written()
+
+
+RECORDS_WAIT = 120.0
+"""Seconds to wait for ACM to give a new certificate's validation records (it takes "several seconds")."""
+
+
+def certificate_token(names: Iterable[str]) -> str:
+    """RequestCertificate's ``IdempotencyToken``, derived from the names: ACM API Reference,
+    RequestCertificate: "If you call RequestCertificate multiple times with the same idempotency token
+    within one hour, ACM recognizes that you are requesting only one certificate" — so a rerun after
+    an interruption gets the same certificate, not a second one. At most 32 word characters."""
+    return hashlib.sha256("\n".join(sorted(set(names))).encode()).hexdigest()[:32]
+
+
+def request_certificate(clients: InfraClients, apex: str, names: Iterable[str], *, wait: float = RECORDS_WAIT,
+                        sleep: Callable[[float], None] = time.sleep) -> Written:
+    """Request the certificate of ``names`` (``apex`` first) and wait until ACM gives a validation
+    record for every name; returns its ARN for the next step.
+
+    ACM API Reference, DescribeCertificate: "If you have just created a certificate using the
+    RequestCertificate action, there is a delay of several seconds before you can retrieve information
+    about it" — the ResourceRecords come later than the certificate, so they are polled for with a
+    bounded backoff rather than read once.
+    """
+    ordered = [apex] + sorted(set(names) - {apex})
+    arn = str(_call("request the certificate", apex, lambda: clients.acm.request_certificate(
+        DomainName=apex, SubjectAlternativeNames=ordered, ValidationMethod="DNS",
+        IdempotencyToken=certificate_token(ordered)))["CertificateArn"])
+    deadline = time.monotonic() + wait
+    delay = 0.5
+    missing: list[str] = list(ordered)
+    for _ in range(64):
+        options = describe_certificate(clients, arn).get("DomainValidationOptions") or []
+        given = {o.get("DomainName") for o in options if o.get("ResourceRecord")}
+        missing = [n for n in ordered if n not in given]
+        if not missing or time.monotonic() >= deadline:
+            break
+        sleep(min(delay, max(0.0, deadline - time.monotonic())))
+        delay = min(delay * 2, 8.0)
+    if missing:
+        raise InfraError(f"ACM has not given the DNS validation records of {', '.join(missing)} for the "
+                         f"certificate {arn} after {wait:.0f} s", hint="rerun `sitepush configure` in a minute "
+                         "(it finds the same certificate)")
+    return Written(certificate_arn=arn)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What one write tells the next step: a note for the user, a certificate ARN to keep."""
+
+    note: str | None = None
+    certificate_arn: str | None = None
+
+
+def _delete(clients: InfraClients, change: InfraChange, known: Known, *, wait: float,
+            sleep: Callable[[float], None]) -> None:
+    value = change.desired
+    if change.kind == "record":
+        record_type, _, record_name = change.name.partition(" ")
+        zone_id = known.zone_id
+        # Route 53 API Reference, ChangeResourceRecordSets: a DELETE must match the record exactly.
+        record = {"Name": record_name, "Type": record_type, "AliasTarget": {
+            "HostedZoneId": value["zone"], "DNSName": value["alias"], "EvaluateTargetHealth": value["evaluate"]}}
+        _call("delete the DNS record", change.name, lambda: clients.route53.change_resource_record_sets(
+            HostedZoneId=zone_id, ChangeBatch={"Comment": "sitepush configure --prune",
+                                               "Changes": [{"Action": "DELETE", "ResourceRecordSet": record}]}))
+        return
+    if change.kind != "distribution":  # pragma: no cover - read_leftovers yields only these two kinds
+        raise InfraError(f"sitepush does not delete a {change.kind}")
+    distribution_id = str(value["id"])
+    cloudfront = clients.cloudfront
+    with translated_aws_errors(action="delete the distribution", resource=f"{distribution_id} ({change.name})"):
+        current = cloudfront.get_distribution_config(Id=distribution_id)
+        etag = current["ETag"]
+        if current["DistributionConfig"].get("Enabled"):
+            # CloudFront Developer Guide, "Delete a distribution": disable it, wait until its status
+            # is Deployed, then delete it with the ETag of the disabled configuration.
+            etag = cloudfront.update_distribution(
+                Id=distribution_id, IfMatch=etag,
+                DistributionConfig={**current["DistributionConfig"], "Enabled": False})["ETag"]
+        deadline = time.monotonic() + wait
+        for _ in range(int(wait / 15) + 2):
+            status = cloudfront.get_distribution(Id=distribution_id)["Distribution"]["Status"]
+            if status == "Deployed":
+                break
+            if time.monotonic() >= deadline:
+                raise InfraError(f"the distribution {distribution_id} is disabled but still {status} after "
+                                 f"{wait:.0f} s", hint="rerun `sitepush configure --prune` later to delete it")
+            sleep(min(15.0, max(0.0, deadline - time.monotonic())))
+        cloudfront.delete_distribution(Id=distribution_id, IfMatch=etag)
+
+
+def _put_policy(clients: InfraClients, bucket: str, policy: Mapping[str, Any]) -> None:
+    from botocore.exceptions import ClientError
+
+    with translated_aws_errors(action="put the bucket policy", resource=f"s3://{bucket}"):
+        try:
+            clients.s3.put_bucket_policy(Bucket=bucket, Policy=policy_json(policy))
+        except ClientError as error:
+            if _code(error) != "AccessDenied":
+                raise
+            # The bucket's own Block Public Access was lifted one step before, so an AccessDenied
+            # here is the account's (or the organisation's) BlockPublicPolicy: S3 User Guide,
+            # "Blocking public access to your Amazon S3 storage" — "PUT Bucket policy calls fail if
+            # the specified bucket policy allows public access" when it is on at either level.
+            raise InfraError(
+                f"S3 refused the public-read policy of {bucket}: the AWS account's Block Public Access "
+                "setting blocks public bucket policies (or these credentials lack s3:PutBucketPolicy)",
+                hint="turn off BlockPublicPolicy and RestrictPublicBuckets for the account (S3 console → "
+                     "Block Public Access settings for this account, or `aws s3control "
+                     "put-public-access-block`), then rerun") from None
 
 
 def _create_bucket(clients: InfraClients, bucket: str, region: str) -> None:
@@ -399,6 +618,9 @@ def _upsert_record(clients: InfraClients, known: Known, name: str, value: Mappin
         record["AliasTarget"] = {"HostedZoneId": value["zone"], "DNSName": value["alias"],
                                  "EvaluateTargetHealth": False}
     else:
+        if value["value"] == PENDING:
+            raise InfraError(f"{name}: ACM has not given this validation record yet",
+                             hint="rerun `sitepush configure` in a minute")
         record["TTL"] = value["ttl"]
         record["ResourceRecords"] = [{"Value": value["value"]}]
     zone_id = known.zone_id
@@ -468,7 +690,9 @@ def distribution_config(value: Mapping[str, Any], caller_reference: str) -> dict
             "CachePolicyId": value["cache_policy"], "Compress": value["compress"],
             "AllowedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"],
                                "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]}}},
-        "Comment": f"sitepush: {value['aliases'][0]}",
+        # CloudFront API Reference, DistributionConfig: "Comment … The comment cannot be longer than
+        # 128 characters." A host name may have 253.
+        "Comment": f"sitepush: {value['aliases'][0]}"[:COMMENT_LIMIT],
         "PriceClass": value["price_class"],
         "Enabled": value["enabled"],
         "ViewerCertificate": {"ACMCertificateArn": value["certificate"], "SSLSupportMethod": value["ssl_support"],

@@ -2,9 +2,9 @@
 
 ::
 
-    site bucket ─ ownership (BucketOwnerEnforced: no ACLs) ─ versioning ─ lifecycle ─ website
+    site bucket (and its ownership: BucketOwnerEnforced, no ACLs) ─ versioning ─ lifecycle ─ website
                 ─ public access block (only the two policy flags lifted) ─ policy (GetObject, not .sitepush/)
-    redirect bucket (the other host) ─ ownership ─ website (RedirectAllRequestsTo the canonical host)
+    redirect bucket (the other host) ─ website (RedirectAllRequestsTo the canonical host)
     hosted zone ─ certificate (ACM, us-east-1, apex + www) ─ its validation CNAMEs
     distributions (canonical host → site bucket, other host → redirect bucket; http-only custom origins)
     A (+ AAAA with CloudFront) alias records for apex and www
@@ -52,6 +52,8 @@ class Known:
     """``main`` / ``redirect`` → ``dxxxx.cloudfront.net``."""
     distribution_ids: Mapping[str, str] = field(default_factory=dict)
     """Host → the id of the distribution that has it as an alias (one listing serves a whole plan)."""
+    distribution_domain_of: Mapping[str, str] = field(default_factory=dict)
+    """Host → the ``dxxxx.cloudfront.net`` domain of that distribution."""
     zone_id: str | None = None
 
 
@@ -72,6 +74,14 @@ def hosts_of(config: Config) -> Hosts | None:
     www = f"www.{apex}"
     canonical, other = (www, apex) if config.domain.canonical == "www" else (apex, www)
     return Hosts(apex=apex, canonical=canonical, other=other)
+
+
+def certificate_names(config: Config) -> tuple[str, ...]:
+    """The names the site's certificate must cover (apex and www), or none without CloudFront."""
+    hosts = hosts_of(config)
+    if hosts is None or not config.cloudfront.enabled:
+        return ()
+    return tuple(sorted({hosts.apex, f"www.{hosts.apex}"}))
 
 
 def site_bucket_of(config: Config) -> str:
@@ -120,14 +130,24 @@ def public_access_block(public_website: bool) -> dict[str, bool]:
             "BlockPublicPolicy": not public_website, "RestrictPublicBuckets": not public_website}
 
 
-def routing_rules_api(rules: tuple[RoutingRule, ...]) -> list[dict[str, Any]]:
-    """``[[website.routing_rules]]`` as PutBucketWebsite's ``RoutingRules``."""
+def routing_rules_api(rules: tuple[RoutingRule, ...], *, behind_cdn_host: str | None = None
+                      ) -> list[dict[str, Any]]:
+    """``[[website.routing_rules]]`` as PutBucketWebsite's ``RoutingRules``.
+
+    ``behind_cdn_host``: the canonical host, when CloudFront serves the site. A redirect without a
+    ``HostName`` goes to the host the request came to (S3 API Reference, ``Redirect``: "HostName — The
+    host name to use in the redirect request"; default: the request's), which behind CloudFront is the
+    ``s3-website`` origin, over http: so the rule names the canonical host and https itself.
+    """
     result = []
     for rule in rules:
         condition = {k: v for k, v in (("KeyPrefixEquals", rule.key_prefix_equals),
                                         ("HttpErrorCodeReturnedEquals", rule.http_error_code_returned_equals))
                      if v is not None}
-        redirect = {k: v for k, v in (("HostName", rule.host_name), ("Protocol", rule.protocol),
+        host_name, protocol = rule.host_name, rule.protocol
+        if behind_cdn_host is not None:
+            host_name, protocol = host_name or behind_cdn_host, protocol or "https"
+        redirect = {k: v for k, v in (("HostName", host_name), ("Protocol", protocol),
                                        ("ReplaceKeyPrefixWith", rule.replace_key_prefix_with),
                                        ("ReplaceKeyWith", rule.replace_key_with),
                                        ("HttpRedirectCode", rule.http_redirect_code)) if v is not None}
@@ -158,11 +178,12 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
     # Website hosting is compared whole: a routing rule taken out of sitepush.toml goes away in S3 too.
     website: dict[str, Any] = {"IndexDocument": {"Suffix": config.website.index_document},
                                "ErrorDocument": {"Key": config.website.error_document},
-                               "RoutingRules": routing_rules_api(config.website.routing_rules),
+                               "RoutingRules": routing_rules_api(
+                                   config.website.routing_rules,
+                                   behind_cdn_host=hosts.canonical if cloudfront and hosts else None),
                                "RedirectAllRequestsTo": None}
     resources = [
-        Resource("bucket", bucket, {"region": region}),
-        Resource("ownership", bucket, {"ObjectOwnership": "BucketOwnerEnforced"}),
+        Resource("bucket", bucket, _bucket(region)),
     ]
     if config.deploy.versioning:
         resources += [
@@ -181,17 +202,23 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
         return resources
     protocol = "https" if cloudfront else "http"
     resources += [
-        Resource("bucket", hosts.other, {"region": region}),
-        Resource("ownership", hosts.other, {"ObjectOwnership": "BucketOwnerEnforced"}),
+        Resource("bucket", hosts.other, _bucket(region)),
         Resource("website", hosts.other, {"IndexDocument": None, "ErrorDocument": None, "RoutingRules": [],
                                           "RedirectAllRequestsTo": {"HostName": hosts.canonical,
                                                                     "Protocol": protocol}}),
         Resource("hosted-zone", hosts.apex, {"name": hosts.apex + "."}),
     ]
     if cloudfront:
+        # Any usable certificate whose names cover these serves (a wildcard one included): the plan
+        # compares what it covers, so an existing wider certificate is used, not requested again.
         resources.append(Resource("certificate", hosts.apex, {
-            "domain": hosts.apex, "alternative_names": sorted({hosts.apex, f"www.{hosts.apex}"}),
-            "validation": "DNS", "region": CERTIFICATE_REGION}))
+            "covers": list(certificate_names(config)), "validation": "DNS", "region": CERTIFICATE_REGION}))
+        if known.certificate_arn is None:
+            # ACM names the validation records only once the certificate exists; the plan still
+            # shows (and counts) the one CNAME per name it will write.
+            resources += [Resource("record", f"CNAME (validation of {name})",
+                                   {"type": "CNAME", "value": PENDING, "ttl": 300})
+                          for name in certificate_names(config)]
         resources += [Resource("record", f"CNAME {name}", {"type": "CNAME", "value": value, "ttl": 300})
                       for name, value in known.validation_records]
         certificate = known.certificate_arn or PENDING
@@ -217,13 +244,23 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
     return resources
 
 
+def _bucket(region: str) -> dict[str, Any]:
+    # Object ownership is part of the bucket: CreateBucket sets it (its ObjectOwnership parameter), so
+    # creating a bucket is one change, and only an existing bucket with another setting is updated.
+    return {"region": region, "ObjectOwnership": "BucketOwnerEnforced"}
+
+
 def _distribution(host: str, origin: str, certificate: str, config: Config, *,
                   error_document: bool) -> dict[str, Any]:
     return {
         "aliases": [host],
         "origin": origin,
         "origin_protocol": "http-only",  # S3 website endpoints speak http only
-        "default_root_object": config.website.index_document,
+        # None: the S3 website origin answers "/" (and every folder) with its index document itself;
+        # with a DefaultRootObject the redirect distribution would fetch "/index.html" and send
+        # https://apex/ to https://www.apex/index.html (CloudFront Developer Guide, "Specify a default
+        # root object": it applies to the root URL only, the origin's own index handling is better).
+        "default_root_object": "",
         "certificate": certificate,
         "ssl_support": "sni-only",
         "minimum_protocol": "TLSv1.2_2021",

@@ -226,14 +226,16 @@ def render(findings: Sequence[Finding]) -> str:
     return "\n".join([*(f.render() for f in findings), summary])
 
 
-def expectation_from_route53(route53: Any, apex: str) -> Expectation:
-    """The :class:`Expectation` of ``apex``: its zone's name servers, alias targets, validation CNAMEs."""
-    from sitepush.aws import translated_aws_errors
+def expectation_from_route53(route53: Any, apex: str, zone_id: str = "") -> Expectation:
+    """The :class:`Expectation` of ``apex``: its zone's name servers, alias targets, validation CNAMEs.
 
+    ``zone_id`` (``[domain] hosted_zone_id``) picks the zone; without it the only public zone of the name.
+    """
+    from sitepush.aws import translated_aws_errors
+    from sitepush.configurator.aws_state import find_zone
+
+    zone = find_zone(route53, normal(apex), zone_id)
     with translated_aws_errors(action="read the hosted zone", resource=apex):
-        zones = route53.list_hosted_zones_by_name(DNSName=apex, MaxItems="10")["HostedZones"]
-        zone = next((z for z in zones if normal(z["Name"]) == normal(apex)
-                     and not z.get("Config", {}).get("PrivateZone")), None)
         if zone is None:
             raise InfraError(f"no public Route 53 hosted zone for {apex}",
                              hint="run `sitepush configure` (with [domain] create_hosted_zone = true) first")

@@ -3,7 +3,8 @@
 Source: AWS General Reference, "Amazon Simple Storage Service endpoints and quotas", table "Amazon S3
 website endpoints" (https://docs.aws.amazon.com/general/latest/gr/s3.html#s3_website_region_endpoints).
 The older regions use a dash (``s3-website-us-east-1``), newer ones a dot (``s3-website.eu-west-3``);
-the table cannot be derived from the region name, so it is written out. An alias to CloudFront names
+the table cannot be derived from the region name, so it is written out. A region missing here is
+refused before anything is written (an alias to a guessed zone id would never resolve). An alias to CloudFront names
 the fixed zone :data:`CLOUDFRONT_HOSTED_ZONE_ID` (Route 53 API Reference, ``AliasTarget``).
 """
 
@@ -39,6 +40,18 @@ WEBSITE_ENDPOINTS: dict[str, tuple[str, str]] = {
     "eu-south-1": (_DOT, "Z30OZKI7KPW7MI"),
     "me-south-1": (_DOT, "Z1MPMWCPA7YB62"),
     "sa-east-1": (_DASH, "Z7KQH4QJS55SO"),
+    # The regions opened since 2022 (all dot style), from the same table.
+    "ap-south-2": (_DOT, "Z02976202B4EZMXIPMXF7"),
+    "ap-southeast-3": (_DOT, "Z01846753K324LI26A3VV"),
+    "ap-southeast-4": (_DOT, "Z0312387243XT5FE14WFO"),
+    "ap-southeast-5": (_DOT, "Z08660063OXLMA7F1FJHU"),
+    "ca-west-1": (_DOT, "Z03565811Z33SLEZTHOUL"),
+    "eu-central-2": (_DOT, "Z030506016YDQGETNASS"),
+    "eu-south-2": (_DOT, "Z0081959F7139GRJC19J"),
+    "il-central-1": (_DOT, "Z09640613K4A3MN55U7GU"),
+    "me-central-1": (_DOT, "Z06143092I8HRXZRUZROF"),
+    # AWS GovCloud (US): the same table's GovCloud rows (AWS GovCloud (US) User Guide, "Amazon S3").
+    "us-gov-east-1": (_DOT, "Z2NIFVYYW2VKV1"),
     "us-gov-west-1": (_DASH, "Z31GFT0UA1I2HV"),
 }
 

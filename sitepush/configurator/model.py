@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Action = Literal["create", "update", "unchanged"]
+Action = Literal["create", "update", "unchanged", "delete"]
 
 PENDING = "(known once created)"
 """A desired value that depends on a resource the plan has not created yet (a new certificate's ARN)."""
@@ -44,7 +44,7 @@ class InfraChange:
 
     def render(self) -> str:
         """One line, ``+``/``~``/``=`` first, then the changed fields indented below."""
-        mark = {"create": "+", "update": "~", "unchanged": "="}[self.action]
+        mark = {"create": "+", "update": "~", "unchanged": "=", "delete": "-"}[self.action]
         head = f"{mark} {self.action} {self.kind} {self.name}"
         if self.action != "update":
             return head
@@ -54,9 +54,11 @@ class InfraChange:
 
 @dataclass(frozen=True)
 class InfraPlan:
-    """Every managed resource in dependency order, each created, updated or left unchanged."""
+    """Every managed resource in dependency order, each created, updated or left unchanged; then what
+    sitepush made that is no longer wanted, deleted; and notes on what it keeps that is no longer used."""
 
     changes: tuple[InfraChange, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def pending(self) -> tuple[InfraChange, ...]:
@@ -65,13 +67,16 @@ class InfraPlan:
 
     def render(self) -> str:
         """The plan as ``sitepush configure --plan`` prints it."""
+        notes = [f"note: {note}" for note in self.notes]
         if not self.pending:
-            return f"no changes: all {len(self.changes)} resources are as configured"
-        counts = {a: sum(c.action == a for c in self.changes) for a in ("create", "update", "unchanged")}
+            return "\n".join([f"no changes: all {len(self.changes)} resources are as configured", *notes])
+        counts = {a: sum(c.action == a for c in self.changes)
+                  for a in ("create", "update", "unchanged", "delete")}
         lines = [change.render() for change in self.changes]
-        lines.append(f"{counts['create']} to create, {counts['update']} to update, "
+        deleted = f", {counts['delete']} to delete" if counts["delete"] else ""
+        lines.append(f"{counts['create']} to create, {counts['update']} to update{deleted}, "
                      f"{counts['unchanged']} unchanged")
-        return "\n".join(lines)
+        return "\n".join([*lines, *notes])
 
     def as_json(self) -> list[dict[str, Any]]:
         """For ``--json``."""

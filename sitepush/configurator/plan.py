@@ -11,11 +11,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sitepush.configurator.model import PENDING, InfraChange, InfraPlan, Resource
+from sitepush.configurator.policy import normal_policy
+from sitepush.errors import InfraError
 
 
-def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Mapping[str, Any] | None]
-               ) -> InfraPlan:
-    """One change per desired resource, in the order given (the dependency order)."""
+def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Mapping[str, Any] | None],
+               *, leftovers: Sequence[Resource] = (), notes: Sequence[str] = ()) -> InfraPlan:
+    """One change per desired resource, in the order given (the dependency order), then one delete per
+    leftover (a resource sitepush made that is no longer desired, with its current fields)."""
     changes = []
     for resource in desired:
         current = actual.get(resource.ref)
@@ -26,11 +29,16 @@ def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Map
                      if wanted == PENDING or not _same(current.get(name), wanted))
         changes.append(InfraChange(resource.kind, resource.name, "update" if diff else "unchanged",
                                    resource.value, diff))
-    return InfraPlan(tuple(changes))
+    wanted = {resource.ref for resource in desired}
+    changes += [InfraChange(r.kind, r.name, "delete", r.value) for r in leftovers if r.ref not in wanted]
+    return InfraPlan(tuple(changes), tuple(notes))
 
 
 def _same(current: Any, wanted: Any) -> bool:
-    """Equal as AWS means it: lists compared as sets when they hold only strings (aliases, names)."""
+    """Equal as AWS means it: lists compared as sets when they hold only strings (aliases, names),
+    policies in the one form of :func:`~sitepush.configurator.policy.normal_policy`."""
+    if isinstance(current, Mapping) and isinstance(wanted, Mapping) and "Statement" in wanted:
+        return bool(normal_policy(current) == normal_policy(wanted))
     if isinstance(current, list) and isinstance(wanted, list) and all(isinstance(x, str) for x in wanted):
         return sorted(current) == sorted(wanted)
     return bool(current == wanted)
@@ -50,3 +58,25 @@ def public_access_lifted_before_policy(plan: InfraPlan) -> bool:
                 c.kind == "public-access-block" and c.name == change.name for c in plan.pending):
             return False
     return True
+
+
+def refusal_of(change: InfraChange, *, create_zone: bool) -> InfraError | None:
+    """Why ``change`` cannot be made, known from what was read (None: it can be): checked for the whole
+    plan before its first write, so a run never stops half-applied for a reason it could have seen."""
+    if change.kind == "bucket" and change.action == "update" and any(f == "region" for f, _, _ in change.diff):
+        actual = next(old for field, old, _ in change.diff if field == "region")
+        return InfraError(f"the bucket {change.name} is in {actual}, but sitepush.toml says "
+                          f"{change.desired['region']}", file="sitepush.toml",
+                          hint=f'set [deploy] region = "{actual}" (a bucket cannot move)')
+    if change.kind == "hosted-zone" and change.action == "create" and not create_zone:
+        return InfraError(f"no public Route 53 hosted zone for {change.name}",
+                          hint="create it in Route 53, or set [domain] create_hosted_zone = true")
+    return None
+
+
+def check_applicable(plan: InfraPlan, *, create_zone: bool) -> None:
+    """Raise the first refusal of any change of ``plan`` (:func:`refusal_of`), before anything is written."""
+    for change in plan.pending:
+        refusal = refusal_of(change, create_zone=create_zone)
+        if refusal is not None:
+            raise refusal

@@ -9,8 +9,18 @@ under a prefix cannot be told apart from the rest of the bucket that way: its Al
 and a Deny on the state applies only to requests from outside the bucket owner's account
 (``aws:PrincipalAccount``), which anonymous requests are.
 
-S3 does not evaluate policies in moto, so :func:`allows_anonymous_get` decides here, in a pure function
-that the tests run against the policy itself.
+Why ``NotResource`` and not the Deny on ``aws:PrincipalAccount`` for a root site: bucket policies are
+written in the IAM policy language (S3 User Guide, "Bucket policies for Amazon S3": "Bucket policies use
+JSON-based AWS Identity and Access Management (IAM) policy language"), whose ``NotResource`` element
+"explicitly matches every resource except those specified" (IAM User Guide, "IAM JSON policy elements:
+NotResource"); it needs no account id, and nothing can deny the owner. The Deny pattern also stops the
+owner in moto, which evaluates a bucket policy's conditions without the request's context (no
+``aws:PrincipalAccount`` even for the owner), so the sandbox could not read its own manifest.
+
+S3 does not evaluate policies in moto the way AWS does, so :func:`allows_anonymous_get` decides here, in a
+pure function that the tests run against the policy itself. S3 also hands a policy back in its own form (a
+one-element list as a string, statements reordered, an empty ``Sid``): :func:`normal_policy` is the form
+two policies are compared in, so configure does not put an equal policy again.
 """
 
 from __future__ import annotations
@@ -43,6 +53,31 @@ def website_bucket_policy(bucket: str, *, prefix: str = "", state_prefix: str = 
         {"Sid": "SitepushStateStaysPrivate", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
          "Resource": state, "Condition": {"StringNotEquals": {"aws:PrincipalAccount": account}}},
     ]}
+
+
+def normal_policy(policy: Mapping[str, Any]) -> Any:
+    """``policy`` in one form whatever way S3 wrote it back: statements as a sorted list, every
+    one-or-more-valued element as a sorted list, ``Principal: *`` as ``{"AWS": ["*"]}``, no empty ``Sid``."""
+    def values(value: Any) -> Any:
+        if isinstance(value, (list, str)):
+            return sorted({json.dumps(v, sort_keys=True) if not isinstance(v, str) else v
+                           for v in _listed(value)})
+        if isinstance(value, Mapping):
+            return {k: values(v) for k, v in value.items()}
+        return value
+
+    statements = []
+    for statement in _listed(policy.get("Statement", [])):
+        normal: dict[str, Any] = {}
+        for key, value in statement.items():
+            if key == "Sid" and not value:
+                continue
+            if key == "Principal" and value == "*":
+                value = {"AWS": "*"}
+            normal[key] = value if key in ("Sid", "Effect") else values(value)
+        statements.append(normal)
+    return {"Version": policy.get("Version"),
+            "Statement": sorted(statements, key=lambda s: json.dumps(s, sort_keys=True))}
 
 
 def policy_json(policy: Mapping[str, Any]) -> str:

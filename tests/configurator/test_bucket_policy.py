@@ -50,6 +50,31 @@ def test_a_prefixed_site_denies_the_state_only_outside_the_owners_account() -> N
         website_bucket_policy("b", prefix="site/")
 
 
+def test_a_policy_as_s3_writes_it_back_is_the_same_policy() -> None:
+    from sitepush.configurator.model import Resource
+    from sitepush.configurator.plan import plan_infra
+
+    wanted = website_bucket_policy("b", prefix="site/", account="123456789012")
+    allow, deny = wanted["Statement"]
+    returned = {"Version": "2012-10-17", "Statement": [  # reordered, lists for strings, an empty Sid
+        {**deny, "Sid": deny["Sid"], "Action": ["s3:GetObject"],
+         "Condition": {"StringNotEquals": {"aws:PrincipalAccount": ["123456789012"]}}},
+        {**allow, "Sid": "PublicReadOfTheSite", "Principal": {"AWS": "*"}, "Resource": [allow["Resource"]]}]}
+    desired = [Resource("policy", "b", {"policy": wanted})]
+    assert plan_infra(desired, {("policy", "b"): {"policy": returned}}).pending == ()
+    unsidded = {**wanted, "Statement": [{**allow, "Sid": ""}, deny]}
+    assert plan_infra([Resource("policy", "b", {"policy": {**wanted, "Statement": [
+        {k: v for k, v in allow.items() if k != "Sid"}, deny]}})],
+        {("policy", "b"): {"policy": unsidded}}).pending == ()
+    other = {**wanted, "Statement": [allow]}
+    assert len(plan_infra(desired, {("policy", "b"): {"policy": other}}).pending) == 1
+    root = website_bucket_policy("b")
+    as_returned = {**root, "Statement": [{**root["Statement"][0], "NotResource": root["Statement"][0][
+        "NotResource"][0], "Action": ["s3:GetObject"]}]}
+    assert plan_infra([Resource("policy", "b", {"policy": root})],
+                      {("policy", "b"): {"policy": as_returned}}).pending == ()
+
+
 def test_the_evaluator_lets_a_deny_win_and_ignores_conditional_allows() -> None:
     policy = {"Statement": [
         {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["s3:Get*"], "Resource": "arn:aws:s3:::b/*"},

@@ -134,7 +134,7 @@ def test_a_second_run_plans_nothing_and_makes_no_write_call(observed: Observed) 
     observed.clear()
     plan = plan_for(config, observed.clients)
     assert plan.pending == ()
-    assert plan.render().startswith("no changes: all 20 resources")
+    assert plan.render().startswith("no changes: all 18 resources")
     assert configure(config, observed) == 0
     assert observed.writes() == []
 
@@ -157,7 +157,8 @@ def test_a_new_routing_rule_is_exactly_one_website_update(observed: Observed) ->
     assert observed.writes() == ["PutBucketWebsite"]
     rules = observed.clients.s3.get_bucket_website(Bucket=f"www.{domain}")["RoutingRules"]
     assert rules == [{"Condition": {"KeyPrefixEquals": "docs/"},
-                      "Redirect": {"ReplaceKeyPrefixWith": "documents/", "HttpRedirectCode": "301"}}]
+                      "Redirect": {"HostName": f"www.{domain}", "Protocol": "https",
+                                   "ReplaceKeyPrefixWith": "documents/", "HttpRedirectCode": "301"}}]
     assert [(c.kind, c.name) for c in plan_for(site_config(domain), observed.clients).pending] == [
         ("website", f"www.{domain}")]  # taking the rule out of sitepush.toml takes it out of S3
 
@@ -173,6 +174,8 @@ def test_turning_cloudfront_on_adds_the_certificate_distributions_and_repoints_t
     assert summary == [
         ("update", "website", domain),  # the redirect now goes to https
         ("create", "certificate", domain),
+        ("create", "record", f"CNAME (validation of {domain})"),
+        ("create", "record", f"CNAME (validation of www.{domain})"),
         ("create", "distribution", f"www.{domain}"), ("create", "distribution", domain),
         ("update", "record", f"A www.{domain}."), ("create", "record", f"AAAA www.{domain}."),
         ("update", "record", f"A {domain}."), ("create", "record", f"AAAA {domain}."),

@@ -23,8 +23,10 @@ def config(text: str):  # type: ignore[no-untyped-def]
     return parse_config(text, root=Path("/site"))
 
 
-FULL = config('[deploy]\nregion = "eu-west-1"\n[domain]\nname = "example.com"\n[cloudfront]\nenabled = true\n')
-PLAIN = config('[deploy]\nbucket = "www.example.com"\n[domain]\nname = "example.com"\n')
+FULL_TEXT = '[deploy]\nregion = "eu-west-1"\n[domain]\nname = "example.com"\n[cloudfront]\nenabled = true\n'
+PLAIN_TEXT = '[deploy]\nbucket = "www.example.com"\n[domain]\nname = "example.com"\n'
+FULL = config(FULL_TEXT)
+PLAIN = config(PLAIN_TEXT)
 
 
 def test_only_the_two_policy_flags_are_lifted_and_only_for_a_public_website() -> None:
@@ -49,11 +51,12 @@ def test_a_plan_from_nothing_lifts_block_public_access_before_it_puts_the_policy
 def test_the_resources_of_a_domain_with_cloudfront_in_dependency_order() -> None:
     refs = [r.ref for r in desired_resources(FULL, Known())]
     assert refs == [
-        ("bucket", "www.example.com"), ("ownership", "www.example.com"), ("versioning", "www.example.com"),
+        ("bucket", "www.example.com"), ("versioning", "www.example.com"),
         ("lifecycle", "www.example.com"), ("website", "www.example.com"),
         ("public-access-block", "www.example.com"), ("policy", "www.example.com"),
-        ("bucket", "example.com"), ("ownership", "example.com"), ("website", "example.com"),
+        ("bucket", "example.com"), ("website", "example.com"),
         ("hosted-zone", "example.com"), ("certificate", "example.com"),
+        ("record", "CNAME (validation of example.com)"), ("record", "CNAME (validation of www.example.com)"),
         ("distribution", "www.example.com"), ("distribution", "example.com"),
         ("record", "A www.example.com."), ("record", "AAAA www.example.com."),
         ("record", "A example.com."), ("record", "AAAA example.com."),
@@ -140,6 +143,61 @@ def test_website_endpoints_follow_the_regions_dash_or_dot_style() -> None:
     assert website_endpoint("us-east-1") == "s3-website-us-east-1.amazonaws.com"
     assert website_endpoint("eu-west-3") == "s3-website.eu-west-3.amazonaws.com"
     assert website_hosted_zone_id("eu-west-1") == "Z1BKCTXD74EZPE"
+
+
+def test_no_distribution_has_a_default_root_object_so_the_apex_redirect_keeps_its_path() -> None:
+    distributions = {r.name: r.value for r in desired_resources(FULL, Known()) if r.kind == "distribution"}
+    assert {name: value["default_root_object"] for name, value in distributions.items()} == {
+        "www.example.com": "", "example.com": ""}
+    from sitepush.configurator.aws_state import distribution_config
+
+    sent = distribution_config({**distributions["example.com"], "certificate": "arn:x"}, "sitepush example.com")
+    assert sent["DefaultRootObject"] == ""
+
+
+def test_behind_cloudfront_routing_rules_redirect_to_the_canonical_host_over_https() -> None:
+    rules = ('[[website.routing_rules]]\nkey_prefix_equals = "docs/"\nreplace_key_prefix_with = "d/"\n'
+             '[[website.routing_rules]]\nkey_prefix_equals = "x/"\nhost_name = "x.org"\nprotocol = "http"\n')
+    with_cdn = config(FULL_TEXT + rules)
+    website = next(r.value for r in desired_resources(with_cdn, Known())
+                   if r.kind == "website" and r.name == "www.example.com")
+    assert [rule["Redirect"] for rule in website["RoutingRules"]] == [
+        {"HostName": "www.example.com", "Protocol": "https", "ReplaceKeyPrefixWith": "d/",
+         "HttpRedirectCode": "301"},
+        {"HostName": "x.org", "Protocol": "http", "HttpRedirectCode": "301"},  # what the rule says wins
+    ]
+    without_cdn = config(PLAIN_TEXT + rules)
+    website = next(r.value for r in desired_resources(without_cdn, Known())
+                   if r.kind == "website" and r.name == "www.example.com")
+    assert website["RoutingRules"][0]["Redirect"] == {"ReplaceKeyPrefixWith": "d/", "HttpRedirectCode": "301"}
+
+
+def test_the_distribution_comment_fits_cloudfronts_128_characters() -> None:
+    from sitepush.configurator.aws_state import distribution_config
+
+    host = ".".join(["a" * 60] * 4) + ".com"  # a 248-character host name
+    value = {**next(r.value for r in desired_resources(FULL, Known()) if r.kind == "distribution"),
+             "aliases": [host], "certificate": "arn:x"}
+    comment = distribution_config(value, "sitepush x")["Comment"]
+    assert len(comment) == 128 and comment.startswith("sitepush: aaaa")
+
+
+@pytest.mark.parametrize(("region", "host", "zone"), [
+    ("ap-south-2", "s3-website.ap-south-2.amazonaws.com", "Z02976202B4EZMXIPMXF7"),
+    ("ap-southeast-3", "s3-website.ap-southeast-3.amazonaws.com", "Z01846753K324LI26A3VV"),
+    ("ap-southeast-4", "s3-website.ap-southeast-4.amazonaws.com", "Z0312387243XT5FE14WFO"),
+    ("ap-southeast-5", "s3-website.ap-southeast-5.amazonaws.com", "Z08660063OXLMA7F1FJHU"),
+    ("ca-west-1", "s3-website.ca-west-1.amazonaws.com", "Z03565811Z33SLEZTHOUL"),
+    ("eu-central-2", "s3-website.eu-central-2.amazonaws.com", "Z030506016YDQGETNASS"),
+    ("eu-south-2", "s3-website.eu-south-2.amazonaws.com", "Z0081959F7139GRJC19J"),
+    ("il-central-1", "s3-website.il-central-1.amazonaws.com", "Z09640613K4A3MN55U7GU"),
+    ("me-central-1", "s3-website.me-central-1.amazonaws.com", "Z06143092I8HRXZRUZROF"),
+    ("us-gov-east-1", "s3-website.us-gov-east-1.amazonaws.com", "Z2NIFVYYW2VKV1"),
+    ("us-gov-west-1", "s3-website-us-gov-west-1.amazonaws.com", "Z31GFT0UA1I2HV"),
+])
+def test_the_newer_and_govcloud_regions_have_their_website_endpoint_and_zone(region: str, host: str,
+                                                                             zone: str) -> None:
+    assert (website_endpoint(region), website_hosted_zone_id(region)) == (host, zone)
 
 
 @pytest.mark.parametrize(("text", "message"), [

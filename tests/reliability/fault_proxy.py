@@ -14,6 +14,11 @@ test act at the n-th request (kill -9 the client, or hold the answer: the callba
 request's own thread, before it is forwarded). ``refuse_conditional=True`` answers 501 NotImplemented
 to every request carrying ``If-None-Match`` or ``If-Match``, as a store without conditional writes
 does. Every wait is bounded.
+
+Where moto answers differently from AWS, a test plays AWS's part: ``answer(request)`` may return a
+whole reply instead of forwarding (an AccessDenied that only a real account setting causes), and
+``rewrite(request, status, body)`` may change the body moto answered (ACM's DescribeCertificate without
+its ResourceRecords for the first seconds after RequestCertificate).
 """
 
 from __future__ import annotations
@@ -34,6 +39,24 @@ from urllib.parse import urlsplit
 FAULTS = ("500", "503", "reset-before", "reset-after", "slow")
 ERROR_BODY = ('<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code><Message>{message}</Message>'
               '<RequestId>FAULTPROXY</RequestId></Error>')
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request as the proxy received it (header names lower-cased)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def target(self) -> str:
+        """The JSON protocols' operation (``CertificateManager.DescribeCertificate``), else ``""``."""
+        return self.headers.get("x-amz-target", "")
+
+
+Reply = tuple[int, list[tuple[str, str]], bytes]
 
 
 @dataclass
@@ -61,6 +84,8 @@ class FaultProxy:
         self.lock = threading.Lock()
         self.counts = FaultCounts()
         self.on_request: Callable[[int, str, str], None] | None = None
+        self.answer: Callable[[Request], Reply | None] | None = None
+        self.rewrite: Callable[[Request, int, bytes], bytes] | None = None
         self.server = _QuietServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -129,6 +154,13 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                                          message="A header you provided implies functionality that is not implemented")
                 self._reply(501, body.encode(), [("Content-Type", "application/xml")])
                 return
+            request = Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+            if fault is None and proxy.answer is not None:
+                reply = proxy.answer(request)
+                if reply is not None:
+                    status, headers, answer = reply
+                    self._reply(status, answer, headers)
+                    return
             if fault in ("500", "503"):
                 code, message = ("InternalError", "We encountered an internal error.") if fault == "500" else \
                     ("SlowDown", "Please reduce your request rate.")
@@ -146,6 +178,8 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                 return
             with proxy.lock:
                 proxy.counts.forwarded += 1
+            if proxy.rewrite is not None:
+                answer = proxy.rewrite(request, status, answer)
             self._reply(status, answer, headers)
 
         do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _any  # noqa: N815
