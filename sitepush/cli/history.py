@@ -126,7 +126,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         print(f"  {'restore' if key in plan.restore else 'delete '} {key}")
     if args.dry_run or not plan.changed_keys:
         return 0
-    written = apply_rollback(client, target.bucket, plan, workers=target.workers)
+    written = apply_rollback(client, target.bucket, plan, workers=target.workers,
+                             multipart_threshold=target.multipart_threshold)
     previous = {key: (versions[key].latest or "") if versions[key].present else "" for key in written}
     record = record_deploy(client, target.bucket, target.prefix, target.state_prefix, written, plan.delete,
                            uploaded=len(plan.restore), folder=None, kind="rollback", rolled_back_to=goal,
