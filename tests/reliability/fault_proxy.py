@@ -10,7 +10,8 @@ decision from a seeded generator (the same seed, the same faults in the same ord
 * ``slow`` — forwarded after a delay.
 
 Counts of what was attempted, faulted and forwarded are kept; ``on_request(n, method, path)`` lets a
-test act at the n-th request (kill -9 the client). Every wait is bounded.
+test act at the n-th request (kill -9 the client); ``rewrite(method, path, body)`` may change the body
+of an answer, to play what AWS answers where moto answers otherwise. Every wait is bounded.
 """
 
 from __future__ import annotations
@@ -48,10 +49,12 @@ class FaultProxy:
     """``FaultProxy(upstream, rate=0.1, seed=1)``; a context manager; ``endpoint_url`` for sitepush."""
 
     def __init__(self, upstream: str, *, rate: float = 0.0, seed: int = 0, faults: tuple[str, ...] = FAULTS,
-                 slow_seconds: float = 0.3, only: Callable[[str, str], bool] | None = None) -> None:
+                 slow_seconds: float = 0.3, only: Callable[[str, str], bool] | None = None,
+                 rewrite: Callable[[str, str, bytes], bytes] | None = None) -> None:
         parts = urlsplit(upstream)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.rate, self.faults, self.slow_seconds, self.only = rate, faults, slow_seconds, only
+        self.rewrite = rewrite
         self.random = random.Random(seed)
         self.lock = threading.Lock()
         self.counts = FaultCounts()
@@ -119,6 +122,8 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             if fault == "slow":
                 time.sleep(proxy.slow_seconds)
             status, headers, answer = self._forward(body)
+            if proxy.rewrite is not None:
+                answer = proxy.rewrite(self.command, self.path, answer)
             if fault == "reset-after":
                 self._reset()
                 return
