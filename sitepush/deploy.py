@@ -55,18 +55,35 @@ class DeployTarget:
     """``[deploy] multipart_threshold_mb``; :attr:`multipart_threshold` is the same in bytes."""
     history: bool = True
     """Record the deploy under ``state_prefix + "deploys/"`` when the bucket is versioned."""
+    canonical_host: str | None = None
+    """With ``[domain] name`` and ``[cloudfront] enabled`` but no distribution id: the host whose
+    distribution (the one ``sitepush configure`` created) the deploy finds and invalidates."""
 
     @classmethod
     def from_options(cls, config: DeployConfig | None, *, sandbox: bool, bucket: str | None,
                      prefix: str | None, endpoint_url: str | None, region: str | None,
                      profile: str | None, workers: int | None,
-                     max_deletes: int | None = None) -> DeployTarget:
-        """Command-line values win over ``[deploy]``; the sandbox needs no bucket name."""
+                     max_deletes: int | None = None, site: Config | None = None) -> DeployTarget:
+        """Command-line values win over ``[deploy]``; the sandbox needs no bucket name.
+
+        ``site`` is the whole sitepush.toml: with ``[domain] name`` and no bucket given, the bucket is
+        the one ``sitepush configure`` creates for the site (``site_bucket_of``, the same function).
+        """
         base = config or DeployConfig()
+        hosts = None
+        if site is not None and site.domain.name:
+            from sitepush.configurator.desired import hosts_of
+
+            hosts = hosts_of(site)
         chosen_bucket = bucket or base.bucket or (SANDBOX_BUCKET if sandbox else "")
+        if not chosen_bucket and site is not None and hosts is not None:
+            from sitepush.configurator.desired import site_bucket_of
+
+            chosen_bucket = site_bucket_of(site)
         if not chosen_bucket:
             raise UsageError("no bucket to deploy to",
-                             hint="set [deploy] bucket in sitepush.toml, pass --bucket, or try --sandbox")
+                             hint="set [deploy] bucket (or [domain] name) in sitepush.toml, pass --bucket, "
+                                  "or try --sandbox")
         if sandbox and (endpoint_url or profile):
             raise UsageError("--sandbox runs its own S3; it cannot be combined with --endpoint-url or --profile")
         chosen_workers = workers if workers is not None else base.workers
@@ -85,7 +102,10 @@ class DeployTarget:
                    # The sandbox has no CloudFront distribution; invalidating there would only fail.
                    distribution_id=None if sandbox else base.cloudfront_distribution_id or None,
                    rules=base.headers, allow=base.allow,
-                   multipart_threshold_mb=base.multipart_threshold_mb)
+                   multipart_threshold_mb=base.multipart_threshold_mb,
+                   canonical_host=hosts.canonical if hosts is not None and site is not None
+                   and site.cloudfront.enabled and not sandbox and not base.cloudfront_distribution_id
+                   else None)
 
     @property
     def multipart_threshold(self) -> int:
@@ -123,11 +143,13 @@ def normalise_prefix(prefix: str) -> str:
 def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarget, *,
                   dry_run: bool = False, yes: bool = False, json_path: Path | None = None,
                   keep: bool = False, website: WebsiteConfig | None = None, out: TextIO,
-                  err: TextIO | None = None, configure: Config | None = None) -> DeployOutcome:
+                  err: TextIO | None = None, configure: Config | None = None,
+                  cloudfront: Any | None = None) -> DeployOutcome:
     """Sync ``folder`` and the redirect objects to ``target``; prints the plan or the summary to ``out``.
 
-    Raises SafetyStop (exit 3) when the plan deletes more than allowed and ``yes`` is False, before
-    any write; DeployError or AwsRefused naming what failed otherwise.
+    ``cloudfront`` is the CloudFront client to use (default: one for AWS, made when needed). Raises
+    SafetyStop (exit 3) when the plan deletes more than allowed and ``yes`` is False, before any
+    write; DeployError or AwsRefused naming what failed otherwise.
     """
     from sitepush.syncer.model import SyncOptions
 
@@ -147,14 +169,39 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
     known = memo.load()
     site, specs, client, remote, listing_requests = _read_both(folder, redirects, target, options,
                                                                connect, known)
-    cloudfront = None
+    if target.distribution_id is None and target.canonical_host and not dry_run:
+        cloudfront = cloudfront or make_client("cloudfront", region=target.region, endpoint_url=None,
+                                               profile=target.profile)
+        target = replace(target, distribution_id=_found_distribution(cloudfront, folder, target, out))
     if target.distribution_id and not dry_run:
-        cloudfront = make_client("cloudfront", region=target.region, endpoint_url=None,
-                                 profile=target.profile)
+        cloudfront = cloudfront or make_client("cloudfront", region=target.region, endpoint_url=None,
+                                               profile=target.profile)
+    else:
+        cloudfront = None
     outcome = _sync(client, cloudfront, site, specs, remote, listing_requests, target, options,
                     dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder)
     memo.save(known, remote, outcome.report)
     return outcome
+
+
+def _found_distribution(cloudfront: Any, folder: Path, target: DeployTarget, out: TextIO) -> str | None:
+    """The distribution sitepush configured for the canonical host: remembered, else looked up once."""
+    from sitepush.syncer.distribution import DistributionMemo, find_distribution
+
+    host = target.canonical_host
+    assert host is not None
+    memo = DistributionMemo(_cache_dir(folder) / "distribution.json", f"{target.profile or ''}|{host}")
+    found = memo.load()
+    if found is None:
+        found = find_distribution(cloudfront, host)
+        if found is not None:
+            memo.save(found)
+    if found is None:
+        print(f"CloudFront: no distribution of sitepush's serves {host}, so nothing is invalidated — run "
+              "`sitepush configure`, or set [deploy] cloudfront_distribution_id", file=out)
+    else:
+        print(f"CloudFront: distribution {found} serves {host} (the one `sitepush configure` made)", file=out)
+    return found
 
 
 def _read_both(folder: Path, redirects: Mapping[str, str], target: DeployTarget, options: SyncOptions,

@@ -75,7 +75,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     target = DeployTarget.from_options(
         deploy_config, sandbox=args.sandbox, bucket=args.bucket, prefix=args.prefix,
         endpoint_url=args.endpoint_url, region=args.region, profile=args.profile,
-        workers=args.workers, max_deletes=args.max_deletes)
+        workers=args.workers, max_deletes=args.max_deletes, site=config)
     if args.preview is not None:
         from dataclasses import replace
 

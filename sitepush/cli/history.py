@@ -65,7 +65,7 @@ def _connect(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     site: Path = args.site
     config = load_config(site) if site.is_dir() else None
     target = DeployTarget.from_options(config.deploy if config else None, sandbox=False, bucket=args.bucket,
-                                       prefix=args.prefix, endpoint_url=args.endpoint_url, region=args.region,
+                                       site=config, prefix=args.prefix, endpoint_url=args.endpoint_url, region=args.region,
                                        profile=args.profile, workers=None)
     client = make_client("s3", region=target.region, endpoint_url=target.endpoint_url, profile=target.profile,
                          max_pool=16)
