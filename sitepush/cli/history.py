@@ -153,14 +153,25 @@ def _invalidate(target: Any, keys: tuple[str, ...]) -> None:
 
 
 def cmd_share(args: argparse.Namespace) -> int:
-    from sitepush.history.previews import key_for_path, parse_duration, preview_prefix, share_url
+    from datetime import UTC, datetime
+
+    from sitepush.history.previews import (
+        key_for_path,
+        link_lifetime,
+        parse_duration,
+        preview_prefix,
+        share_url,
+        signing_credentials,
+    )
 
     config, target, client = _connect(args)
     index = config.website.index_document if config else "index.html"
     base = preview_prefix(target.prefix, target.state_prefix, args.preview) if args.preview else target.prefix
     key = base + key_for_path(args.path, index)
     expires = parse_duration(args.expires, option="--expires")
-    print(share_url(client, target.bucket, key, expires))
+    lifetime = link_lifetime(expires, signing_credentials(client), datetime.now(UTC))
+    print(share_url(client, target.bucket, key, lifetime.expires_in))
+    print(lifetime.note, file=sys.stderr)
     return 0
 
 
