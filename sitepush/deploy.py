@@ -159,7 +159,7 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
         return _deploy_to_sandbox(folder, redirects, target, options, dry_run=dry_run, json_path=json_path,
                                   keep=keep, website=website or WebsiteConfig(), out=out, err=err,
                                   configure=configure)
-    from sitepush.aws import make_client
+    from sitepush.aws import is_aws_endpoint, make_client
 
     def connect() -> Any:
         return make_client("s3", region=target.region, endpoint_url=target.endpoint_url,
@@ -169,7 +169,9 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
     known = memo.load()
     site, specs, client, remote, listing_requests = _read_both(folder, redirects, target, options,
                                                                connect, known)
-    if target.distribution_id is None and target.canonical_host and not dry_run:
+    # An S3-compatible store (--endpoint-url MinIO, R2) has no CloudFront of AWS's to look in.
+    if target.distribution_id is None and target.canonical_host and not dry_run and (
+            cloudfront is not None or is_aws_endpoint(target.endpoint_url)):
         cloudfront = cloudfront or make_client("cloudfront", region=target.region, endpoint_url=None,
                                                profile=target.profile)
         target = replace(target, distribution_id=_found_distribution(cloudfront, folder, target, out))

@@ -142,3 +142,20 @@ def test_a_distribution_someone_else_made_for_the_host_is_never_invalidated(
     assert (f"CloudFront: no distribution of sitepush's serves {host}, so nothing is invalidated — run "
             "`sitepush configure`, or set [deploy] cloudfront_distribution_id") in out.getvalue()
     assert cloudfront.list_invalidations(DistributionId=foreign)["InvalidationList"]["Quantity"] == 0
+
+
+def test_an_s3_compatible_endpoint_looks_for_no_cloudfront_distribution(
+        sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDDISTRIBUTION0000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "distribution-test-secret")
+    monkeypatch.setenv("SITEPUSH_CACHE_DIR", str(tmp_path / "cache"))
+    config = site_config(tmp_path, f'[domain]\nname = "site{next(_numbers)}.example"\n[cloudfront]\nenabled = true\n')
+    target = target_of(config, endpoint_url=sandbox.endpoint_url, region=sandbox.region)
+    assert target.canonical_host is not None
+    sandbox.client("s3").create_bucket(Bucket=target.bucket)
+    folder = tmp_path / "built"
+    folder.mkdir()
+    (folder / "index.html").write_bytes(b"<p>one</p>")
+    out = io.StringIO()
+    deploy_folder(folder, {}, target, yes=True, out=out)  # no CloudFront client: none is made for AWS
+    assert "CloudFront" not in out.getvalue() and "uploaded" in out.getvalue().lower()
