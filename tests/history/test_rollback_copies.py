@@ -14,17 +14,16 @@ from typing import Any
 
 import pytest
 
+from sitepush.history.records import DeployRecord
 from sitepush.history.rollback import (
     KeyVersions,
     RestoreMethod,
-    RollbackPlan,
     apply_rollback,
     plan_rollback,
     read_versions,
     replaced_headers,
     restore_method,
 )
-from sitepush.history.records import DeployRecord
 from sitepush.sandbox import Sandbox
 from sitepush.syncer.apply import MAX_COPY_BYTES
 
