@@ -39,6 +39,7 @@ _THROTTLE_CODES = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimi
                    "TooManyRequestsException", "ServiceUnavailable", "503"}
 _ACCESS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b")
 _LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+_AWS_HOST_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,11 @@ def make_client(
         options["read_timeout"] = read_timeout
     if service == "s3":
         options["signature_version"] = "s3v4"  # also for presigned links (share): SigV2 is retired
+    s3_compatible = service == "s3" and not is_aws_endpoint(endpoint_url)
+    if s3_compatible:
+        # botocore ≥ 1.36 asks GetObject for a checksum (x-amz-checksum-mode: ENABLED) and validates
+        # it; stores that do not know the header (older MinIO, Ceph RGW, Backblaze B2) refuse it.
+        options["response_checksum_validation"] = "when_required"
     if endpoint_url:
         options["s3"] = {"addressing_style": "path"}
         if (urlsplit(endpoint_url).hostname or "") in _LOOPBACK_HOSTS:
@@ -107,7 +113,44 @@ def make_client(
         raise aws_error(error, action=f"create the {service} client", resource=endpoint_url or service) \
             from None
     _resolve_endpoints_once_per_bucket(client, session._session.get_component("data_loader"))
+    if s3_compatible:
+        client.meta.events.register("before-call.s3", _content_md5_where_required,
+                                    unique_id="sitepush-content-md5")
     return client
+
+
+def is_aws_endpoint(endpoint_url: str | None) -> bool:
+    """Is ``endpoint_url`` AWS's own S3 (None: botocore's default, which is)? MinIO, R2, moto: no."""
+    if not endpoint_url:
+        return True
+    host = (urlsplit(endpoint_url).hostname or "").lower().rstrip(".")
+    return host.endswith(_AWS_HOST_SUFFIXES)
+
+
+def _content_md5_where_required(model: Any, params: dict[str, Any], **_: Any) -> None:
+    """Content-MD5 instead of botocore's CRC32, on the S3 operations that require an integrity header.
+
+    S3 documents Content-MD5 as required (or an ``x-amz-checksum-*`` header in its place) for
+    DeleteObjects, PutBucketPolicy, PutBucketWebsite, PutBucketLifecycleConfiguration,
+    PutBucketVersioning, PutBucketCors, PutPublicAccessBlock and the other bucket-configuration calls
+    (S3 API Reference, each operation's "Content-MD5" request header; the service model marks them
+    ``httpChecksum.requestChecksumRequired``). botocore ≥ 1.36 sends only a CRC32 there, which
+    S3-compatible stores that predate the flexible checksums refuse. For those endpoints the MD5 of
+    the serialized body is sent instead, and botocore is told the operation needs no checksum of its own.
+    """
+    required = model.http_checksum_required or model.http_checksum.get("requestChecksumRequired")
+    body = params.get("body")
+    if not required or not isinstance(body, (bytes, bytearray, str)):
+        return
+    import base64
+    import hashlib
+
+    data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
+    digest = hashlib.md5(data, usedforsecurity=False).digest()
+    params.setdefault("headers", {})["Content-MD5"] = base64.b64encode(digest).decode("ascii")
+    checksum = params.get("context", {}).get("checksum", {})
+    checksum.pop("request_algorithm", None)         # no x-amz-checksum-crc32
+    checksum.pop("request_algorithm_header", None)  # no x-amz-sdk-checksum-algorithm: CRC32
 
 
 class _UnreadParametersDropped:

@@ -73,19 +73,36 @@ class DeployTarget:
     """``--allow-older``: deploy a commit that is not a descendant of the bucket's."""
     connect_timeout: float = DeployConfig.connect_timeout
     read_timeout: float = DeployConfig.read_timeout
+    canonical_host: str | None = None
+    """With ``[domain] name`` and ``[cloudfront] enabled`` but no distribution id: the host whose
+    distribution (the one ``sitepush configure`` created) the deploy finds and invalidates."""
 
     @classmethod
     def from_options(cls, config: DeployConfig | None, *, sandbox: bool, bucket: str | None,
                      prefix: str | None, endpoint_url: str | None, region: str | None,
                      profile: str | None, workers: int | None,
                      max_deletes: int | None = None, wait_lock: float | None = None,
-                     allow_older: bool = False) -> DeployTarget:
-        """Command-line values win over ``[deploy]``; the sandbox needs no bucket name."""
+                     allow_older: bool = False, site: Config | None = None) -> DeployTarget:
+        """Command-line values win over ``[deploy]``; the sandbox needs no bucket name.
+
+        ``site`` is the whole sitepush.toml: with ``[domain] name`` and no bucket given, the bucket is
+        the one ``sitepush configure`` creates for the site (``site_bucket_of``, the same function).
+        """
         base = config or DeployConfig()
+        hosts = None
+        if site is not None and site.domain.name:
+            from sitepush.configurator.desired import hosts_of
+
+            hosts = hosts_of(site)
         chosen_bucket = bucket or base.bucket or (SANDBOX_BUCKET if sandbox else "")
+        if not chosen_bucket and site is not None and hosts is not None:
+            from sitepush.configurator.desired import site_bucket_of
+
+            chosen_bucket = site_bucket_of(site)
         if not chosen_bucket:
             raise UsageError("no bucket to deploy to",
-                             hint="set [deploy] bucket in sitepush.toml, pass --bucket, or try --sandbox")
+                             hint="set [deploy] bucket (or [domain] name) in sitepush.toml, pass --bucket, "
+                                  "or try --sandbox")
         if sandbox and (endpoint_url or profile):
             raise UsageError("--sandbox runs its own S3; it cannot be combined with --endpoint-url or --profile")
         chosen_workers = workers if workers is not None else base.workers
@@ -108,7 +125,10 @@ class DeployTarget:
                    rules=base.headers, allow=base.allow,
                    multipart_threshold_mb=base.multipart_threshold_mb, lock=base.lock,
                    wait_lock=60.0 if wait_lock is None else wait_lock, allow_older=allow_older,
-                   connect_timeout=base.connect_timeout, read_timeout=base.read_timeout)
+                   connect_timeout=base.connect_timeout, read_timeout=base.read_timeout,
+                   canonical_host=hosts.canonical if hosts is not None and site is not None
+                   and site.cloudfront.enabled and not sandbox and not base.cloudfront_distribution_id
+                   else None)
 
     @property
     def multipart_threshold(self) -> int:
@@ -146,11 +166,13 @@ def normalise_prefix(prefix: str) -> str:
 def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarget, *,
                   dry_run: bool = False, yes: bool = False, json_path: Path | None = None,
                   keep: bool = False, website: WebsiteConfig | None = None, out: TextIO,
-                  err: TextIO | None = None, configure: Config | None = None) -> DeployOutcome:
+                  err: TextIO | None = None, configure: Config | None = None,
+                  cloudfront: Any | None = None) -> DeployOutcome:
     """Sync ``folder`` and the redirect objects to ``target``; prints the plan or the summary to ``out``.
 
-    Raises SafetyStop (exit 3) when the plan deletes more than allowed and ``yes`` is False, before
-    any write; DeployError or AwsRefused naming what failed otherwise.
+    ``cloudfront`` is the CloudFront client to use (default: one for AWS, made when needed). Raises
+    SafetyStop (exit 3) when the plan deletes more than allowed and ``yes`` is False, before any
+    write; DeployError or AwsRefused naming what failed otherwise.
     """
     from sitepush.syncer.model import SyncOptions
 
@@ -160,7 +182,7 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
         return _deploy_to_sandbox(folder, redirects, target, options, dry_run=dry_run, json_path=json_path,
                                   keep=keep, website=website or WebsiteConfig(), out=out, err=err,
                                   configure=configure)
-    from sitepush.aws import make_client
+    from sitepush.aws import is_aws_endpoint, make_client
 
     def connect() -> Any:
         return make_client("s3", region=target.region, endpoint_url=target.endpoint_url,
@@ -171,16 +193,44 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
     known = memo.load()
     site, specs, client, remote, listing_requests = _read_both(folder, redirects, target, options,
                                                                connect, known)
-    cloudfront = None
+    # An S3-compatible store (--endpoint-url MinIO, R2) has no CloudFront of AWS's to look in.
+    if target.distribution_id is None and target.canonical_host and not dry_run and (
+            cloudfront is not None or is_aws_endpoint(target.endpoint_url)):
+        cloudfront = cloudfront or make_client("cloudfront", region=target.region, endpoint_url=None,
+                                               profile=target.profile, connect_timeout=target.connect_timeout,
+                                               read_timeout=target.read_timeout)
+        target = replace(target, distribution_id=_found_distribution(cloudfront, folder, target, out))
     if target.distribution_id and not dry_run:
-        cloudfront = make_client("cloudfront", region=target.region, endpoint_url=None,
-                                 profile=target.profile, connect_timeout=target.connect_timeout,
-                                 read_timeout=target.read_timeout)
+        cloudfront = cloudfront or make_client("cloudfront", region=target.region, endpoint_url=None,
+                                               profile=target.profile, connect_timeout=target.connect_timeout,
+                                               read_timeout=target.read_timeout)
+    else:
+        cloudfront = None
     outcome = _sync(client, cloudfront, site, specs, remote, listing_requests, target, options,
                     dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder,
                     relist=lambda: _list_bucket(client, target.bucket, options, known))
     memo.save(known, remote, outcome.report)
     return outcome
+
+
+def _found_distribution(cloudfront: Any, folder: Path, target: DeployTarget, out: TextIO) -> str | None:
+    """The distribution sitepush configured for the canonical host: remembered, else looked up once."""
+    from sitepush.syncer.distribution import DistributionMemo, find_distribution
+
+    host = target.canonical_host
+    assert host is not None
+    memo = DistributionMemo(_cache_dir(folder) / "distribution.json", f"{target.profile or ''}|{host}")
+    found = memo.load()
+    if found is None:
+        found = find_distribution(cloudfront, host)
+        if found is not None:
+            memo.save(found)
+    if found is None:
+        print(f"CloudFront: no distribution of sitepush's serves {host}, so nothing is invalidated — run "
+              "`sitepush configure`, or set [deploy] cloudfront_distribution_id", file=out)
+    else:
+        print(f"CloudFront: distribution {found} serves {host} (the one `sitepush configure` made)", file=out)
+    return found
 
 
 def _read_both(folder: Path, redirects: Mapping[str, str], target: DeployTarget, options: SyncOptions,

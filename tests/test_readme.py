@@ -30,7 +30,7 @@ def _toml(value: object) -> str:
 def test_readme_starts_with_the_sandbox_command_then_the_test_command() -> None:
     blocks = re.findall(r"```bash\n(.*?)\n```", README, re.S)
     assert blocks[0] == "pip install -e '.[sandbox]' && sitepush deploy example-site --sandbox"
-    assert blocks[1] == ".ci/system-deps && pip install -e '.[test]' && python3 -m pytest"
+    assert blocks[1] == ".ci/system-deps && pip install -e '.[test]' && python3 -m pytest && .ci/lowest-versions"
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
@@ -38,7 +38,7 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     extracted = subprocess.run(
         ["bash", "-c", re.search(r"^cmd=\$\((.*)\)$", script, re.M).group(1)],  # type: ignore[union-attr]
         cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
-    assert extracted == ".ci/system-deps && pip install -e '.[test]' && python3 -m pytest"
+    assert extracted == ".ci/system-deps && pip install -e '.[test]' && python3 -m pytest && .ci/lowest-versions"
 
 
 def _list_tables(cls: type, prefix: str = "") -> list[tuple[str, type]]:

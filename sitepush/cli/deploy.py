@@ -116,7 +116,7 @@ def _deploy(args: argparse.Namespace, json_path: Path | None) -> int:
         deploy_config, sandbox=args.sandbox, bucket=args.bucket, prefix=args.prefix,
         endpoint_url=args.endpoint_url, region=args.region, profile=args.profile,
         workers=args.workers, max_deletes=args.max_deletes, wait_lock=args.wait_lock,
-        allow_older=args.allow_older)
+        allow_older=args.allow_older, site=config)
     if args.preview is not None:
         from dataclasses import replace
 

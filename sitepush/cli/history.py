@@ -66,8 +66,9 @@ def _connect(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     site: Path = args.site
     config = load_config(site) if site.is_dir() else None
     target = DeployTarget.from_options(config.deploy if config else None, sandbox=args.sandbox,
-                                       bucket=args.bucket, prefix=args.prefix, endpoint_url=args.endpoint_url,
-                                       region=args.region, profile=args.profile, workers=None)
+                                       bucket=args.bucket, site=config, prefix=args.prefix,
+                                       endpoint_url=args.endpoint_url, region=args.region, profile=args.profile,
+                                       workers=None)
     if target.sandbox:
         from sitepush.sandbox import shared_sandbox
 
@@ -132,7 +133,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         print(f"  {'restore' if key in plan.restore else 'delete '} {key}")
     if args.dry_run or not plan.changed_keys:
         return 0
-    written = apply_rollback(client, target.bucket, plan, workers=target.workers)
+    written = apply_rollback(client, target.bucket, plan, workers=target.workers,
+                             multipart_threshold=target.multipart_threshold)
     previous = {key: (versions[key].latest or "") if versions[key].present else "" for key in written}
     record = record_deploy(client, target.bucket, target.prefix, target.state_prefix, written, plan.delete,
                            uploaded=len(plan.restore), folder=None, kind="rollback", rolled_back_to=goal,
@@ -158,14 +160,25 @@ def _invalidate(target: Any, keys: tuple[str, ...]) -> None:
 
 
 def cmd_share(args: argparse.Namespace) -> int:
-    from sitepush.history.previews import key_for_path, parse_duration, preview_prefix, share_url
+    from datetime import UTC, datetime
+
+    from sitepush.history.previews import (
+        key_for_path,
+        link_lifetime,
+        parse_duration,
+        preview_prefix,
+        share_url,
+        signing_credentials,
+    )
 
     config, target, client = _connect(args)
     index = config.website.index_document if config else "index.html"
     base = preview_prefix(target.prefix, target.state_prefix, args.preview) if args.preview else target.prefix
     key = base + key_for_path(args.path, index)
     expires = parse_duration(args.expires, option="--expires")
-    print(share_url(client, target.bucket, key, expires))
+    lifetime = link_lifetime(expires, signing_credentials(client), datetime.now(UTC))
+    print(share_url(client, target.bucket, key, lifetime.expires_in))
+    print(lifetime.note, file=sys.stderr)
     return 0
 
 

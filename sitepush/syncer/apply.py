@@ -61,6 +61,10 @@ MAX_COPY_BYTES = 5 * 1024**3
 parts by s3transfer, with the upload's part size, so they keep the multipart ETag of the spec."""
 INTERRUPT_GRACE_SECONDS = 2.0
 """After an interrupt, how long requests already sent may take to finish before the deploy stops."""
+ENCRYPTIONS_WITHOUT_MD5_ETAGS = frozenset({"aws:kms", "aws:kms:dsse"})
+"""``ServerSideEncryption`` values whose objects' ETags are not an MD5 of the data: "Objects encrypted by
+SSE-KMS or DSSE-KMS have ETags that are not an MD5 digest of their object data" (S3 API Reference, the
+Object data type's ETag). A bucket's default encryption applies them without any header of ours."""
 MANIFEST_CONTENT_TYPE = "application/json"
 MANIFEST_CACHE_CONTROL = "no-store"
 
@@ -271,7 +275,7 @@ def _is_copy(upload: Upload) -> bool:
     return upload.reason is UploadReason.HEADERS and not upload.spec.is_redirect
 
 
-def _write(client: Any, bucket: str, upload: Upload, multipart: Mapping[str, str],
+def _write(client: Any, bucket: str, upload: Upload, multipart: _CompletedUploads,
            ticker: _Ticker, transfer: Any) -> str:
     """Write one object; returns the ETag it now has."""
     spec = upload.spec
@@ -311,7 +315,7 @@ def _put_file(client: Any, bucket: str, upload: Upload, args: dict[str, Any]) ->
 
 
 def _upload_multipart(client: Any, bucket: str, upload: Upload, args: dict[str, Any],
-                      completed: Mapping[str, str], transfer: Any) -> str:
+                      completed: _CompletedUploads, transfer: Any) -> str:
     spec = upload.spec
     assert spec.path is not None
     if not spec.path.is_file():
@@ -319,17 +323,28 @@ def _upload_multipart(client: Any, bucket: str, upload: Upload, args: dict[str, 
                           hint="rebuild the site, then rerun the deploy")
     with translated_aws_errors(action="upload", resource=f"s3://{bucket}/{spec.key}"):
         client.upload_file(str(spec.path), bucket, spec.key, ExtraArgs=args, Config=transfer)
-    etag = completed.get(spec.key, spec.etag).strip('"')
-    if etag != spec.etag and spec.headers.sse != "aws:kms":
-        # Parts carry no Content-MD5, so a different ETag means the file changed while it was read
-        # (or the store computes multipart ETags its own way). Recording the planned ETag makes the
-        # next deploy see the mismatch and upload it again, instead of trusting bytes nobody checked.
-        return spec.etag
+    return multipart_etag_to_record(spec.etag, completed.etags.get(spec.key), completed.encryption.get(spec.key))
+
+
+def multipart_etag_to_record(planned: str, returned: str | None, encryption: str | None) -> str:
+    """The ETag the manifest records for a multipart upload: ``returned`` where it can be trusted.
+
+    ``planned`` is the multipart ETag computed from the file; ``returned`` and ``encryption`` are the
+    ETag and ``ServerSideEncryption`` that CompleteMultipartUpload answered. Under SSE-KMS or DSSE-KMS
+    (asked for by a header rule or by the bucket's default encryption, only the answer tells) the ETag
+    is never the computed one and is recorded as returned. Otherwise parts carry no Content-MD5, so a
+    different ETag means the file changed while it was read (or the store computes multipart ETags its
+    own way): recording the planned ETag makes the next deploy see the mismatch and upload it again,
+    instead of trusting bytes nobody checked.
+    """
+    etag = (returned or planned).strip('"')
+    if etag != planned and encryption not in ENCRYPTIONS_WITHOUT_MD5_ETAGS:
+        return planned
     return etag
 
 
 def _copy_onto_itself(client: Any, bucket: str, upload: Upload, args: dict[str, Any],
-                      completed: Mapping[str, str], transfer: Any) -> str:
+                      completed: _CompletedUploads, transfer: Any) -> str:
     spec = upload.spec
     source = {"Bucket": bucket, "Key": spec.key}
     with translated_aws_errors(action="update the headers of", resource=f"s3://{bucket}/{spec.key}"):
@@ -339,7 +354,7 @@ def _copy_onto_itself(client: Any, bucket: str, upload: Upload, args: dict[str, 
             return str(response["CopyObjectResult"]["ETag"])
         client.copy(source, bucket, spec.key, ExtraArgs={"MetadataDirective": "REPLACE", **args},
                     Config=transfer)
-    return completed.get(spec.key, spec.etag)
+    return completed.etags.get(spec.key, spec.etag)
 
 
 def _changed(key: str) -> DeployError:
@@ -347,20 +362,30 @@ def _changed(key: str) -> DeployError:
                        hint="let the build finish, then rerun the deploy")
 
 
+@dataclass(frozen=True)
+class _CompletedUploads:
+    """What CompleteMultipartUpload answered, by key: the ETag and the ServerSideEncryption."""
+
+    etags: dict[str, str] = field(default_factory=dict)
+    encryption: dict[str, str] = field(default_factory=dict)
+
+
 @contextmanager
-def _completed_multipart_etags(client: Any) -> Iterator[dict[str, str]]:
-    """Key → ETag of every CompleteMultipartUpload inside the block (s3transfer does not return it)."""
-    etags: dict[str, str] = {}
-    handler_id = f"sitepush-multipart-etags-{id(etags)}"
+def _completed_multipart_etags(client: Any) -> Iterator[_CompletedUploads]:
+    """The answers of every CompleteMultipartUpload inside the block (s3transfer does not return them)."""
+    completed = _CompletedUploads()
+    handler_id = f"sitepush-multipart-etags-{id(completed)}"
 
     def record(parsed: Mapping[str, Any], **_: Any) -> None:
         if "Key" in parsed and "ETag" in parsed:
-            etags[str(parsed["Key"])] = str(parsed["ETag"])
+            completed.etags[str(parsed["Key"])] = str(parsed["ETag"])
+            if parsed.get("ServerSideEncryption"):
+                completed.encryption[str(parsed["Key"])] = str(parsed["ServerSideEncryption"])
 
     event = "after-call.s3.CompleteMultipartUpload"
     client.meta.events.register(event, record, unique_id=handler_id)
     try:
-        yield etags
+        yield completed
     finally:
         client.meta.events.unregister(event, unique_id=handler_id)
 

@@ -9,7 +9,12 @@ may need two keys::
     /old        →  old  and  old/index.html   (S3 asks for "old" first; a browser may add the slash)
 
 S3 accepts only a location that starts with ``/``, ``http://`` or ``https://``
-(docs: "(Optional) Configuring a webpage redirect"), at most 2 KB long.
+(docs: "(Optional) Configuring a webpage redirect"), at most 2 KB long. The location travels as the
+HTTP header ``x-amz-website-redirect-location``, and an HTTP header holds ASCII only (RFC 9110,
+section 5.5: other bytes are "obs-text", which S3 and proxies may mangle or refuse), so a target
+written with non-ASCII text (``/café/``, ``https://bücher.example/``) is sent as its URI form
+(RFC 3987, section 3.1): the host IDNA-encoded, every other non-ASCII character UTF-8 percent-encoded.
+Escapes already written (``%20``) are kept as they are.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from urllib.parse import unquote
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from sitepush.errors import DeployError
 
 MAX_LOCATION_BYTES = 2048
 _LOCATION = re.compile(r"^(/|https?://[^/\s]+)\S*$")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def redirect_objects(redirects: Mapping[str, str]) -> dict[str, str]:
@@ -33,8 +39,12 @@ def redirect_objects(redirects: Mapping[str, str]) -> dict[str, str]:
     """
     objects: dict[str, str] = {}
     claimed_by: dict[str, str] = {}
-    for path, location in redirects.items():
-        _check_location(path, location)
+    for path, written in redirects.items():
+        _check_location(path, written)
+        location = website_location(path, written)
+        if len(location) > MAX_LOCATION_BYTES:
+            raise DeployError(f"redirect {path}: the target is longer than S3's {MAX_LOCATION_BYTES} bytes"
+                              " once percent-encoded", hint="shorten the target URL")
         for key in keys_for_path(path, location):
             if key in objects and objects[key] != location:
                 raise DeployError(f"redirects {claimed_by[key]} and {path} both need the object {key}, "
@@ -74,6 +84,35 @@ def keys_for_path(path: str, location: str = "") -> tuple[str, ...]:
     if "." in segments[-1]:
         return (stem,)
     return (stem, f"{stem}/index.html")
+
+
+def website_location(path: str, location: str) -> str:
+    """``location`` as S3 must store it: ASCII only, a non-ASCII host in IDNA, other text percent-encoded.
+
+    ``/café/`` → ``/caf%C3%A9/``; ``https://bücher.example/ü`` → ``https://xn--bcher-kva.example/%C3%BC``.
+    A location that is ASCII already is returned unchanged. Raises DeployError naming the redirect for a
+    host that IDNA cannot encode.
+    """
+    if location.isascii():
+        return location
+    text = unicodedata.normalize("NFC", location)
+    parts = urlsplit(text) if not text.startswith("/") else None
+    if parts is not None and parts.netloc and not parts.netloc.isascii():
+        userinfo, _, hostport = parts.netloc.rpartition("@")
+        host, colon, port = hostport.partition(":")
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise DeployError(f"redirect {path} → {location}: the host {host} is not a valid domain name",
+                              hint="write the target's host as it is registered, e.g. https://bücher.example/") \
+                from None
+        netloc = f"{_percent(userinfo)}@" if userinfo else ""
+        text = urlunsplit(parts._replace(netloc=f"{netloc}{ascii_host}{colon}{port}"))
+    return _percent(text)
+
+
+def _percent(text: str) -> str:
+    return _NON_ASCII.sub(lambda match: quote(match.group(0), safe=""), text)
 
 
 def _check_location(path: str, location: str) -> None:

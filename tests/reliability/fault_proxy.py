@@ -75,7 +75,8 @@ class FaultProxy:
 
     def __init__(self, upstream: str, *, rate: float = 0.0, seed: int = 0, faults: tuple[str, ...] = FAULTS,
                  slow_seconds: float = 0.3, only: Callable[[str, str], bool] | None = None,
-                 refuse_conditional: bool = False) -> None:
+                 refuse_conditional: bool = False,
+                 rewrite: Callable[[Request, int, bytes], bytes] | None = None) -> None:
         parts = urlsplit(upstream)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.rate, self.faults, self.slow_seconds, self.only = rate, faults, slow_seconds, only
@@ -85,7 +86,7 @@ class FaultProxy:
         self.counts = FaultCounts()
         self.on_request: Callable[[int, str, str], None] | None = None
         self.answer: Callable[[Request], Reply | None] | None = None
-        self.rewrite: Callable[[Request, int, bytes], bytes] | None = None
+        self.rewrite: Callable[[Request, int, bytes], bytes] | None = rewrite
         self.server = _QuietServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
