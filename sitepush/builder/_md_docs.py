@@ -60,8 +60,8 @@ def _fence_format(source: str, language: str, class_name: str, options: dict[str
 
 
 # A fence SuperFences must take: indented, or after a quote's `>` (left-margin fences are sitepush's own).
-_NESTED_FENCE_RE = re.compile(r"^[ \t]*(?:>[ \t]*)*[ \t]+(?:`{3,}|~{3,})|^[ \t]*>[ \t>]*(?:`{3,}|~{3,})",
-                              re.MULTILINE)
+# One class of characters then a look-behind, so that a line of thousands of spaces is scanned once.
+_NESTED_FENCE_RE = re.compile(r"^[ \t>]*(?<=[ \t>])(?:`{3}|~{3})", re.MULTILINE)
 
 
 class _NestedFencesOnly(Preprocessor):

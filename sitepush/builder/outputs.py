@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitepush.builder.feeds import FeedEntry, SitemapEntry, atom_feed, robots_txt, sitemap
+from sitepush.builder.markdown_render import page_heading
 from sitepush.builder.model import PageKind
 from sitepush.builder.site import Page, Section, Site, Term
 from sitepush.builder.urls import join_url, output_key, paginated_url, slugify
@@ -183,12 +184,15 @@ class _Views:
                    taxonomies: dict[str, tuple[TermRef, ...]]) -> PageView:
         meta = page.meta
         body = page.parsed.body
+        title = meta.title or (self.config.site.title if page.kind is PageKind.HOME else "")
+        heading = page_heading(self.html_of[page.rel],
+                               title_from_body=not meta.title or meta.title == body.first_heading)
         return PageView(
             kind=page.kind.value,
-            title=meta.title or (self.config.site.title if page.kind is PageKind.HOME else ""),
+            title=title,
             url=page.url,
             permalink=join_url(self.config.site.base_url, page.url),
-            content=Markup(self.html_of[page.rel]),
+            content=Markup(heading.content),
             toc=Markup(body.toc_html),
             toc_items=body.toc,
             summary=self.summary_html(page),
@@ -207,6 +211,9 @@ class _Views:
             lang=page.lang,
             source=page.rel,
             params=meta.params,
+            heading=Markup(heading.inner_html),
+            heading_id=heading.id,
+            title_in_body=heading.in_body,
         )
 
     def synthetic_page(self, title: str, url: str, kind: str, section: str | None) -> PageView:
