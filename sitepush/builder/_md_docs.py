@@ -5,7 +5,7 @@
   own :func:`~sitepush.builder.highlight.highlight_code` so the lexer cache stays the one cache;
 * :class:`GitHubAlertTreeprocessor` — ``> [!NOTE]`` … ``> [!CAUTION]`` quotes become the same
   ``<div class="admonition note">`` callouts as ``!!! note``;
-* :class:`HeadingAliasTreeprocessor` — a heading whose id differs from the one GitHub or MkDocs would
+* :class:`HeadingAliasTreeprocessor` — a heading whose id differs from the one GitHub, MkDocs or Zola would
   give it gets those ids too (as empty anchors inside it), so hand-written ``#anchors`` keep working.
 """
 
@@ -136,8 +136,17 @@ def mkdocs_slug(text: str) -> str:
     return _MKDOCS_JOIN_RE.sub("-", _MKDOCS_DROP_RE.sub("", ascii_text).strip().lower())
 
 
+_ZOLA_JOIN_RE = re.compile(r"[^a-z0-9]+")
+
+
+def zola_slug(text: str) -> str:
+    """Zola's (and the ``slug`` crate's) heading id: ASCII, every run of other characters one hyphen."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _ZOLA_JOIN_RE.sub("-", ascii_text.lower()).strip("-")
+
+
 class HeadingAliasTreeprocessor(Treeprocessor):
-    """Give each heading the ids GitHub and MkDocs would give it, where they differ from its own.
+    """Give each heading the ids GitHub, MkDocs and Zola would give it, where they differ from its own.
 
     Runs after the toc extension (which set the ids and unique ``_1`` suffixes). GitHub numbers
     repeats ``-1``, ``-2``; MkDocs ``_1``, ``_2``. An alias another element already uses is skipped.
@@ -147,12 +156,14 @@ class HeadingAliasTreeprocessor(Treeprocessor):
         taken = {element.get("id") for element in root.iter() if element.get("id")}
         seen_github: dict[str, int] = {}
         seen_mkdocs: dict[str, int] = {}
+        seen_zola: dict[str, int] = {}
         for heading in root.iter():
             if heading.tag not in ("h1", "h2", "h3", "h4", "h5", "h6") or not heading.get("id"):
                 continue
             text = "".join(_heading_text(heading))
             aliases = [_numbered(github_slug(text), seen_github, "-"),
-                       _numbered(mkdocs_slug(text), seen_mkdocs, "_")]
+                       _numbered(mkdocs_slug(text), seen_mkdocs, "_"),
+                       _numbered(zola_slug(text), seen_zola, "-")]
             for alias in dict.fromkeys(aliases):
                 if alias and alias not in taken:
                     taken.add(alias)

@@ -6,7 +6,7 @@
   input cannot make Python-Markdown recurse or go quadratic;
 * :class:`ShortcodePreprocessor` — Hugo shortcodes (``{{< x >}}``, ``{{% x %}}``) become literal text;
 * :class:`LinkPlaceholderTreeprocessor` — links to other Markdown sources become ``sitepush-link:``
-  placeholders and are collected in document order.
+  placeholders and are collected in document order; relative links to other files ``sitepush-asset:``.
 
 Every piece of per-document state lives in ``md.htmlStash`` or is cleared by
 :meth:`SitepushExtension.reset`, which ``Markdown.reset()`` calls between documents.
@@ -28,7 +28,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from sitepush.builder.highlight import highlight_code
-from sitepush.builder.model import LINK_PLACEHOLDER
+from sitepush.builder.model import ASSET_PLACEHOLDER, LINK_PLACEHOLDER
 
 MAX_NESTING = 32
 """Deepest nesting of lists and quotes on one line that is rendered as written; deeper is flattened."""
@@ -224,26 +224,46 @@ _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 def is_markdown_link(href: str) -> bool:
     """True for a relative or site-absolute path (no scheme, not ``//host``, not only ``#frag``)
-    whose path part, before any ``?`` or ``#``, ends in ``.md`` or ``.markdown``."""
+    whose path part, before any ``?`` or ``#`` and a trailing ``/``, ends in ``.md`` or ``.markdown``
+    (MkDocs users write ``page.md/#anchor`` too)."""
     if not href or href.startswith(("#", "//")) or _SCHEME_RE.match(href):
         return False
-    path = href.split("#", 1)[0].split("?", 1)[0].lower()
+    path = href.split("#", 1)[0].split("?", 1)[0].lower().rstrip("/")
     return path.endswith((".md", ".markdown"))
 
 
+def is_relative_path(href: str) -> bool:
+    """True for a relative path (``img/x.png``, ``../file.zip``): no scheme, not site-absolute, not
+    only a ``#fragment`` or ``?query``, no template code.
+
+    MkDocs resolves these against the folder of the Markdown file, not of the page's URL (which is one
+    folder deeper under directory URLs); the builder does the same when the file exists.
+    """
+    return bool(href) and not href.startswith(("#", "/", "?")) and not _SCHEME_RE.match(href) \
+        and "{{" not in href
+
+
 class LinkPlaceholderTreeprocessor(Treeprocessor):
-    """Prefix links to Markdown sources with :data:`LINK_PLACEHOLDER`, target kept verbatim."""
+    """Prefix links to Markdown sources with :data:`LINK_PLACEHOLDER` and relative links to other files
+    (``<a href>``, ``<img src>``) with :data:`ASSET_PLACEHOLDER`, target kept verbatim."""
 
     def __init__(self, md: Markdown) -> None:
         super().__init__(md)
         self.links: list[str] = []
 
     def run(self, root: Element) -> None:
-        for anchor in root.iter("a"):
-            href = anchor.get("href")
-            if href is not None and is_markdown_link(href):
-                anchor.set("href", LINK_PLACEHOLDER + href)
-                self.links.append(href)
+        for element in root.iter():
+            attribute = "href" if element.tag == "a" else "src" if element.tag == "img" else None
+            if attribute is None:
+                continue
+            target = element.get(attribute)
+            if target is None:
+                continue
+            if attribute == "href" and is_markdown_link(target):
+                element.set("href", LINK_PLACEHOLDER + target)
+                self.links.append(target)
+            elif is_relative_path(target):
+                element.set(attribute, ASSET_PLACEHOLDER + target)
 
 
 class SitepushExtension(Extension):

@@ -30,8 +30,10 @@ from zoneinfo import ZoneInfo
 
 from sitepush.builder._workers import ParseJob, ParseSettings, TemplateSettings, parse_sources, render_pages
 from sitepush.builder.cache import BuildCache
-from sitepush.builder.copies import plan_copies
+from sitepush.builder._link_report import check_output, describe
+from sitepush.builder.copies import content_file_key, plan_copies
 from sitepush.builder.discover import ContentTree, CopiedFile, discover_content, discover_static
+from sitepush.builder.linkcheck import PageLinks
 from sitepush.builder.links import line_of_link, resolve_links
 from sitepush.builder.output_folder import MARKER as MARKER  # re-exported: deploy skips the marker
 from sitepush.builder.output_folder import OutputFolder
@@ -125,7 +127,11 @@ class Builder:
         self.persist = persist
         """Save the cache after each build; a long-lived builder may save it when idle instead."""
         self._memo: ViewMemo | None = None
+        self._markdown_broken: set[tuple[str, str]] = set()
+        self.last_link_check: tuple[int, float] = (0, 0.0)
+        """(pages checked, seconds) of the last build's link check."""
         self._digests: dict[int, tuple[object, str]] = {}
+        self._links_of: dict[str, PageLinks] = {}
 
     # -- orchestration ------------------------------------------------------------------------------
 
@@ -191,7 +197,7 @@ class Builder:
                                  display_prefix=f"{config.build.content_dir}/")
             if site.problems:
                 raise BuildError.from_problems(site.problems)
-            html_of, link_warnings = self._resolve_links(site)
+            html_of, link_warnings, origins_of = self._resolve_links(site, tree)
             plan = plan_outputs(site, config, html_of, self._memo)
             if plan.problems:
                 raise BuildError.from_problems(plan.problems)
@@ -213,7 +219,19 @@ class Builder:
                              static_dir=config.build.static_dir)
         files, written = self._write(contents, copies, cache)
         removed = self.folder.sweep(set(files))
+        checked = time.perf_counter()
+        broken = check_output(cache.links, self.output_dir, {k: f.md5 for k, f in files.items()},
+                              [job.key for job in jobs], self._links_of, tuple(plan.redirects), config.site.base_url)
+        self.last_link_check = (cache.links.checked, time.perf_counter() - checked)
+        output_warnings = describe(broken, {job.key: job for job in jobs}, site, html_of, origins_of,
+                                   config.build.content_dir, self._markdown_broken)
+        warnings = (*warnings, *output_warnings)
         cache.outputs = {k: v for k, v in cache.outputs.items() if k in files}
+        if output_warnings and self.strict:
+            # The files are written and cached, but the build is not complete: the next one checks again.
+            if self.persist:
+                self.save_cache()
+            raise BuildError.from_problems(output_warnings)
         self._memo = plan.memo
         cache.fingerprint, cache.redirects, cache.warnings = fingerprint, dict(plan.redirects), warnings
         cache.published = len(site.pages)
@@ -329,14 +347,23 @@ class Builder:
             del cache.parsed[rel]
         return [by_rel[s.rel] for s in sources], len(jobs), executor
 
-    def _resolve_links(self, site: Site) -> tuple[dict[str, str], tuple[Problem, ...]]:
+    def _resolve_links(self, site: Site, tree: ContentTree
+                       ) -> tuple[dict[str, str], tuple[Problem, ...], dict[str, dict[str, str]]]:
         url_of = {page.rel: page.url for page in site.pages}
+        asset_url_of = {item.rel: "/" + key for item in tree.files
+                        if (key := content_file_key(item, site)) is not None}
         hidden = set(site.hidden)
         html_of: dict[str, str] = {}
+        origins_of: dict[str, dict[str, str]] = {}
         warnings: list[Problem] = []
+        self._markdown_broken = set()
         for page in site.pages:
-            html, broken = resolve_links(page.parsed.body.html, page.rel, url_of, hidden.__contains__)
+            origins: dict[str, str] = {}
+            html, broken = resolve_links(page.parsed.body.html, page.rel, url_of, hidden.__contains__,
+                                         asset_url_of, origins)
             html_of[page.rel] = html
+            if origins:
+                origins_of[page.rel] = origins
             if broken:
                 display = f"{self.config.build.content_dir}/{page.rel}"
                 try:
@@ -345,11 +372,12 @@ class Builder:
                     text = ""
                 seen: dict[str, int] = {}
                 for link in broken:
+                    self._markdown_broken.add((page.rel, link.target))
                     occurrence = seen[link.target] = seen.get(link.target, -1) + 1
                     warnings.append(Problem(f"broken link to {link.target}: {link.reason}", display,
                                             line_of_link(text, link.target, occurrence),
                                             "fix the path (relative to this file) or remove the link"))
-        return html_of, tuple(warnings)
+        return html_of, tuple(warnings), origins_of
 
     def _parse_settings(self) -> ParseSettings:
         return ParseSettings(ZoneInfo(self.config.site.timezone), self.config.build.summary_words)
@@ -407,9 +435,12 @@ class Builder:
         self._digests = digests
         results, executor = self._map(executor, render_pages, todo, settings)
         problems: list[Problem] = []
-        for key, result in results:
+        self._links_of = {}
+        for key, result, links in results:
             if isinstance(result, str):
                 out[key] = (render_keys[key], result)
+                if links is not None:
+                    self._links_of[key] = links
             else:
                 problems.extend(result)
         if problems:

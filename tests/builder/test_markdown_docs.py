@@ -113,9 +113,17 @@ def test_github_heading_ids_follow_github_slugger(text: str, slug: str) -> None:
 def test_a_heading_answers_to_its_own_github_and_mkdocs_ids(renderer: MarkdownRenderer) -> None:
     html = html_of(renderer, "## Déjà vu & more\n\n## Déjà vu & more\n")
     ids = re.findall(r'id="([^"]+)"', html)
-    assert ids == ["déjà-vu-more", "déjà-vu--more", "deja-vu-more",
-                   "déjà-vu-more_1", "déjà-vu--more-1", "deja-vu-more_1"]
+    assert ids == ["déjà-vu-more", "déjà-vu--more", "deja-vu-more",  # own, GitHub's, MkDocs' = Zola's
+                   "déjà-vu-more_1", "déjà-vu--more-1", "deja-vu-more_1", "deja-vu-more-1"]
 
 
 def test_an_ascii_heading_gets_no_alias_when_all_three_agree(renderer: MarkdownRenderer) -> None:
     assert 'heading-alias' not in html_of(renderer, "## Install the client\n")
+
+
+def test_zola_heading_ids_join_every_other_character_run_with_one_hyphen() -> None:
+    from sitepush.builder._md_docs import zola_slug
+
+    # zola-docs link to `overview.md#get-image-metadata` for the heading `get_image_metadata`
+    assert zola_slug("get_image_metadata") == "get-image-metadata"
+    assert zola_slug("Déjà vu -- again!") == "deja-vu-again"
