@@ -19,6 +19,7 @@ from markupsafe import Markup
 from sitepush.builder.feeds import FeedEntry, SitemapEntry, atom_feed, robots_txt, sitemap
 from sitepush.builder.markdown_render import page_heading
 from sitepush.builder.model import PageKind
+from sitepush.builder.nav import DocsNav, docs_nav
 from sitepush.builder.site import Page, Section, Site, Term
 from sitepush.builder.urls import join_url, output_key, paginated_url, slugify
 from sitepush.builder.views import Link, PageSummary, PageView, Paginator, SiteView, TaxonomyView, TermRef
@@ -28,6 +29,8 @@ from sitepush.errors import Problem
 WORDS_PER_MINUTE = 220
 FEED_NAME = "feed.xml"
 HIGHLIGHT_CSS_KEY = "assets/highlight.css"
+DOCS_TEMPLATE = "docs.html"
+"""What front matter ``layout: docs`` reads as: the section is laid out as docs."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ class _Views:
         self._summaries: dict[str, PageSummary] = {}
         self._crumbs: dict[str | None, tuple[Link, ...]] = {}
         self._positions = {id(p): i for s in site.sections.values() for i, p in enumerate(s.pages)}
+        self._navs: dict[str, DocsNav] = {}
+        self.problems: list[Problem] = []
         self.old = memo or ViewMemo()
         self.new = ViewMemo()
 
@@ -154,10 +159,38 @@ class _Views:
             chain.append(Link("Home", self.site.home.url))
         return tuple(reversed(chain))
 
+    def docs_nav(self, section_id: str | None) -> DocsNav | None:
+        """The docs navigation a page of section ``section_id`` shows, or None for a blog section:
+        the site's when ``[build] layout = "docs"``, else that of the nearest section whose
+        ``_index.md`` says ``layout: docs``."""
+        root: Section | None = None
+        if self.config.build.layout != "docs":
+            current = self.site.sections.get(section_id) if section_id else None
+            while current is not None and root is None:
+                # `layout: docs` is read as the template docs.html (Jekyll's and Hugo's key).
+                if current.index is not None and current.index.meta.template == DOCS_TEMPLATE:
+                    root = current
+                current = self.site.sections.get(current.parent) if current.parent else None
+            if root is None:
+                return None
+        key = root.id if root is not None else ""
+        nav = self._navs.get(key)
+        if nav is None:
+            nav = self._navs[key] = docs_nav(self.site, self.config.nav if root is None else (), root)
+            self.problems.extend(nav.problems)
+        return nav
+
     def page(self, page: Page) -> PageView:
         neighbours: tuple[Link | None, Link | None] = (None, None)
         section = self.site.sections.get(page.section) if page.section else None
-        if page.kind is PageKind.PAGE and section is not None:
+        own_section = page.rel.rpartition("/")[0] if page.kind is PageKind.SECTION else None
+        nav = self.docs_nav(f"{page.lang}:{own_section}" if own_section is not None else page.section) \
+            if page.kind is not PageKind.HOME or self.config.build.layout == "docs" else None
+        nav_html = nav.sidebar(page.url) if nav is not None else ""
+        if nav is not None and page.url in nav:
+            before, after = nav.neighbours(page.url)
+            neighbours = (Link(*before) if before else None, Link(*after) if after else None)
+        elif page.kind is PageKind.PAGE and section is not None:
             listed = section.pages
             at = self._positions.get(id(page))
             if at is not None:
@@ -167,21 +200,24 @@ class _Views:
         in_section = section if section is not None and section.folder else None
         section_link = self.section_link(in_section) if in_section else None
         crumbs = self.breadcrumbs(page.section) if page.kind is not PageKind.HOME else ()
+        if nav is not None and page.url in nav:
+            crumbs = (Link("Home", self.site.home.url),
+                      *(Link(title, url) for title, url in nav.crumbs(page.url) if url != self.site.home.url))
         taxonomies = {name: self.term_refs(page, name) for name in self.site.taxonomies}
         content = self.html_of[page.rel]
         inputs = (page.parsed, content, page.url, page.lang, neighbours, section_link, crumbs,
-                  taxonomies)
+                  taxonomies, nav_html)
         old = self.old.pages.get(page.rel)
         if old is not None and old[0] == inputs:
             view = old[1]
         else:
-            view = self._page_view(page, neighbours, section_link, crumbs, taxonomies)
+            view = self._page_view(page, neighbours, section_link, crumbs, taxonomies, nav_html)
         self.new.pages[page.rel] = (inputs, view)
         return view
 
     def _page_view(self, page: Page, neighbours: tuple[Link | None, Link | None],
                    section_link: Link | None, crumbs: tuple[Link, ...],
-                   taxonomies: dict[str, tuple[TermRef, ...]]) -> PageView:
+                   taxonomies: dict[str, tuple[TermRef, ...]], nav_html: str = "") -> PageView:
         meta = page.meta
         body = page.parsed.body
         title = meta.title or (self.config.site.title if page.kind is PageKind.HOME else "")
@@ -214,6 +250,7 @@ class _Views:
             heading=Markup(heading.inner_html),
             heading_id=heading.id,
             title_in_body=heading.in_body,
+            nav=Markup(nav_html),
         )
 
     def synthetic_page(self, title: str, url: str, kind: str, section: str | None) -> PageView:
@@ -319,14 +356,20 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
             listed = section.pages
             template = "section.html"
         fallback = None
-        if section.index and section.index.meta.template:
+        docs_page = bool(own.nav) and (section.index is None
+                                       or section.index.meta.template in (None, DOCS_TEMPLATE))
+        if docs_page:
+            # A docs section is a page with the sidebar (which lists its pages), not a dated listing.
+            jobs.append(RenderJob(output_key(section.url), "page.html", {"site": site_v, "page": own},
+                                  section.index.rel if section.index else "page.html"))
+        elif section.index and section.index.meta.template:
             template, fallback = section.index.meta.template, template
         extra: dict[str, Any] = {}
         if is_home:
             extra["sections"] = tuple(views.section_link(site.sections[c]) for c in section.children)
         else:
             extra["subsections"] = tuple(views.section_link(site.sections[c]) for c in section.children)
-        for url, chunk, paginator in _paginate(listed, per_page, section.url):
+        for url, chunk, paginator in _paginate(listed, per_page, section.url) if not docs_page else ():
             context = {"site": site_v, "page": own, "pages": tuple(views.summary(p) for p in chunk),
                        "paginator": paginator, **extra}
             jobs.append(RenderJob(output_key(url), template, context,
@@ -363,6 +406,7 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
                                               tuple(_sitemap_entries(site)))
     generated["robots.txt"] = robots_txt(config.site.base_url)
     redirects = _redirects(site, config, problems, warnings)
+    warnings.extend(views.problems)  # [[nav]] entries naming no published page
     return OutputPlan(tuple(jobs), generated, redirects, tuple(problems), tuple(warnings), views.new)
 
 

@@ -118,6 +118,10 @@ class PageView:
     """The id of that h1 (the toc and its permalink link to it)."""
     title_in_body: bool = False
     """The body shows the title as its own h1 further down: the theme prints no ``<h1>``."""
+    nav: str = ""
+    """HTML (already safe) of the docs sidebar, ``<ul>`` lists with the current page's branch open
+    and its link ``aria-current="page"``; empty outside docs sections. ``prev``/``next`` and
+    ``breadcrumbs`` then follow the same tree."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-/* sitepush default theme: the light/dark toggle.
+/* sitepush default theme: the light/dark toggle, and the docs sidebar folded on phones.
    Loaded (blocking, it is tiny) from <head> so that a stored choice is applied before the first paint:
    no flash of the other theme. Without JavaScript the site follows prefers-color-scheme and the
    toggle stays hidden. */
@@ -17,6 +17,11 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // The docs sidebar is open in the HTML (readable without JavaScript); a phone starts with it folded.
+    var sidebar = document.querySelector("details.docs-nav");
+    if (sidebar && window.matchMedia && window.matchMedia("(max-width: 50rem)").matches) {
+      sidebar.open = false;
+    }
     var button = document.querySelector(".theme-toggle");
     if (!button) { return; }
     function sync() { button.setAttribute("aria-pressed", isDark() ? "true" : "false"); }
