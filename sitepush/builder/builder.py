@@ -33,6 +33,7 @@ from sitepush.builder.cache import BuildCache
 from sitepush.builder._link_report import check_output, describe
 from sitepush.builder.copies import content_file_key, plan_copies
 from sitepush.builder.discover import ContentTree, CopiedFile, discover_content, discover_static
+from sitepush.builder.git_dates import GitDates, head_state, read_git_dates, shallow_warning
 from sitepush.builder.linkcheck import PageLinks
 from sitepush.builder.links import line_of_link, resolve_links
 from sitepush.builder.output_folder import MARKER as MARKER  # re-exported: deploy skips the marker
@@ -128,6 +129,7 @@ class Builder:
         """Save the cache after each build; a long-lived builder may save it when idle instead."""
         self._memo: ViewMemo | None = None
         self._markdown_broken: set[tuple[str, str]] = set()
+        self._git: tuple[str, GitDates] | None = None
         self.last_link_check: tuple[int, float] = (0, 0.0)
         """(pages checked, seconds) of the last build's link check."""
         self._digests: dict[int, tuple[object, str]] = {}
@@ -198,13 +200,15 @@ class Builder:
             if site.problems:
                 raise BuildError.from_problems(site.problems)
             html_of, link_warnings, origins_of = self._resolve_links(site, tree)
-            plan = plan_outputs(site, config, html_of, self._memo)
+            lastmod, git_warnings = self._git_dates()
+            plan = plan_outputs(site, config, html_of, self._memo, lastmod)
             if plan.problems:
                 raise BuildError.from_problems(plan.problems)
             jobs, template_warnings = self._choose_templates(plan.jobs)
             warnings = (*link_warnings, *plan.warnings, *template_warnings)
             if warnings and self.strict:
                 raise BuildError.from_problems(warnings)
+            warnings = (*warnings, *git_warnings)  # said, but no reason to fail a --strict build
             rendered, executor = self._render(jobs, templates, cache, executor)
         finally:
             if executor is not None:
@@ -257,6 +261,7 @@ class Builder:
         digest = hashlib.md5(usedforsecurity=False)
         digest.update(repr((self.config, self.drafts, self.strict, str(self.output_dir))).encode())
         digest.update(templates.templates_digest.encode())
+        digest.update(head_state(self.config.content_path).encode())  # lastmod dates come from git
         for item in parsed:
             published = is_published(item.meta, drafts=self.drafts, future=self.config.build.future,
                                      now=now)
@@ -378,6 +383,17 @@ class Builder:
                                             line_of_link(text, link.target, occurrence),
                                             "fix the path (relative to this file) or remove the link"))
         return html_of, tuple(warnings), origins_of
+
+    def _git_dates(self) -> tuple[dict[str, datetime], tuple[Problem, ...]]:
+        """Last-commit dates of the sources (one ``git log``, run again only after a commit)."""
+        content = self.config.content_path
+        state = head_state(content)
+        if not state:
+            return {}, ()
+        if self._git is None or self._git[0] != state:
+            self._git = (state, read_git_dates(content))
+        dates = self._git[1]
+        return dates.dates, (shallow_warning(),) if dates.shallow else ()
 
     def _parse_settings(self) -> ParseSettings:
         return ParseSettings(ZoneInfo(self.config.site.timezone), self.config.build.summary_words)

@@ -97,6 +97,7 @@ class _Views:
         self._crumbs: dict[str | None, tuple[Link, ...]] = {}
         self._positions = {id(p): i for s in site.sections.values() for i, p in enumerate(s.pages)}
         self._navs: dict[str, DocsNav] = {}
+        self.lastmod: Mapping[str, datetime] = {}
         self.problems: list[Problem] = []
         self.old = memo or ViewMemo()
         self.new = ViewMemo()
@@ -206,7 +207,7 @@ class _Views:
         taxonomies = {name: self.term_refs(page, name) for name in self.site.taxonomies}
         content = self.html_of[page.rel]
         inputs = (page.parsed, content, page.url, page.lang, neighbours, section_link, crumbs,
-                  taxonomies, nav_html)
+                  taxonomies, nav_html, self.lastmod.get(page.rel))
         old = self.old.pages.get(page.rel)
         if old is not None and old[0] == inputs:
             view = old[1]
@@ -234,7 +235,7 @@ class _Views:
             summary=self.summary_html(page),
             description=meta.description,
             date=meta.date,
-            updated=meta.updated,
+            updated=meta.updated or self.lastmod.get(page.rel),
             draft=meta.draft,
             tags=taxonomies.get("tags", ()),
             taxonomies=taxonomies,
@@ -319,12 +320,16 @@ def _subtree_pages(site: Site, section: Section) -> list[Page]:
 
 
 def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
-                 memo: ViewMemo | None = None) -> OutputPlan:
+                 memo: ViewMemo | None = None,
+                 lastmod: Mapping[str, datetime] | None = None) -> OutputPlan:
     """Every rendered page, listing, feed and redirect of the site.
+
+    ``lastmod`` (source rel → date, from git) is a page's ``updated`` when front matter has none.
 
     ``memo`` (the previous plan's) lets unchanged views be reused as the same objects.
     """
     views = _Views(site, config, html_of, memo)
+    views.lastmod = lastmod or {}
     site_v = site_view(site, config)
     if views.old.site is not None and views.old.site == site_v:
         site_v = views.old.site
