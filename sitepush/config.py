@@ -138,6 +138,8 @@ class BuildConfig:
     highlight_style: str = option("friendly", doc="Pygments style for code in light mode.")
     highlight_style_dark: str = option("monokai", doc="Pygments style for code in dark mode.")
     feed_items: int = option(20, check=_positive, doc="Entries in each Atom feed.")
+    search: bool = option(False, doc="Build a Pagefind search index with the site and show the search box "
+                                     "(needs the `pagefind[bin]` package).")
     layout: str = option("blog", check=_layout_check,
                          doc='"docs": a sidebar, prev/next in nav order; "blog": dated listings '
                              "(a section's `_index.md` may say `layout: docs`).")

@@ -222,6 +222,9 @@ class Builder:
                              content_dir=config.build.content_dir,
                              static_dir=config.build.static_dir)
         files, written = self._write(contents, copies, cache)
+        if config.build.search:
+            written += self._search_index(files, cache, html_changed=any(
+                isinstance(v[1], str) for v in rendered.values()) or self._html_removed(files, cache))
         removed = self.folder.sweep(set(files))
         checked = time.perf_counter()
         broken = check_output(cache.links, self.output_dir, {k: f.md5 for k, f in files.items()},
@@ -383,6 +386,31 @@ class Builder:
                                             line_of_link(text, link.target, occurrence),
                                             "fix the path (relative to this file) or remove the link"))
         return html_of, tuple(warnings), origins_of
+
+    def _html_removed(self, files: dict[str, OutputFile], cache: BuildCache) -> bool:
+        return any(key.endswith(".html") and key not in files for key in cache.outputs)
+
+    def _search_index(self, files: dict[str, OutputFile], cache: BuildCache, *, html_changed: bool) -> int:
+        """Run Pagefind when an HTML file changed (or its index is gone); add its files to ``files``.
+        Returns how many files it wrote."""
+        from sitepush.builder.search import FOLDER, build_search_index
+
+        known = {k: v for k, v in cache.outputs.items() if k.startswith(FOLDER + "/")}
+        intact = bool(known) and all(self.folder.intact(k, v[2], v[3]) for k, v in known.items())
+        if not html_changed and intact:
+            for key, (_, md5, size, _) in known.items():
+                files[key] = OutputFile(key, md5, size)
+            return 0
+        keys = build_search_index(self.output_dir)
+        for key in [k for k in cache.outputs if k.startswith(FOLDER + "/")]:
+            del cache.outputs[key]
+        for key in keys:
+            path = self.output_dir / key
+            stat = path.stat()
+            md5 = cache.file_digest(path)
+            cache.outputs[key] = ("search", md5, stat.st_size, stat.st_mtime_ns)
+            files[key] = OutputFile(key, md5, stat.st_size)
+        return len(keys)
 
     def _git_dates(self) -> tuple[dict[str, datetime], tuple[Problem, ...]]:
         """Last-commit dates of the sources (one ``git log``, run again only after a commit)."""

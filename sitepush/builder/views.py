@@ -155,3 +155,6 @@ class SiteView:
     """Site-absolute URL of the generated code-highlighting stylesheet."""
     taxonomies: tuple[TaxonomyView, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
+    search_url: str = ""
+    """Site-absolute folder of the Pagefind search index and UI (``/pagefind/``); empty when search
+    is off."""
