@@ -53,10 +53,13 @@ def check_output(index: LinkIndex, output_dir: Path, md5_of: Mapping[str, str], 
 
 def describe(broken: Sequence[BrokenTarget], jobs: Mapping[str, RenderJob], site: Site,
              html_of: Mapping[str, str], origins_of: Mapping[str, Mapping[str, str]],
-             content_dir: str, already: set[tuple[str, str]]) -> tuple[Problem, ...]:
+             content_dir: str, already: set[tuple[str, str]],
+             memo: dict[tuple[str, str, str, str], Problem | None] | None = None) -> tuple[Problem, ...]:
     """One warning per broken link: the content file and line when the page's Markdown wrote the
     link, else the template; links the Markdown pass already reported (``already``: (rel, target)
-    written) are not reported twice."""
+    written) are not reported twice. ``memo`` keeps each content warning by (page, target, reason,
+    source digest) between builds, so a rebuild does not look every line up again."""
+    memo = {} if memo is None else memo
     problems: list[Problem] = []
     texts: dict[str, str] = {}
     seen: dict[tuple[str, str], int] = {}
@@ -67,8 +70,15 @@ def describe(broken: Sequence[BrokenTarget], jobs: Mapping[str, RenderJob], site
         url = "/" + item.key.removesuffix("index.html")
         body = html_of.get(page.rel, "") if page is not None else ""
         if page is not None and (f'="{item.target}"' in body or f'="{html.escape(item.target)}"' in body):
+            memo_key = (page.rel, item.target, item.reason, page.parsed.digest)
+            if memo_key in memo:
+                known = memo[memo_key]
+                if known is not None:
+                    problems.append(known)
+                continue
             written = origins_of.get(page.rel, {}).get(item.target, item.target)
             if (page.rel, written) in already:
+                memo[memo_key] = None
                 continue
             if page.rel not in texts:
                 try:
@@ -76,8 +86,10 @@ def describe(broken: Sequence[BrokenTarget], jobs: Mapping[str, RenderJob], site
                 except OSError:
                     texts[page.rel] = ""
             occurrence = seen[(page.rel, written)] = seen.get((page.rel, written), -1) + 1
-            problems.append(Problem(f"broken link to {written}: {item.reason}", f"{content_dir}/{page.rel}",
-                                    line_of_link(texts[page.rel], written, occurrence), HINT))
+            problem = Problem(f"broken link to {written}: {item.reason}", f"{content_dir}/{page.rel}",
+                              line_of_link(texts[page.rel], written, occurrence), HINT)
+            memo[memo_key] = problem
+            problems.append(problem)
         else:
             template = job.template if job is not None else "the theme"
             on_pages.setdefault((template, item.target, item.reason), []).append(url)

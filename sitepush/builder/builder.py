@@ -130,6 +130,7 @@ class Builder:
         self._memo: ViewMemo | None = None
         self._markdown_broken: set[tuple[str, str]] = set()
         self._git: tuple[str, GitDates] | None = None
+        self._described: dict[tuple[str, str, str, str], Problem | None] = {}
         self.last_link_check: tuple[int, float] = (0, 0.0)
         """(pages checked, seconds) of the last build's link check."""
         self._digests: dict[int, tuple[object, str]] = {}
@@ -231,7 +232,7 @@ class Builder:
                               [job.key for job in jobs], self._links_of, tuple(plan.redirects), config.site.base_url)
         self.last_link_check = (cache.links.checked, time.perf_counter() - checked)
         output_warnings = describe(broken, {job.key: job for job in jobs}, site, html_of, origins_of,
-                                   config.build.content_dir, self._markdown_broken)
+                                   config.build.content_dir, self._markdown_broken, self._described)
         warnings = (*warnings, *output_warnings)
         cache.outputs = {k: v for k, v in cache.outputs.items() if k in files}
         if output_warnings and self.strict:
