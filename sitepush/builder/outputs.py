@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitepush.builder.feeds import FeedEntry, SitemapEntry, atom_feed, robots_txt, sitemap
-from sitepush.builder.markdown_render import page_heading
+from sitepush.builder.headings import page_heading
 from sitepush.builder.model import PageKind
 from sitepush.builder.nav import DocsNav, docs_nav
 from sitepush.builder.site import Page, Section, Site, Term
