@@ -1,6 +1,6 @@
 """Build speed of sitepush beside MkDocs and Pelican on the hugo-docs corpus, printing ratios.
 
-  python3 bench/build.py [--reps 3] [--tools sitepush,mkdocs,pelican] [--timeout 600]
+  python3 bench/build.py [--reps 3] [--tools sitepush,mkdocs,pelican,hugo] [--timeout 600] [--scale 10]
 
 The corpus is copied once per run to /tmp/benchwork/build/corpus so every tool reads identical files and
 nothing writes into the shared corpus. Peers run from their own venv (/tmp/benchvenv/build, made on first use),
@@ -24,6 +24,8 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from hugo_site import prepare_hugo, scale_corpus  # bench/ is the script's folder
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
@@ -130,10 +132,14 @@ def ensure_venv(timeout: float) -> Path:
     return bin_dir
 
 
-def prepare_work(corpus: Corpus, codehilite: dict[str, object]) -> None:
-    """Fresh copy of the corpus and the three tools' configuration, all under WORK."""
+def prepare_work(corpus: Corpus, codehilite: dict[str, object], scale: int = 1) -> None:
+    """Fresh copy of the corpus (``scale`` times over) and the tools' configuration, all under WORK."""
     shutil.rmtree(WORK, ignore_errors=True)
     shutil.copytree(corpus.source, DOCS)
+    if scale > 1:
+        scale_corpus(DOCS, scale)
+    if shutil.which("hugo"):
+        prepare_hugo(DOCS, WORK / "hugo")
     docs = DOCS
     (WORK / "sitepush").mkdir()
     (WORK / "sitepush" / "sitepush.toml").write_text(
@@ -271,6 +277,19 @@ def api_child(corpus: Corpus, rep: int) -> None:
 
 # -- peers --------------------------------------------------------------------------------------
 
+def hugo_cold(timeout: float) -> Run:
+    """Debian's hugo on the minimal site of bench/hugo_site.py, output folder removed first."""
+    out = WORK / "out" / "hugo"
+    shutil.rmtree(out, ignore_errors=True)
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return Run(0.0, 0, error="hugo is not installed (apt-get install hugo)")
+    seconds, code, text = run_timed([hugo, "--quiet", "-s", str(WORK / "hugo"), "-d", str(out)], timeout)
+    if code != 0:
+        return Run(seconds, 0, error=fail(code, text))
+    return Run(seconds, sum(1 for _ in out.rglob("*.html")))
+
+
 def mkdocs_cold(bin_dir: Path, timeout: float) -> Run:
     out = WORK / "out" / "mkdocs"
     shutil.rmtree(out, ignore_errors=True)
@@ -368,6 +387,8 @@ def main() -> None:
     parser.add_argument("--guess-lang", action="store_true",
                         help="peers guess the language of unlabelled code (codehilite's default, as in "
                              "the issue's reference figures)")
+    parser.add_argument("--scale", type=int, default=1,
+                        help="build the corpus copied this many times (copies drop explicit url/slug lines)")
     parser.add_argument("--api-child", type=int, metavar="REP", help=argparse.SUPPRESS)
     args = parser.parse_args()
     corpus = Corpus.at(args.corpus.resolve())
@@ -377,7 +398,7 @@ def main() -> None:
     tools = set(args.tools.split(","))
     bin_dir = ensure_venv(args.timeout)
     codehilite = dict(CODEHILITE, guess_lang=args.guess_lang)
-    prepare_work(corpus, codehilite)
+    prepare_work(corpus, codehilite, args.scale)
     header = [
         f"# Build benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
         f"Python {sys.version.split()[0]}, {args.reps} reps (medians)",
@@ -406,6 +427,8 @@ def main() -> None:
         if "sitepush" in tools:
             found += [("sitepush (CLI)", k, v) for k, v in sitepush_cli(corpus, rep, args.timeout).items()]
             found += [("sitepush (API)", k, v) for k, v in sitepush_api(corpus, rep, args.timeout).items()]
+        if "hugo" in tools:
+            found.append(("Hugo", "cold", hugo_cold(args.timeout)))
         if "mkdocs" in tools:
             found.append(("MkDocs", "cold", mkdocs_cold(bin_dir, args.timeout)))
         if "pelican" in tools:

@@ -101,6 +101,20 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
+class NavItem:
+    """``[[nav]]``: one entry of the docs sidebar, in the shape of mkdocs.yml's ``nav:``."""
+
+    title: str = option(doc="Text of the entry.")
+    page: str = option("", doc="Markdown source it opens, relative to the content folder "
+                               "(`advanced/clients.md`); empty for a group.")
+    children: tuple[NavItem, ...] = option((), doc="Entries under this one (`[[nav.children]]`).")
+
+
+def _layout_check(value: str) -> str | None:
+    return None if value in ("blog", "docs") else 'must be "blog" or "docs"'
+
+
+@dataclass(frozen=True)
 class MenuItem:
     """``[[menu]]``: one link in the site's main navigation."""
 
@@ -132,6 +146,11 @@ class BuildConfig:
     highlight_style: str = option("friendly", doc="Pygments style for code in light mode.")
     highlight_style_dark: str = option("monokai", doc="Pygments style for code in dark mode.")
     feed_items: int = option(20, check=_positive, doc="Entries in each Atom feed.")
+    search: bool = option(False, doc="Build a Pagefind search index with the site and show the search box "
+                                     "(needs the `pagefind[bin]` package).")
+    layout: str = option("blog", check=_layout_check,
+                         doc='"docs": a sidebar, prev/next in nav order; "blog": dated listings '
+                             "(a section's `_index.md` may say `layout: docs`).")
     workers: int = option(0, check=_non_negative,
                           doc="Rendering processes; 0 means one per CPU core.")
     max_page_mb: int = option(10, check=_positive,
@@ -363,6 +382,7 @@ class Config:
     build: BuildConfig = option(default_factory=BuildConfig, doc="")
     deploy: DeployConfig = option(default_factory=DeployConfig, doc="")
     menu: tuple[MenuItem, ...] = option((), doc="Main navigation; default: the top-level sections.")
+    nav: tuple[NavItem, ...] = option((), doc="Docs sidebar order; default: weight, then title.")
     redirects: tuple[Redirect, ...] = option((), doc="Redirects served by S3.")
     website: WebsiteConfig = option(default_factory=WebsiteConfig, doc="")
     domain: DomainConfig = option(default_factory=DomainConfig, doc="")

@@ -6,7 +6,7 @@
   input cannot make Python-Markdown recurse or go quadratic;
 * :class:`ShortcodePreprocessor` — Hugo shortcodes (``{{< x >}}``, ``{{% x %}}``) become literal text;
 * :class:`LinkPlaceholderTreeprocessor` — links to other Markdown sources become ``sitepush-link:``
-  placeholders and are collected in document order.
+  placeholders and are collected in document order; relative links to other files ``sitepush-asset:``.
 
 Every piece of per-document state lives in ``md.htmlStash`` or is cleared by
 :meth:`SitepushExtension.reset`, which ``Markdown.reset()`` calls between documents.
@@ -28,14 +28,15 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from sitepush.builder.highlight import highlight_code
-from sitepush.builder.model import LINK_PLACEHOLDER
+from sitepush.builder.model import ASSET_PLACEHOLDER, LINK_PLACEHOLDER
 
 MAX_NESTING = 32
 """Deepest nesting of lists and quotes on one line that is rendered as written; deeper is flattened."""
 
-# A line that could open or close a fence: up to three spaces of indentation (as in CommonMark; Python-
-# Markdown itself only takes column 0, which turns fences under a list item into inline code).
-_FENCE_LINE_RE = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$", re.MULTILINE)
+# A line that could open or close a top-level fence: at the left margin, as in Python-Markdown. Fences
+# indented under a list item or inside a quote are SuperFences' (``_md_docs``), which keeps them in
+# their container; an indented fence outside any container is its too.
+_FENCE_LINE_RE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$", re.MULTILINE)
 # The info string after an opening fence, as in Python-Markdown's FencedBlockPreprocessor, plus the
 # `lang {attrs}` form Hugo content uses (```go {file="x.go"}).
 _INFO_RE = re.compile(r"""
@@ -71,7 +72,7 @@ def parse_fence_info(info_text: str) -> FenceInfo | None:
         return None
     attrs_text = info["attrs"] if info["attrs"] is not None else info["lang_attrs"]
     lang: str | None = info["lang"] or None
-    hl_lines = _parse_hl_lines(info["hl_lines"]) if info["hl_lines"] is not None else ()
+    hl_lines = parse_hl_lines(info["hl_lines"]) if info["hl_lines"] is not None else ()
     if attrs_text is None:
         return FenceInfo(lang=lang, hl_lines=hl_lines)
     attrs, remainder = get_attrs_and_remainder(attrs_text)
@@ -85,7 +86,7 @@ def parse_fence_info(info_text: str) -> FenceInfo | None:
         elif key == ".":
             classes.append(value)
         elif key == "hl_lines":
-            hl_lines = _parse_hl_lines(value)
+            hl_lines = parse_hl_lines(value)
         elif key == "linenums":
             linenums = value.lower() in _BOOL_TRUE
         else:
@@ -132,33 +133,23 @@ class FencedCodePreprocessor(Preprocessor):
                 # Python-Markdown appended blank lines to the document: keep them outside the code.
                 block_end, index = len(text.rstrip("\n")), len(fences)
                 code = text[opener.end() + 1:block_end] + "\n" if block_end > opener.end() else ""
-            if opener["indent"]:
-                code = _dedent(code, len(opener["indent"]))
             block = highlight_code(code, info.lang, hl_lines=info.hl_lines, linenums=info.linenums)
             # Newlines around the placeholder, as Python-Markdown's fenced_code does.
             pieces.append(text[done:opener.start()])
-            pieces.append(f"\n{self.md.htmlStash.store(_decorate(block, info))}\n")
+            pieces.append(f"\n{self.md.htmlStash.store(decorate_code_block(block, info))}\n")
             done = block_end
         pieces.append(text[done:])
         return "".join(pieces).split("\n")
 
 
-def _parse_hl_lines(expression: str) -> tuple[int, ...]:
+def parse_hl_lines(expression: str) -> tuple[int, ...]:
     try:
         return tuple(int(number) for number in expression.split())
     except ValueError:
         return ()
 
 
-# CommonMark: each content line loses up to as many leading spaces as the opening fence had.
-_INDENT_RES = {width: re.compile(rf"^[ ]{{1,{width}}}", re.MULTILINE) for width in (1, 2, 3)}
-
-
-def _dedent(code: str, indent: int) -> str:
-    return _INDENT_RES[indent].sub("", code)
-
-
-def _decorate(block: str, info: FenceInfo) -> str:
+def decorate_code_block(block: str, info: FenceInfo) -> str:
     """Put the fence's #id and extra .classes on the outer element and key=value pairs on ``<code>``,
     where Python-Markdown's fenced_code (with attr_list) puts them."""
     if info.block_id or info.classes:
@@ -233,26 +224,46 @@ _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 def is_markdown_link(href: str) -> bool:
     """True for a relative or site-absolute path (no scheme, not ``//host``, not only ``#frag``)
-    whose path part, before any ``?`` or ``#``, ends in ``.md`` or ``.markdown``."""
+    whose path part, before any ``?`` or ``#`` and a trailing ``/``, ends in ``.md`` or ``.markdown``
+    (MkDocs users write ``page.md/#anchor`` too)."""
     if not href or href.startswith(("#", "//")) or _SCHEME_RE.match(href):
         return False
-    path = href.split("#", 1)[0].split("?", 1)[0].lower()
+    path = href.split("#", 1)[0].split("?", 1)[0].lower().rstrip("/")
     return path.endswith((".md", ".markdown"))
 
 
+def is_relative_path(href: str) -> bool:
+    """True for a relative path (``img/x.png``, ``../file.zip``): no scheme, not site-absolute, not
+    only a ``#fragment`` or ``?query``, no template code.
+
+    MkDocs resolves these against the folder of the Markdown file, not of the page's URL (which is one
+    folder deeper under directory URLs); the builder does the same when the file exists.
+    """
+    return bool(href) and not href.startswith(("#", "/", "?")) and not _SCHEME_RE.match(href) \
+        and "{{" not in href
+
+
 class LinkPlaceholderTreeprocessor(Treeprocessor):
-    """Prefix links to Markdown sources with :data:`LINK_PLACEHOLDER`, target kept verbatim."""
+    """Prefix links to Markdown sources with :data:`LINK_PLACEHOLDER` and relative links to other files
+    (``<a href>``, ``<img src>``) with :data:`ASSET_PLACEHOLDER`, target kept verbatim."""
 
     def __init__(self, md: Markdown) -> None:
         super().__init__(md)
         self.links: list[str] = []
 
     def run(self, root: Element) -> None:
-        for anchor in root.iter("a"):
-            href = anchor.get("href")
-            if href is not None and is_markdown_link(href):
-                anchor.set("href", LINK_PLACEHOLDER + href)
-                self.links.append(href)
+        for element in root.iter():
+            attribute = "href" if element.tag == "a" else "src" if element.tag == "img" else None
+            if attribute is None:
+                continue
+            target = element.get(attribute)
+            if target is None:
+                continue
+            if attribute == "href" and is_markdown_link(target):
+                element.set("href", LINK_PLACEHOLDER + target)
+                self.links.append(target)
+            elif is_relative_path(target):
+                element.set(attribute, ASSET_PLACEHOLDER + target)
 
 
 class SitepushExtension(Extension):
@@ -264,10 +275,10 @@ class SitepushExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Register with priorities relative to Python-Markdown's own processors:
-        normalize_whitespace (30) > fences (25) > nesting (24) > shortcodes (23) > html_block (20);
+        normalize_whitespace (30) > fences (26) > SuperFences' nested fences (25) > nesting (24) > shortcodes (23) > html_block (20);
         links after the toc (5), so the toc sees the author's hrefs, and before unescape (0)."""
         md.registerExtension(self)
-        md.preprocessors.register(FencedCodePreprocessor(md), "sitepush_fenced_code", 25)
+        md.preprocessors.register(FencedCodePreprocessor(md), "sitepush_fenced_code", 26)
         md.preprocessors.register(NestingLimitPreprocessor(md), "sitepush_nesting_limit", 24)
         md.preprocessors.register(ShortcodePreprocessor(md), "sitepush_shortcodes", 23)
         self._links = LinkPlaceholderTreeprocessor(md)

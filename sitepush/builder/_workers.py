@@ -12,6 +12,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
+from sitepush.builder.linkcheck import PageLinks
 from sitepush.builder.model import SourceFile
 from sitepush.builder.site import ParsedSource
 from sitepush.errors import Problem, SitepushError
@@ -74,8 +75,10 @@ def parse_sources(jobs: Sequence[ParseJob], settings: ParseSettings
 
 
 def render_pages(jobs: Sequence[tuple[str, str, Any, str]], settings: TemplateSettings
-                 ) -> list[tuple[str, str | tuple[Problem, ...]]]:
-    """(key, HTML) for each (key, template, context, origin); problems instead of HTML on failure."""
+                 ) -> list[tuple[str, str | tuple[Problem, ...], PageLinks | None]]:
+    """(key, HTML, its links for the link checker) for each (key, template, context, origin);
+    problems instead of HTML (and no links) on failure."""
+    from sitepush.builder.linkcheck import extract_links
     from sitepush.builder.theme import make_environment, render_template
 
     env = _environments.get(settings)
@@ -83,10 +86,13 @@ def render_pages(jobs: Sequence[tuple[str, str, Any, str]], settings: TemplateSe
         _environments.clear()  # templates changed: the old environment is stale
         env = _environments[settings] = make_environment(
             settings.site_templates, site_root=settings.site_root, base_url=settings.base_url)
-    results: list[tuple[str, str | tuple[Problem, ...]]] = []
+    results: list[tuple[str, str | tuple[Problem, ...], PageLinks | None]] = []
     for key, template, context, origin in jobs:
         try:
-            results.append((key, render_template(env, template, context)))
+            text = render_template(env, template, context)
         except SitepushError as error:
-            results.append((key, error.with_file(origin).problems))
+            results.append((key, error.with_file(origin).problems, None))
+            continue
+        # Read here, in the worker that has the text, so that the check costs no second pass.
+        results.append((key, text, extract_links(text)))
     return results

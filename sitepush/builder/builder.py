@@ -30,9 +30,12 @@ from zoneinfo import ZoneInfo
 
 from sitepush.builder._workers import ParseJob, ParseSettings, TemplateSettings, parse_sources, render_pages
 from sitepush.builder.cache import BuildCache
-from sitepush.builder.copies import plan_copies
+from sitepush.builder._link_report import check_output, describe
+from sitepush.builder.copies import content_file_key, plan_copies
 from sitepush.builder.discover import ContentTree, CopiedFile, discover_content, discover_static
 from sitepush.builder.front_matter_checks import front_matter_warnings
+from sitepush.builder.git_dates import GitDates, head_state, read_git_dates, shallow_warning
+from sitepush.builder.linkcheck import PageLinks
 from sitepush.builder.links import line_of_link, resolve_links
 from sitepush.builder.output_folder import MARKER as MARKER  # re-exported: deploy skips the marker
 from sitepush.builder.output_folder import OutputFolder
@@ -126,7 +129,13 @@ class Builder:
         self.persist = persist
         """Save the cache after each build; a long-lived builder may save it when idle instead."""
         self._memo: ViewMemo | None = None
+        self._markdown_broken: set[tuple[str, str]] = set()
+        self._git: tuple[str, GitDates] | None = None
+        self._described: dict[tuple[str, str, str, str], Problem | None] = {}
+        self.last_link_check: tuple[int, float] = (0, 0.0)
+        """(pages checked, seconds) of the last build's link check."""
         self._digests: dict[int, tuple[object, str]] = {}
+        self._links_of: dict[str, PageLinks] = {}
 
     # -- orchestration ------------------------------------------------------------------------------
 
@@ -192,8 +201,9 @@ class Builder:
                                  display_prefix=f"{config.build.content_dir}/")
             if site.problems:
                 raise BuildError.from_problems(site.problems)
-            html_of, link_warnings = self._resolve_links(site)
-            plan = plan_outputs(site, config, html_of, self._memo)
+            html_of, link_warnings, origins_of = self._resolve_links(site, tree)
+            lastmod, git_warnings = self._git_dates()
+            plan = plan_outputs(site, config, html_of, self._memo, lastmod)
             if plan.problems:
                 raise BuildError.from_problems(plan.problems)
             jobs, template_warnings = self._choose_templates(plan.jobs)
@@ -202,6 +212,7 @@ class Builder:
             warnings = (*front_warnings, *link_warnings, *plan.warnings, *template_warnings)
             if warnings and self.strict:
                 raise BuildError.from_problems(warnings)
+            warnings = (*warnings, *git_warnings)  # said, but no reason to fail a --strict build
             rendered, executor = self._render(jobs, templates, cache, executor)
         finally:
             if executor is not None:
@@ -215,8 +226,23 @@ class Builder:
                              content_dir=config.build.content_dir,
                              static_dir=config.build.static_dir)
         files, written = self._write(contents, copies, cache)
+        if config.build.search:
+            written += self._search_index(files, cache, html_changed=any(
+                isinstance(v[1], str) for v in rendered.values()) or self._html_removed(files, cache))
         removed = self.folder.sweep(set(files))
+        checked = time.perf_counter()
+        broken = check_output(cache.links, self.output_dir, {k: f.md5 for k, f in files.items()},
+                              [job.key for job in jobs], self._links_of, tuple(plan.redirects), config.site.base_url)
+        self.last_link_check = (cache.links.checked, time.perf_counter() - checked)
+        output_warnings = describe(broken, {job.key: job for job in jobs}, site, html_of, origins_of,
+                                   config.build.content_dir, self._markdown_broken, self._described)
+        warnings = (*warnings, *output_warnings)
         cache.outputs = {k: v for k, v in cache.outputs.items() if k in files}
+        if output_warnings and self.strict:
+            # The files are written and cached, but the build is not complete: the next one checks again.
+            if self.persist:
+                self.save_cache()
+            raise BuildError.from_problems(output_warnings)
         self._memo = plan.memo
         cache.fingerprint, cache.redirects, cache.warnings = fingerprint, dict(plan.redirects), warnings
         cache.published = len(site.pages)
@@ -242,6 +268,7 @@ class Builder:
         digest = hashlib.md5(usedforsecurity=False)
         digest.update(repr((self.config, self.drafts, self.strict, str(self.output_dir))).encode())
         digest.update(templates.templates_digest.encode())
+        digest.update(head_state(self.config.content_path).encode())  # lastmod dates come from git
         for item in parsed:
             published = is_published(item.meta, drafts=self.drafts, future=self.config.build.future,
                                      now=now)
@@ -339,14 +366,23 @@ class Builder:
             del cache.parsed[rel]
         return [by_rel[s.rel] for s in sources], len(jobs), executor
 
-    def _resolve_links(self, site: Site) -> tuple[dict[str, str], tuple[Problem, ...]]:
+    def _resolve_links(self, site: Site, tree: ContentTree
+                       ) -> tuple[dict[str, str], tuple[Problem, ...], dict[str, dict[str, str]]]:
         url_of = {page.rel: page.url for page in site.pages}
+        asset_url_of = {item.rel: "/" + key for item in tree.files
+                        if (key := content_file_key(item, site)) is not None}
         hidden = set(site.hidden)
         html_of: dict[str, str] = {}
+        origins_of: dict[str, dict[str, str]] = {}
         warnings: list[Problem] = []
+        self._markdown_broken = set()
         for page in site.pages:
-            html, broken = resolve_links(page.parsed.body.html, page.rel, url_of, hidden.__contains__)
+            origins: dict[str, str] = {}
+            html, broken = resolve_links(page.parsed.body.html, page.rel, url_of, hidden.__contains__,
+                                         asset_url_of, origins)
             html_of[page.rel] = html
+            if origins:
+                origins_of[page.rel] = origins
             if broken:
                 display = f"{self.config.build.content_dir}/{page.rel}"
                 try:
@@ -355,11 +391,48 @@ class Builder:
                     text = ""
                 seen: dict[str, int] = {}
                 for link in broken:
+                    self._markdown_broken.add((page.rel, link.target))
                     occurrence = seen[link.target] = seen.get(link.target, -1) + 1
                     warnings.append(Problem(f"broken link to {link.target}: {link.reason}", display,
                                             line_of_link(text, link.target, occurrence),
                                             "fix the path (relative to this file) or remove the link"))
-        return html_of, tuple(warnings)
+        return html_of, tuple(warnings), origins_of
+
+    def _html_removed(self, files: dict[str, OutputFile], cache: BuildCache) -> bool:
+        return any(key.endswith(".html") and key not in files for key in cache.outputs)
+
+    def _search_index(self, files: dict[str, OutputFile], cache: BuildCache, *, html_changed: bool) -> int:
+        """Run Pagefind when an HTML file changed (or its index is gone); add its files to ``files``.
+        Returns how many files it wrote."""
+        from sitepush.builder.search import FOLDER, build_search_index
+
+        known = {k: v for k, v in cache.outputs.items() if k.startswith(FOLDER + "/")}
+        intact = bool(known) and all(self.folder.intact(k, v[2], v[3]) for k, v in known.items())
+        if not html_changed and intact:
+            for key, (_, md5, size, _) in known.items():
+                files[key] = OutputFile(key, md5, size)
+            return 0
+        keys = build_search_index(self.output_dir)
+        for key in [k for k in cache.outputs if k.startswith(FOLDER + "/")]:
+            del cache.outputs[key]
+        for key in keys:
+            path = self.output_dir / key
+            stat = path.stat()
+            md5 = cache.file_digest(path)
+            cache.outputs[key] = ("search", md5, stat.st_size, stat.st_mtime_ns)
+            files[key] = OutputFile(key, md5, stat.st_size)
+        return len(keys)
+
+    def _git_dates(self) -> tuple[dict[str, datetime], tuple[Problem, ...]]:
+        """Last-commit dates of the sources (one ``git log``, run again only after a commit)."""
+        content = self.config.content_path
+        state = head_state(content)
+        if not state:
+            return {}, ()
+        if self._git is None or self._git[0] != state:
+            self._git = (state, read_git_dates(content))
+        dates = self._git[1]
+        return dates.dates, (shallow_warning(),) if dates.shallow else ()
 
     def _parse_settings(self) -> ParseSettings:
         return ParseSettings(ZoneInfo(self.config.site.timezone), self.config.build.summary_words)
@@ -417,9 +490,12 @@ class Builder:
         self._digests = digests
         results, executor = self._map(executor, render_pages, todo, settings)
         problems: list[Problem] = []
-        for key, result in results:
+        self._links_of = {}
+        for key, result, links in results:
             if isinstance(result, str):
                 out[key] = (render_keys[key], result)
+                if links is not None:
+                    self._links_of[key] = links
             else:
                 problems.extend(result)
         if problems:

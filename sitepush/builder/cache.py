@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitepush import __version__
+from sitepush.builder.linkcheck import LinkIndex
 from sitepush.builder.site import ParsedSource
 from sitepush.errors import Problem
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: the link checker's index
 _CHUNK = 1 << 20
 
 
@@ -53,6 +54,8 @@ class BuildCache:
     redirects: dict[str, str] = field(default_factory=dict)
     published: int = 0
     warnings: tuple[Problem, ...] = ()
+    links: LinkIndex = field(default_factory=LinkIndex)
+    """The output link checker's extractions and verdicts (see :mod:`sitepush.builder.linkcheck`)."""
 
     def file_digest(self, path: Path) -> str:
         """MD5 of a file, from the stat-keyed table when the file's size, mtime and inode are unchanged."""

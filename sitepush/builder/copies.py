@@ -16,6 +16,22 @@ from sitepush.builder.urls import slugify
 from sitepush.errors import BuildError, Problem
 
 
+def content_file_key(item: CopiedFile, site: Site) -> str | None:
+    """The output key of a file of the content folder; None when it is not published (it is inside a
+    hidden section, or belongs to a bundle whose page is a draft)."""
+    if item.rel.startswith(site.hidden_folders):
+        return None
+    if item.bundle_of is not None:
+        owner = site.by_rel.get(item.bundle_of)
+        if owner is None:
+            return None
+        inside = item.rel[len(item.bundle_of.rpartition("/")[0]) + 1:]
+        page_folder = owner.url if owner.url.endswith("/") else owner.url.rpartition("/")[0] + "/"
+        return page_folder.lstrip("/") + inside
+    folder, _, name = item.rel.rpartition("/")
+    return "".join((slugify(p) or p) + "/" for p in folder.split("/") if p) + name
+
+
 def plan_copies(theme: Sequence[tuple[str, Path]], content_files: Sequence[CopiedFile],
                 static: Sequence[CopiedFile], site: Site, produced: set[str], *, content_dir: str,
                 static_dir: str) -> dict[str, Path]:
@@ -27,18 +43,9 @@ def plan_copies(theme: Sequence[tuple[str, Path]], content_files: Sequence[Copie
         origin[rel] = "theme"
     problems: list[Problem] = []
     for item in content_files:
-        if item.rel.startswith(site.hidden_folders):
-            continue  # inside a section that is not published
-        if item.bundle_of is not None:
-            owner = site.by_rel.get(item.bundle_of)
-            if owner is None:
-                continue  # the bundle's page is a draft or unpublished: so are its files
-            inside = item.rel[len(item.bundle_of.rpartition("/")[0]) + 1:]
-            page_folder = owner.url if owner.url.endswith("/") else owner.url.rpartition("/")[0] + "/"
-            key = page_folder.lstrip("/") + inside
-        else:
-            folder, _, name = item.rel.rpartition("/")
-            key = "".join((slugify(p) or p) + "/" for p in folder.split("/") if p) + name
+        key = content_file_key(item, site)
+        if key is None:
+            continue
         if key in produced:
             problems.append(Problem(f"would overwrite the built page {key}",
                                     f"{content_dir}/{item.rel}", None, "rename or move the file"))

@@ -9,6 +9,8 @@ Rules (pinned by tests/builder/test_discover.py):
 - ``folder/index.md`` is a *page bundle* when the folder holds no other Markdown: its other files are copied
   beside the page wherever the page's URL puts it. A folder whose ``index.md`` sits beside other pages is a
   section and ``index.md`` is its own page (MkDocs' layout, as in the Python-Markdown docs).
+- ``folder/README.md`` is the folder's index page, like ``index.md``, when the folder has neither
+  ``index.md`` nor ``_index.md`` (MkDocs' rule: GitHub shows a folder's README).
 - A language suffix (``post.fr.md``, ``_index.fr.md``) marks a translation.
 - Any other file under the content folder is copied to the same relative path.
 - Under the static folder every file is copied; hidden names are skipped except ``.well-known/``.
@@ -102,9 +104,13 @@ def discover_content(content_dir: Path) -> ContentTree:
             markdown_by_folder.setdefault(folder, []).append(rel.rpartition("/")[2])
     has_root_section = any(name.startswith("_index.") for name in markdown_by_folder.get("", []))
 
+    # MkDocs' rule: a folder's README.md is its index page when it has no index.md (nor _index.md).
+    readme_index = {folder for folder, names in markdown_by_folder.items()
+                    if any(_base_name(n).lower() == "readme" for n in names)
+                    and not any(_base_name(n) in ("index", "_index") for n in names)}
     bundles: dict[str, str] = {}  # folder -> rel of its index.md
     for folder, names in markdown_by_folder.items():
-        index_names = [n for n in names if _base_name(n) == "index"]
+        index_names = [n for n in names if _index_base(n, folder in readme_index) == "index"]
         if folder and index_names and len(names) == len(index_names) and not _has_subfolder_pages(
                 folder, markdown_by_folder):
             bundles[folder] = f"{folder}/{index_names[0]}"
@@ -115,6 +121,7 @@ def discover_content(content_dir: Path) -> ContentTree:
         folder, _, name = rel.rpartition("/")
         if rel.endswith(MARKDOWN_SUFFIXES):
             base, lang = _split_lang(name)
+            base = _index_base(name, folder in readme_index) if base.lower() == "readme" else base
             if base == "_index" or (base == "index" and folder not in bundles
                                     and not (folder == "" and has_root_section)):
                 kind = PageKind.HOME if folder == "" else PageKind.SECTION
@@ -135,6 +142,12 @@ def discover_static(static_dir: Path) -> tuple[CopiedFile, ...]:
 def _base_name(name: str) -> str:
     stem = name.rsplit(".", 1)[0]
     return _split_lang_stem(stem)[0]
+
+
+def _index_base(name: str, readme_is_index: bool) -> str:
+    """The base name, with README read as ``index`` in a folder whose index page it is."""
+    base = _base_name(name)
+    return "index" if readme_is_index and base.lower() == "readme" else base
 
 
 def _split_lang(name: str) -> tuple[str, str | None]:

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from posixpath import normpath
 from urllib.parse import unquote
 
-from sitepush.builder.model import LINK_PLACEHOLDER
+from sitepush.builder.model import ASSET_PLACEHOLDER, LINK_PLACEHOLDER
 
 _PLACEHOLDER_RE = re.compile(r'href="' + re.escape(LINK_PLACEHOLDER) + r'([^"]*)"')
+_ASSET_RE = re.compile(r'(href|src)="' + re.escape(ASSET_PLACEHOLDER) + r'([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ def resolve_target(source_rel: str, target: str) -> tuple[str, str]:
     cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
     path, suffix = target[:cut], target[cut:]
     path = unquote(path.replace("&amp;", "&"))
+    if path.lower().rstrip("/").endswith((".md", ".markdown")):
+        path = path.rstrip("/")  # MkDocs' `page.md/#anchor` is the page
     if path.startswith(("/", "@/")):  # site-absolute, or Zola's @/ (the content folder)
         resolved = normpath(path.lstrip("@").lstrip("/"))
     else:
@@ -42,8 +45,16 @@ def resolve_target(source_rel: str, target: str) -> tuple[str, str]:
 
 
 def resolve_links(html: str, source_rel: str, url_of: Mapping[str, str],
-                  hidden: Callable[[str], bool]) -> tuple[str, tuple[BrokenLink, ...]]:
-    """Replace every placeholder in ``html``; unresolvable links keep their original target."""
+                  hidden: Callable[[str], bool], asset_url_of: Mapping[str, str] | None = None,
+                  origins: dict[str, str] | None = None) -> tuple[str, tuple[BrokenLink, ...]]:
+    """Replace every placeholder in ``html``; unresolvable links keep their original target.
+
+    A relative link to a file (``img/x.png`` in ``a/b.md``) is resolved as MkDocs resolves it under
+    directory URLs: against the Markdown file's folder (``a/img/x.png``), to that file's URL in
+    ``asset_url_of`` (``/a/img/x.png``) when the content folder has it; else it stays as written, for
+    the output's link checker to judge as a browser would. ``origins``, when given, receives each
+    rewritten target → the target as written.
+    """
     broken: list[BrokenLink] = []
 
     def substitute(match: re.Match[str]) -> str:
@@ -54,11 +65,25 @@ def resolve_links(html: str, source_rel: str, url_of: Mapping[str, str],
             reason = "it is a draft or not yet published" if hidden(rel) else "no such page"
             broken.append(BrokenLink(source_rel, target, reason))
             return f'href="{target}"'
+        if origins is not None:
+            origins[f"{url}{suffix}"] = target
         return f'href="{url}{suffix}"'
 
-    if LINK_PLACEHOLDER not in html:
-        return html, ()
-    return _PLACEHOLDER_RE.sub(substitute, html), tuple(broken)
+    def substitute_asset(match: re.Match[str]) -> str:
+        attribute, target = match.group(1), match.group(2)
+        rel, suffix = resolve_target(source_rel, target)
+        url = (asset_url_of or {}).get(rel)
+        if url is None:
+            return f'{attribute}="{target}"'
+        if origins is not None:
+            origins[f"{url}{suffix}"] = target
+        return f'{attribute}="{url}{suffix}"'
+
+    if LINK_PLACEHOLDER in html:
+        html = _PLACEHOLDER_RE.sub(substitute, html)
+    if ASSET_PLACEHOLDER in html:
+        html = _ASSET_RE.sub(substitute_asset, html)
+    return html, tuple(broken)
 
 
 def line_of_link(text: str, target: str, occurrence: int = 0) -> int | None:

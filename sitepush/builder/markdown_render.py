@@ -3,8 +3,10 @@
 One :class:`MarkdownRenderer` per worker process holds one ``markdown.Markdown`` and resets it
 between documents; building a ``Markdown`` (and its extensions' regexes) per page was a large part of
 the cost of a build. Extensions: Python-Markdown's tables, footnotes, attr_list, def_list, abbr,
-md_in_html, admonition and toc, plus sitepush's own fenced code, shortcode and link processors
-(``_md_extensions``); ``codehilite`` and ``fenced_code`` are deliberately not used.
+md_in_html, admonition and toc; pymdown-extensions' details (``???`` collapsibles), tasklist and
+superfences (fences inside lists and quotes); sitepush's own fenced code, shortcode and link
+processors (``_md_extensions``) and GitHub alerts and heading-id aliases (``_md_docs``).
+``codehilite`` and ``fenced_code`` are deliberately not used: all code goes through ``highlight``.
 
 Everything a render returns depends on the body alone: equal bodies give equal RenderedBody values.
 """
@@ -25,7 +27,10 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
+from pymdownx.details import DetailsExtension
+from pymdownx.tasklist import TasklistExtension
 
+from sitepush.builder._md_docs import DocsMarkdownExtension, superfences_extension
 from sitepush.builder._md_extensions import SitepushExtension
 from sitepush.builder.model import RenderedBody, TocEntry
 from sitepush.errors import BuildError
@@ -71,6 +76,10 @@ class MarkdownRenderer:
             AbbrExtension(),
             MarkdownInHtmlExtension(),
             AdmonitionExtension(),
+            DetailsExtension(),
+            TasklistExtension(custom_checkbox=False),
+            superfences_extension(),
+            DocsMarkdownExtension(),
             TocExtension(
                 permalink="#",
                 permalink_class="anchor",

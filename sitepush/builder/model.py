@@ -118,3 +118,7 @@ class RenderedBody:
 
 LINK_PLACEHOLDER = "sitepush-link:"
 """Prefix of an unresolved link to another Markdown source inside rendered HTML."""
+
+ASSET_PLACEHOLDER = "sitepush-asset:"
+"""Prefix of a relative link to a non-Markdown file (``img/x.png``) inside rendered HTML, resolved
+against the source's folder as MkDocs does (see :func:`sitepush.builder.links.resolve_links`)."""

@@ -17,7 +17,9 @@ from typing import Any
 from markupsafe import Markup
 
 from sitepush.builder.feeds import FeedEntry, SitemapEntry, atom_feed, robots_txt, sitemap
+from sitepush.builder.headings import page_heading
 from sitepush.builder.model import PageKind
+from sitepush.builder.nav import DocsNav, docs_nav
 from sitepush.builder.site import Page, Section, Site, Term
 from sitepush.builder.urls import join_url, output_key, paginated_url, slugify
 from sitepush.builder.views import Link, PageSummary, PageView, Paginator, SiteView, TaxonomyView, TermRef
@@ -27,6 +29,8 @@ from sitepush.errors import Problem
 WORDS_PER_MINUTE = 220
 FEED_NAME = "feed.xml"
 HIGHLIGHT_CSS_KEY = "assets/highlight.css"
+DOCS_TEMPLATE = "docs.html"
+"""What front matter ``layout: docs`` reads as: the section is laid out as docs."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,9 @@ class _Views:
         self._summaries: dict[str, PageSummary] = {}
         self._crumbs: dict[str | None, tuple[Link, ...]] = {}
         self._positions = {id(p): i for s in site.sections.values() for i, p in enumerate(s.pages)}
+        self._navs: dict[str, DocsNav] = {}
+        self.lastmod: Mapping[str, datetime] = {}
+        self.problems: list[Problem] = []
         self.old = memo or ViewMemo()
         self.new = ViewMemo()
 
@@ -153,10 +160,38 @@ class _Views:
             chain.append(Link("Home", self.site.home.url))
         return tuple(reversed(chain))
 
+    def docs_nav(self, section_id: str | None) -> DocsNav | None:
+        """The docs navigation a page of section ``section_id`` shows, or None for a blog section:
+        the site's when ``[build] layout = "docs"``, else that of the nearest section whose
+        ``_index.md`` says ``layout: docs``."""
+        root: Section | None = None
+        if self.config.build.layout != "docs":
+            current = self.site.sections.get(section_id) if section_id else None
+            while current is not None and root is None:
+                # `layout: docs` is read as the template docs.html (Jekyll's and Hugo's key).
+                if current.index is not None and current.index.meta.template == DOCS_TEMPLATE:
+                    root = current
+                current = self.site.sections.get(current.parent) if current.parent else None
+            if root is None:
+                return None
+        key = root.id if root is not None else ""
+        nav = self._navs.get(key)
+        if nav is None:
+            nav = self._navs[key] = docs_nav(self.site, self.config.nav if root is None else (), root)
+            self.problems.extend(nav.problems)
+        return nav
+
     def page(self, page: Page) -> PageView:
         neighbours: tuple[Link | None, Link | None] = (None, None)
         section = self.site.sections.get(page.section) if page.section else None
-        if page.kind is PageKind.PAGE and section is not None:
+        own_section = page.rel.rpartition("/")[0] if page.kind is PageKind.SECTION else None
+        nav = self.docs_nav(f"{page.lang}:{own_section}" if own_section is not None else page.section) \
+            if page.kind is not PageKind.HOME or self.config.build.layout == "docs" else None
+        nav_html = nav.sidebar(page.url) if nav is not None else ""
+        if nav is not None and page.url in nav:
+            before, after = nav.neighbours(page.url)
+            neighbours = (Link(*before) if before else None, Link(*after) if after else None)
+        elif page.kind is PageKind.PAGE and section is not None:
             listed = section.pages
             at = self._positions.get(id(page))
             if at is not None:
@@ -166,35 +201,41 @@ class _Views:
         in_section = section if section is not None and section.folder else None
         section_link = self.section_link(in_section) if in_section else None
         crumbs = self.breadcrumbs(page.section) if page.kind is not PageKind.HOME else ()
+        if nav is not None and page.url in nav:
+            crumbs = (Link("Home", self.site.home.url),
+                      *(Link(title, url) for title, url in nav.crumbs(page.url) if url != self.site.home.url))
         taxonomies = {name: self.term_refs(page, name) for name in self.site.taxonomies}
         content = self.html_of[page.rel]
         inputs = (page.parsed, content, page.url, page.lang, neighbours, section_link, crumbs,
-                  taxonomies)
+                  taxonomies, nav_html, self.lastmod.get(page.rel))
         old = self.old.pages.get(page.rel)
         if old is not None and old[0] == inputs:
             view = old[1]
         else:
-            view = self._page_view(page, neighbours, section_link, crumbs, taxonomies)
+            view = self._page_view(page, neighbours, section_link, crumbs, taxonomies, nav_html)
         self.new.pages[page.rel] = (inputs, view)
         return view
 
     def _page_view(self, page: Page, neighbours: tuple[Link | None, Link | None],
                    section_link: Link | None, crumbs: tuple[Link, ...],
-                   taxonomies: dict[str, tuple[TermRef, ...]]) -> PageView:
+                   taxonomies: dict[str, tuple[TermRef, ...]], nav_html: str = "") -> PageView:
         meta = page.meta
         body = page.parsed.body
+        title = meta.title or (self.config.site.title if page.kind is PageKind.HOME else "")
+        heading = page_heading(self.html_of[page.rel],
+                               title_from_body=not meta.title or meta.title == body.first_heading)
         return PageView(
             kind=page.kind.value,
-            title=meta.title or (self.config.site.title if page.kind is PageKind.HOME else ""),
+            title=title,
             url=page.url,
             permalink=join_url(self.config.site.base_url, page.url),
-            content=Markup(self.html_of[page.rel]),
+            content=Markup(heading.content),
             toc=Markup(body.toc_html),
             toc_items=body.toc,
             summary=self.summary_html(page),
             description=meta.description,
             date=meta.date,
-            updated=meta.updated,
+            updated=meta.updated or self.lastmod.get(page.rel),
             draft=meta.draft,
             tags=taxonomies.get("tags", ()),
             taxonomies=taxonomies,
@@ -207,6 +248,10 @@ class _Views:
             lang=page.lang,
             source=page.rel,
             params=meta.params,
+            heading=Markup(heading.inner_html),
+            heading_id=heading.id,
+            title_in_body=heading.in_body,
+            nav=Markup(nav_html),
         )
 
     def synthetic_page(self, title: str, url: str, kind: str, section: str | None) -> PageView:
@@ -246,6 +291,7 @@ def site_view(site: Site, config: Config) -> SiteView:
         title=config.site.title, description=config.site.description,
         base_url=config.site.base_url, language=config.site.language, author=config.site.author,
         menu=menu, feed_url="/" + FEED_NAME, highlight_css_url="/" + HIGHLIGHT_CSS_KEY,
+        search_url="/pagefind/" if config.build.search else "",
         taxonomies=tuple(TaxonomyView(name, name.replace("_", " ").title(), f"/{name}/")
                          for name in site.taxonomies),
         params=config.site.params)
@@ -275,12 +321,16 @@ def _subtree_pages(site: Site, section: Section) -> list[Page]:
 
 
 def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
-                 memo: ViewMemo | None = None) -> OutputPlan:
+                 memo: ViewMemo | None = None,
+                 lastmod: Mapping[str, datetime] | None = None) -> OutputPlan:
     """Every rendered page, listing, feed and redirect of the site.
+
+    ``lastmod`` (source rel → date, from git) is a page's ``updated`` when front matter has none.
 
     ``memo`` (the previous plan's) lets unchanged views be reused as the same objects.
     """
     views = _Views(site, config, html_of, memo)
+    views.lastmod = lastmod or {}
     site_v = site_view(site, config)
     if views.old.site is not None and views.old.site == site_v:
         site_v = views.old.site
@@ -315,14 +365,20 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
             listed = section.pages
             template = "section.html"
         fallback = None
-        if section.index and section.index.meta.template:
+        docs_page = bool(own.nav) and (section.index is None
+                                       or section.index.meta.template in (None, DOCS_TEMPLATE))
+        if docs_page:
+            # A docs section is a page with the sidebar (which lists its pages), not a dated listing.
+            jobs.append(RenderJob(output_key(section.url), "page.html", {"site": site_v, "page": own},
+                                  section.index.rel if section.index else "page.html"))
+        elif section.index and section.index.meta.template:
             template, fallback = section.index.meta.template, template
         extra: dict[str, Any] = {}
         if is_home:
             extra["sections"] = tuple(views.section_link(site.sections[c]) for c in section.children)
         else:
             extra["subsections"] = tuple(views.section_link(site.sections[c]) for c in section.children)
-        for url, chunk, paginator in _paginate(listed, per_page, section.url):
+        for url, chunk, paginator in _paginate(listed, per_page, section.url) if not docs_page else ():
             context = {"site": site_v, "page": own, "pages": tuple(views.summary(p) for p in chunk),
                        "paginator": paginator, **extra}
             jobs.append(RenderJob(output_key(url), template, context,
@@ -362,6 +418,7 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
                                               tuple(_sitemap_entries(site, not_found)))
     generated["robots.txt"] = robots_txt(config.site.base_url)
     redirects = _redirects(site, config, problems, warnings)
+    warnings.extend(views.problems)  # [[nav]] entries naming no published page
     return OutputPlan(tuple(jobs), generated, redirects, tuple(problems), tuple(warnings), views.new)
 
 

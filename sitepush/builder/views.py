@@ -111,6 +111,17 @@ class PageView:
     source: str
     """Path of the source relative to the content folder."""
     params: Mapping[str, Any] = field(default_factory=dict)
+    heading: str = ""
+    """HTML (already safe) of the body's leading h1, which ``content`` then leaves out: the theme
+    prints it as the page's one ``<h1>``; empty when the theme prints ``title``."""
+    heading_id: str = ""
+    """The id of that h1 (the toc and its permalink link to it)."""
+    title_in_body: bool = False
+    """The body shows the title as its own h1 further down: the theme prints no ``<h1>``."""
+    nav: str = ""
+    """HTML (already safe) of the docs sidebar, ``<ul>`` lists with the current page's branch open
+    and its link ``aria-current="page"``; empty outside docs sections. ``prev``/``next`` and
+    ``breadcrumbs`` then follow the same tree."""
 
 
 @dataclass(frozen=True)
@@ -144,3 +155,6 @@ class SiteView:
     """Site-absolute URL of the generated code-highlighting stylesheet."""
     taxonomies: tuple[TaxonomyView, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
+    search_url: str = ""
+    """Site-absolute folder of the Pagefind search index and UI (``/pagefind/``); empty when search
+    is off."""

@@ -227,7 +227,7 @@ def test_bundle_files_are_published_beside_their_page(built: BuildResult) -> Non
     for name in ("layout.svg", "screenshot.png"):
         assert (built.output_dir / "blog/a-look-at-the-theme" / name).read_bytes() == \
             (bundle / name).read_bytes()
-    assert 'src="screenshot.png"' in html(built, "blog/a-look-at-the-theme/index.html")
+    assert 'src="/blog/a-look-at-the-theme/screenshot.png"' in html(built, "blog/a-look-at-the-theme/index.html")
 
 
 def test_static_files_are_copied_byte_for_byte_including_dot_folders(built: BuildResult) -> None:

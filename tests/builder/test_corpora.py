@@ -112,8 +112,9 @@ def test_hugo_yaml_expiry_dates_are_read_quoted_or_not(hugo: BuildResult) -> Non
 
 
 def test_hugo_docs_warnings_are_the_known_content_problems(hugo: BuildResult) -> None:
+    # Broken links are pinned and explained in test_link_check.py.
     root = corpus_dir("hugo-docs") / "content/en"
-    assert rendered(hugo) == [
+    assert [w for w in rendered(hugo) if ": broken link to " not in w] == [
         f"{root}/content-management/sections.md:7: alias /content/sections/ is also an alias of "
         f"{root}/content-management/organization/index.md, which keeps it"
         " — keep the alias on one page only",
@@ -222,7 +223,8 @@ def test_zola_aliases_become_redirects(zola_site: BuildResult) -> None:
 def test_zola_test_site_warnings_are_the_templates_it_expects(zola_site: BuildResult) -> None:
     root = corpus_dir("zola-docs") / "test_site/content"
     hint = "create templates/{0} or remove `template:`"
-    assert rendered(zola_site) == [
+    # Its one broken link (`with.js`) is pinned in test_link_check.py.
+    assert [w for w in rendered(zola_site) if ": broken link to " not in w] == [
         f'{root}/{rel}:{line}: template "{name}" not found, using {fallback} — {hint.format(name)}'
         for rel, line, name, fallback in [
             ("applying_page_template/override.md", 2, "page_template_override.html", "page.html"),

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitepush.builder.markdown_render import MarkdownRenderer, count_words, slugify_heading
-from sitepush.builder.model import LINK_PLACEHOLDER, RenderedBody, TocEntry
+from sitepush.builder.model import ASSET_PLACEHOLDER, LINK_PLACEHOLDER, RenderedBody, TocEntry
 from sitepush.errors import BuildError
 from tests.fixtures.paths import REPO, corpus_dir
 
@@ -133,8 +133,8 @@ def test_links_to_markdown_sources_become_placeholders_in_document_order(rendere
         f'<p><a href="{LINK_PLACEHOLDER}../install.md#pip">a</a> '
         f'<a href="{LINK_PLACEHOLDER}/docs/page.markdown?x=1">b</a> <a href="https://x/a.md">c</a> '
         '<a href="//host/a.md">d</a> <a href="#only.md">e</a> <a href="mailto:me@x.md">f</a> '
-        f'<a href="page.html">g</a> <a href="{LINK_PLACEHOLDER}guide.md">h</a></p>\n'
-        f'<p><img alt="img" src="pic.md"> <a href="{LINK_PLACEHOLDER}other/README.MD">ref</a></p>')
+        f'<a href="{ASSET_PLACEHOLDER}page.html">g</a> <a href="{LINK_PLACEHOLDER}guide.md">h</a></p>\n'
+        f'<p><img alt="img" src="{ASSET_PLACEHOLDER}pic.md"> <a href="{LINK_PLACEHOLDER}other/README.MD">ref</a></p>')
     assert out.links == ("../install.md#pip", "/docs/page.markdown?x=1", "guide.md", "other/README.MD")
 
 
@@ -153,7 +153,8 @@ def test_headings_get_unicode_ids_permalinks_and_a_nested_toc(renderer: Markdown
     assert out.html.splitlines()[:2] == [
         f'<h1 id="hello-world">Hello, World!{PERMALINK.format("hello-world")}</h1>',
         f'<h2 id="ünïcode-überschrift">Ünïcode Überschrift'
-        f'{PERMALINK.format("ünïcode-überschrift")}</h2>',
+        f'{PERMALINK.format("ünïcode-überschrift")}'
+        '<a class="heading-alias" id="unicode-uberschrift"></a></h2>',  # MkDocs' ASCII id too
     ]
     assert out.toc == (
         TocEntry(1, "hello-world", "Hello, World!", (

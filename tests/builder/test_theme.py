@@ -249,8 +249,8 @@ def test_page_without_neighbours_has_no_prev_next_navigation() -> None:
 ])
 def test_table_of_contents_is_shown_only_when_the_page_has_one(toc: Markup, shown: bool) -> None:
     html = render("page.html", {"site": make_site(), "page": make_page(toc=toc)})
-    assert ('<nav class="toc-nav" aria-labelledby="toc-heading">' in html) is shown
-    assert ('<article class="page has-toc">' in html) is shown
+    assert ('<nav class="toc-nav" aria-labelledby="toc-heading" data-pagefind-ignore>' in html) is shown
+    assert ('<article class="page has-toc" data-pagefind-body>' in html) is shown
     assert ('<li><a href="#why">Why</a></li>' in html) is shown
 
 
