@@ -176,5 +176,5 @@ def test_a_build_error_becomes_an_annotation_on_the_file_and_line(site: Path, tm
     assert result.code != 0
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
     assert len(annotations) == 1  # the path is the workspace's, so GitHub shows it on the PR diff
-    assert annotations[0].startswith("::error file=site/content/broken.md,line=3,title=sitepush::")
+    assert annotations[0].startswith("::error file=site/content/broken.md,line=2,title=sitepush::")
     assert result.outputs == {"plan-json": ""}

@@ -180,11 +180,15 @@ def _parse_yaml(text: str, display: str, first_line: int) -> tuple[dict[str, Any
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
-        # Where the construct began ("while parsing a flow sequence" at the `[`) is the line to fix;
-        # where YAML noticed (the next key, or the closing ---) is often lines later.
-        mark = error.context_mark or error.problem_mark
+        # An unclosed bracket or quote is noticed lines later (at the next key, or the closing ---):
+        # then the line to fix is where the construct began ("while parsing a flow sequence" at the `[`).
+        # Otherwise YAML noticed the problem where it is.
         problem = error.problem or error.context or "cannot be read"
-        if error.context and error.problem:
+        mark = error.problem_mark or error.context_mark
+        if error.context_mark is not None and error.problem and (
+                "flow" in (error.context or "") or "quoted" in (error.context or "")
+                or "end of stream" in error.problem):
+            mark = error.context_mark
             problem = f"{problem} ({error.context})"
         raise BuildError(f"invalid front matter: {problem}", file=display,
                          line=first_line + (mark.line if mark is not None else 0),

@@ -54,7 +54,7 @@ ERRORS: list[tuple[str, dict[str, str | bytes], tuple[str, ...], str]] = [
      " — fix the YAML between the --- lines"),
     ("YAML string never closed",
      {"content/x.md": '---\ntitle: "Hello\n---\nBody.\n'}, (),
-     "content/x.md:3: invalid front matter: found unexpected end of stream"
+     "content/x.md:2: invalid front matter: found unexpected end of stream (while scanning a quoted scalar)"
      " — fix the YAML between the --- lines"),
     ("broken TOML front matter",
      {"content/x.md": '+++\ntitle = "Hello"\ntags = ["a", "b"\n+++\nBody.\n'}, (),
@@ -148,8 +148,8 @@ def test_every_broken_source_is_reported_in_one_run_in_file_order(run: Run) -> N
                           "content/c.md": PAGE})
     assert code == 1
     assert err == (
-        "error: content/a.md:3: invalid front matter: did not find expected node content"
-        " — fix the YAML between the --- lines\n"
+        "error: content/a.md:3: invalid front matter: did not find expected node content (while parsing a flow"
+        " node) — fix the YAML between the --- lines\n"
         'error: content/b.md:2: date "nope" is not a date'
         " — write it as 2024-05-01 or 2024-05-01T10:00:00Z\n")
 
@@ -165,7 +165,7 @@ def test_without_strict_the_same_problems_are_warnings_and_the_site_builds(
         run: Run, files: dict[str, str | bytes], warning: str) -> None:
     code, out, err = run(files)
     assert (code, err) == (0, f"warning: {warning}\n")
-    assert out.startswith("Built 1 pages from 1 sources in ")
+    assert out.startswith("Built 1 page from 1 source in ")
 
 
 def test_each_broken_link_is_reported_at_its_own_line(run: Run) -> None:
@@ -195,4 +195,4 @@ def test_fixing_the_error_makes_the_next_build_succeed(run: Run) -> None:
     assert run({"content/x.md": "---\ntitle: [\n---\n"})[0] == 1
     code, out, err = run({"content/x.md": PAGE})
     assert (code, err) == (0, "")
-    assert out.startswith("Built 1 pages from 1 sources in ")
+    assert out.startswith("Built 1 page from 1 source in ")

@@ -115,6 +115,9 @@ def test_hugo_docs_warnings_are_the_known_content_problems(hugo: BuildResult) ->
     # Broken links are pinned and explained in test_link_check.py.
     root = corpus_dir("hugo-docs") / "content/en"
     assert [w for w in rendered(hugo) if ": broken link to " not in w] == [
+        # a real slip in the corpus: Hugo reads `aliases`, so this redirect was never made there either
+        f"{root}/quick-reference/glossary/float.md:3: unknown front matter key `alias` (did you mean "
+        "`aliases`?) — rename it to `aliases` (other keys reach templates as page.params)",
         f"{root}/content-management/sections.md:7: alias /content/sections/ is also an alias of "
         f"{root}/content-management/organization/index.md, which keeps it"
         " — keep the alias on one page only",

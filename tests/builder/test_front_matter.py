@@ -127,7 +127,8 @@ YAML_FIX = " — fix the YAML between the --- lines"
     ("---\ntitle: x\ndescription: a: b\n---\n",
      "content/x.md:3: invalid front matter: mapping values are not allowed in this context" + YAML_FIX),
     ("---\ntitle: x\ntags: [a, b\n---\n",
-     "content/x.md:4: invalid front matter: did not find expected ',' or ']'" + YAML_FIX),
+     "content/x.md:3: invalid front matter: did not find expected ',' or ']' (while parsing a flow sequence)"
+     + YAML_FIX),
     ("---\ntitle: x\n\tdraft: true\n---\n",
      "content/x.md:3: invalid front matter: found a tab character that violates indentation" + YAML_FIX),
     ("---\na: !!python/object/apply:os.system ['ls']\n---\n",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,19 +20,15 @@ def test_importing_the_cli_does_not_import_heavy_dependencies() -> None:
     assert loaded.stdout.strip() == ""
 
 
-def test_help_answers_well_under_100_ms_of_its_own_work() -> None:
-    # Measure `--help` minus a bare interpreter start, best of 5, so machine noise does not decide.
-    def best(args: list[str]) -> float:
-        times = []
-        for _ in range(5):
-            started = time.perf_counter()
-            subprocess.run([sys.executable, *args], capture_output=True, check=True)
-            times.append(time.perf_counter() - started)
-        return min(times)
-
-    bare = best(["-c", "pass"])
-    with_help = best(["-m", "sitepush", "--help"])
-    assert with_help - bare < 0.1
+def test_help_loads_no_module_beyond_the_command_line() -> None:
+    # How fast `--help` answers is a benchmark's to measure (bench/, with ratios); what makes it fast
+    # is that asking for help imports only the command-line modules, which is exact.
+    code = ("import sys, runpy; sys.argv = ['sitepush', '--help']\n"
+            "try:\n    runpy.run_module('sitepush', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print('LOADED:' + ','.join(sorted(m for m in sys.modules if m.startswith('sitepush.')\n"
+            "      and not m.startswith(('sitepush.cli', 'sitepush.errors', 'sitepush.__main__')))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.splitlines()[-1] == "LOADED:"
 
 
 def test_no_command_is_a_usage_error_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

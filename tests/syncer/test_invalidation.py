@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -138,12 +137,12 @@ def test_the_longest_possible_key_stays_within_cloudfronts_4000_character_path_l
     assert len(encode_path(key)) == 1 + 1024 * 3 <= 4000
 
 
-def test_collapsing_a_5000_key_deploy_takes_well_under_a_second() -> None:
+def test_a_5000_key_deploy_collapses_into_the_budget() -> None:
+    # Its speed is bench/sync.py's to measure; here, that the answer fits and covers every change.
     changed = [f"section{s}/page{p}/index.html" for s in range(50) for p in range(100)]
-    started = time.perf_counter()
     result = paths(changed, budget=15, site_keys=changed + [f"assets/{n}.png" for n in range(5000)])
-    assert time.perf_counter() - started < 1.0
     assert len(result) <= 15
+    assert all(any(path == "/*" or f"/{key}".startswith(path.rstrip("*")) for path in result) for key in changed)
 
 
 @pytest.mark.parametrize(("count", "expected"), [
