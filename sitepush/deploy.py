@@ -393,8 +393,20 @@ def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: Deplo
     known = memo.load()
     site, specs, client, remote, listing_requests = _read_both(
         folder, redirects, target, options, lambda: client, known)
-    outcome = _sync(client, None, site, specs, remote, listing_requests, target, options,
-                    dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder)
+    cloudfront = None
+    if configure is not None and configure.cloudfront.enabled and configure.domain.name and not dry_run:
+        # The sandbox's own CloudFront: the distribution the configure step made is invalidated as on AWS.
+        from sitepush.configurator.desired import hosts_of
+        from sitepush.syncer.distribution import find_distribution
+
+        hosts = hosts_of(configure)
+        cloudfront = sandbox.client("cloudfront")
+        found = find_distribution(cloudfront, hosts.canonical) if hosts is not None else None
+        target = replace(target, distribution_id=found)
+    # Other processes reach the shared sandbox too: under the lease, a bucket written meanwhile is read again.
+    outcome = _sync(client, cloudfront if target.distribution_id else None, site, specs, remote, listing_requests,
+                    target, options, dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder,
+                    relist=lambda: _list_bucket(client, target.bucket, options, known))
     memo.save(known, remote, outcome.report)
     if keep:
         from sitepush.preview.server import PreviewServer
@@ -430,8 +442,8 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
           dry_run: bool, json_path: Path | None, out: TextIO, err: TextIO | None,
           site_folder: Path | None = None,
           relist: Callable[[], tuple[RemoteState, int]] | None = None) -> DeployOutcome:
-    """Plan, check, lease, apply, record, then print. ``relist`` (None: the sandbox, whose S3 no other
-    process reaches) lists the bucket again, under the lease, when someone wrote it meanwhile."""
+    """Plan, check, lease, apply, record, then print. ``relist`` lists the bucket again, under the lease,
+    when someone wrote it meanwhile (None: no lease is taken)."""
     from sitepush.syncer.apply import apply_plan
     from sitepush.syncer.local import scan_warnings
     from sitepush.syncer.plan import plan_sync
