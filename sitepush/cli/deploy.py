@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from sitepush.cli.arguments import add_bucket_arguments, add_site_argument
 from sitepush.cli.build import build, load
-from sitepush.cli.signals import stops_gracefully
 from sitepush.errors import UsageError
 
 if TYPE_CHECKING:
@@ -64,6 +63,7 @@ def _preview_output(config: Config, preview: str | None) -> Path | None:
 
 def cmd_deploy(args: argparse.Namespace) -> int:
     """``sitepush deploy``: build (unless --site-dir), then sync to the bucket or the sandbox."""
+    from sitepush.cli.signals import stops_gracefully
     from sitepush.deploy import DeployTarget, deploy_folder
 
     if args.site_dir is not None:
