@@ -370,7 +370,7 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
             lease = _take_lease(client, target, options, commit, out=err or out,
                                 progress=progress or (lambda line: None))
             if lease.waited or lease.took_over or _manifest_etag_now(client, target, options) != remote.manifest_etag:
-                if not lease.waited:
+                if not (lease.waited or lease.took_over):  # those said so already
                     print("another deploy wrote the bucket since it was listed: listing it again",
                           file=err or out, flush=True)
                 remote, more = relist()
