@@ -467,12 +467,13 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
     progress = ProgressLine(err) if err is not None else None
     lease = None
     interrupted = False
+    report: SyncReport | None = None
     try:
         if writes and target.lock == "auto" and relist is not None:
             lease = _take_lease(client, target, options, commit, out=err or out,
                                 progress=progress or (lambda line: None))
             if lease.waited or lease.took_over or _manifest_etag_now(client, target, options) != remote.manifest_etag:
-                if not lease.waited:
+                if not (lease.waited or lease.took_over):  # those said so already
                     print("another deploy wrote the bucket since it was listed: listing it again",
                           file=err or out, flush=True)
                 remote, more = relist()
@@ -485,9 +486,15 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
                             multipart_threshold=target.multipart_threshold,
                             conditional_manifest=lease is not None and lease.conditional,
                             manifest_etag=remote.manifest_etag, commit=commit)
+        outcome = replace(outcome, report=report)
+        if progress is not None:
+            progress.close()
+        # The deploy record is a write too: under the lease, like every other one.
+        _finish(outcome, client, remote, target, options, out=out, json_path=json_path, site_folder=site_folder)
     except KeyboardInterrupt:
         interrupted = True
-        raise Interrupted(f"interrupted after 0 of {len(plan.uploads)} uploads",
+        done = report.uploaded if report is not None else 0
+        raise Interrupted(f"interrupted after {done} of {len(plan.uploads)} uploads",
                           hint="run the same command again to finish") from None
     except Interrupted:
         interrupted = True
@@ -498,8 +505,6 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
         if lease is not None:
             # After an interrupt the lease gets one more second; a lease left behind expires anyway.
             lease.release(timeout=1.0 if interrupted else None)
-    outcome = replace(outcome, report=report)
-    _finish(outcome, client, remote, target, options, out=out, json_path=json_path, site_folder=site_folder)
     return outcome
 
 

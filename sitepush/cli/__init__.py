@@ -71,13 +71,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     command finishes its work (:class:`output.DroppedWhenClosed`). An interrupted command ends the
     process once its line is printed (:func:`signals.end_interrupted_process`).
     """
-    from sitepush.cli import signals
-
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = output.dropped_when_closed(streams[0]), output.dropped_when_closed(streams[1])
     try:
         code = _run(argv)
-        signals.end_interrupted_process(code)
+        # Only a command that handles signals (deploy) imports the module; `--help` stays lean.
+        signals = sys.modules.get("sitepush.cli.signals")
+        if signals is not None:
+            signals.end_interrupted_process(code)
         return code
     finally:
         for stream in (sys.stdout, sys.stderr):

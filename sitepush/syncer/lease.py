@@ -14,8 +14,9 @@ While the deploy runs, a background thread rewrites it every :data:`RENEW_SECOND
 expiry, conditional on its own ETag (``If-Match``), so a lease taken over by someone else is never
 overwritten. At the end (also after a failure or an interrupt) it is deleted, again only if it is
 still ours. A second deploy that finds a live lease waits, with a progress line, up to ``--wait-lock``
-seconds, then stops (exit 3) naming the holder; a lease past its expiry (its deploy was killed) is
-taken over, conditional on the ETag it was read with.
+seconds, then stops (exit 3) naming the holder; a lease past its expiry (its deploy was killed), or
+held by a process of this host that no longer runs, is taken over, conditional on the ETag it was
+read with.
 
 Expiry is judged with the local clock against the holder's: machines whose clocks differ by more
 than :data:`LEASE_SECONDS` minus :data:`RENEW_SECONDS` could take over a live lease. The manifest's
@@ -123,6 +124,23 @@ def is_live(holder: LeaseHolder | None, now: float) -> bool:
     return holder is not None and holder.expires > now
 
 
+def died_here(holder: LeaseHolder | None) -> bool:
+    """The holder ran on this host and its process is gone (killed): its lease need not be waited out.
+
+    A process of another host, or one whose pid is alive (perhaps reused), is waited for until the
+    lease expires — the safe side.
+    """
+    if holder is None or holder.host != (socket.gethostname() or "unknown host") or holder.pid == os.getpid():
+        return False
+    try:
+        os.kill(holder.pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive, another user's
+    return False
+
+
 def this_process(commit: str | None, now: float) -> LeaseHolder:
     """The holder this deploy writes: this host, this pid, the commit being deployed."""
     return LeaseHolder(host=socket.gethostname() or "unknown host", pid=os.getpid(), commit=commit,
@@ -174,11 +192,13 @@ class DeployLease:
             now = self._clock()
             if etag is None:
                 continue  # released between our write and our read: try again at once
-            if not is_live(found, now):
+            dead = died_here(found)
+            if dead or not is_live(found, now):
                 if self._try_replace(etag):
                     self.took_over = True
-                    what = f"held by {found.describe()} since {shown_time(found.started)}, expired " \
-                           f"{shown_time(found.expires)}" if found is not None else "unreadable"
+                    what = "unreadable" if found is None else \
+                        f"held by {found.describe()} since {shown_time(found.started)}, " + (
+                            "which is no longer running" if dead else f"expired {shown_time(found.expires)}")
                     self._say(f"took over the deploy lease {self.resource} ({what})")
                     break
                 continue

@@ -159,3 +159,31 @@ def test_a_manifest_written_by_another_deploy_meanwhile_stops_this_one_with_exit
                    tmp_path / "cache")
     assert rerun.returncode == 0, rerun.stderr
     assert bucket_state(s3, bucket) == expected_state(folders[0])
+
+
+def test_a_live_lease_of_a_killed_process_on_this_host_is_taken_over_at_once(
+        sandbox: Sandbox, tmp_path: Path, folders: tuple[Path, Path]) -> None:
+    import json
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import deploy
+
+    s3 = sandbox.client("s3")
+    bucket = f"killed-here-{next(_numbers)}"
+    s3.create_bucket(Bucket=bucket)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True, timeout=30)
+    now = time.time()
+    lease = {"format": 1, "generator": "sitepush", "host": socket.gethostname(), "pid": int(gone.stdout),
+             "commit": None, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 5)),
+             "expires": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now + 300))}
+    s3.put_object(Bucket=bucket, Key=".sitepush/lease.json", Body=json.dumps(lease).encode())
+    started = time.monotonic()
+    done = deploy(["--site-dir", str(folders[0]), "--bucket", bucket, "--endpoint-url", sandbox.endpoint_url,
+                   "--wait-lock", "120"], tmp_path / "cache")
+    assert done.returncode == 0, done.stderr
+    assert "which is no longer running" in done.stderr and "waiting" not in done.stderr
+    assert time.monotonic() - started < 60
