@@ -62,8 +62,8 @@ def test_deploy_without_a_bucket_says_how_to_name_one(
     code = main(["deploy", str(site), "--site-dir", str(site / "content")])
     assert code == 2
     assert capsys.readouterr().err == (
-        "error: no bucket to deploy to — set [deploy] bucket in sitepush.toml, pass --bucket, "
-        "or try --sandbox\n")
+        "error: no bucket to deploy to — set [deploy] bucket (or [domain] name) in sitepush.toml, pass "
+        "--bucket, or try --sandbox\n")
 
 
 @pytest.mark.parametrize("output", ["content", "content/_site", "static", "."])

@@ -90,7 +90,7 @@ def test_deploy_invalidates_the_distribution_configure_made_found_once_then_reme
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDDISTRIBUTION0000")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "distribution-test-secret")
     monkeypatch.setenv("SITEPUSH_CACHE_DIR", str(tmp_path / "cache"))
-    host = f"www.site{next(_numbers)}.example"
+    host = f"www.deploy-meets{next(_numbers)}.example"
     cloudfront = sandbox.client("cloudfront")
     distribution(cloudfront, f"cdn.{host}", f"{CALLER_REFERENCE_PREFIX}cdn.{host} 1")  # another host
     ours = distribution(cloudfront, host, f"{CALLER_REFERENCE_PREFIX}{host} 0123456789ab")
@@ -128,7 +128,7 @@ def test_a_distribution_someone_else_made_for_the_host_is_never_invalidated(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDDISTRIBUTION0000")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "distribution-test-secret")
     monkeypatch.setenv("SITEPUSH_CACHE_DIR", str(tmp_path / "cache"))
-    host = f"www.site{next(_numbers)}.example"
+    host = f"www.deploy-meets{next(_numbers)}.example"
     cloudfront = sandbox.client("cloudfront")
     foreign = distribution(cloudfront, host, "terraform-1234")
     config = site_config(tmp_path, f'[domain]\nname = "{host[4:]}"\n[cloudfront]\nenabled = true\n')
@@ -149,7 +149,8 @@ def test_an_s3_compatible_endpoint_looks_for_no_cloudfront_distribution(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDDISTRIBUTION0000")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "distribution-test-secret")
     monkeypatch.setenv("SITEPUSH_CACHE_DIR", str(tmp_path / "cache"))
-    config = site_config(tmp_path, f'[domain]\nname = "site{next(_numbers)}.example"\n[cloudfront]\nenabled = true\n')
+    domain = f"deploy-meets{next(_numbers)}.example"  # no other test's domain: moto is shared
+    config = site_config(tmp_path, f'[domain]\nname = "{domain}"\n[cloudfront]\nenabled = true\n')
     target = target_of(config, endpoint_url=sandbox.endpoint_url, region=sandbox.region)
     assert target.canonical_host is not None
     sandbox.client("s3").create_bucket(Bucket=target.bucket)
