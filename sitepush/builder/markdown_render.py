@@ -30,7 +30,11 @@ from markdown.extensions.toc import TocExtension
 from pymdownx.details import DetailsExtension
 from pymdownx.tasklist import TasklistExtension
 
+from sitepush.builder._md_docs import ALERT_KINDS as ALERT_KINDS
 from sitepush.builder._md_docs import DocsMarkdownExtension, superfences_extension
+from sitepush.builder._md_docs import github_slug as github_slug
+from sitepush.builder._md_docs import mkdocs_slug as mkdocs_slug
+from sitepush.builder._md_docs import zola_slug as zola_slug
 from sitepush.builder._md_extensions import SitepushExtension
 from sitepush.builder.model import RenderedBody, TocEntry
 from sitepush.errors import BuildError

@@ -8,8 +8,7 @@ import re
 import pytest
 from markdown.extensions.toc import slugify as mkdocs_toc_slugify
 
-from sitepush.builder._md_docs import ALERT_KINDS, github_slug, mkdocs_slug
-from sitepush.builder.markdown_render import MarkdownRenderer
+from sitepush.builder.markdown_render import ALERT_KINDS, MarkdownRenderer, github_slug, mkdocs_slug, zola_slug
 from tests.fixtures.paths import corpus_dir
 
 PYTHON_X = ('<div class="highlight"><pre><span></span><code><span class="n">x</span> '
@@ -122,8 +121,6 @@ def test_an_ascii_heading_gets_no_alias_when_all_three_agree(renderer: MarkdownR
 
 
 def test_zola_heading_ids_join_every_other_character_run_with_one_hyphen() -> None:
-    from sitepush.builder._md_docs import zola_slug
-
     # zola-docs link to `overview.md#get-image-metadata` for the heading `get_image_metadata`
     assert zola_slug("get_image_metadata") == "get-image-metadata"
     assert zola_slug("Déjà vu -- again!") == "deja-vu-again"
