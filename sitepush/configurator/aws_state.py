@@ -1,4 +1,5 @@
-"""Reading and writing the resources of :mod:`sitepush.configurator.desired` through boto3 (the configurator's I/O).
+"""Reading and writing the resources of :mod:`sitepush.configurator.desired` through boto3 (the configurator's I/O;
+the certificate's part is :mod:`sitepush.configurator.certificates`).
 
 Reads use only Get/List/Head/Describe calls; each write is one documented call (UPSERT for records,
 ``IfMatch`` for distributions). No call ever sends an ACL: buckets are created with
@@ -7,7 +8,6 @@ Reads use only Get/List/Head/Describe calls; each write is one documented call (
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 import uuid
@@ -16,6 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitepush.aws import translated_aws_errors
+from sitepush.configurator._aws_calls import call as _call
+from sitepush.configurator._aws_calls import code as _code
+from sitepush.configurator.certificates import (
+    covers,
+    describe_certificate,
+    find_certificate,
+    request_certificate,
+    wait_until_issued,
+)
 from sitepush.configurator.desired import CERTIFICATE_REGION, LIFECYCLE_RULE_ID, Known
 from sitepush.configurator.model import PENDING, InfraChange, Resource
 from sitepush.configurator.plan import refusal_of
@@ -25,7 +34,6 @@ from sitepush.errors import InfraError
 State = dict[tuple[str, str], dict[str, Any] | None]
 CALLER_REFERENCE_PREFIX = "sitepush "
 """How sitepush knows the distributions it made: it never touches one it did not."""
-USABLE_CERTIFICATE = ("PENDING_VALIDATION", "ISSUED")
 COMMENT_LIMIT = 128
 
 
@@ -48,23 +56,6 @@ class InfraClients:
                    route53=sandbox.client("route53"))
 
 
-def _code(error: Exception) -> str:
-    return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
-
-
-def _call(action: str, resource: str, call: Callable[[], Any], *, missing: tuple[str, ...] = ()) -> Any:
-    """``call()``; None when AWS answers one of the ``missing`` codes; other errors as one line."""
-    from botocore.exceptions import ClientError  # type: ignore[import-untyped]
-
-    with translated_aws_errors(action=action, resource=resource):
-        try:
-            return call()
-        except ClientError as error:
-            if _code(error) in missing:
-                return None
-            raise
-
-
 # -- discovery: what exists already -----------------------------------------------------------------
 
 def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str], *,
@@ -80,7 +71,7 @@ def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str], *,
         return Known()
     zone = find_zone(clients.route53, apex, zone_id)
     names = tuple(sorted(set(certificate_names)))
-    arn, records = _certificate(clients, apex, names, requested_certificate) if names else (None, ())
+    arn, records = find_certificate(clients.acm, apex, names, requested_certificate) if names else (None, ())
     wanted = list(hosts)
     found = _distributions_by_alias(clients, wanted)
     domains = {role: found[host]["DomainName"] for role, host in zip(("main", "redirect"), wanted)
@@ -121,61 +112,6 @@ def find_zone(route53: Any, apex: str, zone_id: str = "") -> dict[str, Any] | No
                          hint="set [domain] hosted_zone_id to the one the registrar delegates to "
                               "(its name servers are the domain's NS records)")
     return zones[0] if zones else None
-
-
-def covers(certificate_names: Iterable[str], host: str) -> bool:
-    """Does a certificate for ``certificate_names`` serve ``host``? A wildcard covers one label only.
-
-    ACM User Guide, "Wildcard names": ``*.example.com`` protects ``www.example.com`` but neither
-    ``example.com`` nor ``a.b.example.com``.
-    """
-    host = host.lower().rstrip(".")
-    for name in certificate_names:
-        name = name.lower().rstrip(".")
-        if name == host or (name.startswith("*.") and host.partition(".")[2] == name[2:] and "." in host):
-            return True
-    return False
-
-
-def _certificate(clients: InfraClients, apex: str, names: tuple[str, ...], requested: str | None
-                 ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
-    """The certificate to use and its validation records: the one this run requested, else the best
-    usable one whose names cover every name (ISSUED before PENDING_VALIDATION, then exactly the names
-    sitepush requests — its own — before a wider one)."""
-    if requested is not None:
-        return requested, _validation_records(describe_certificate(clients, requested))
-    candidates: list[tuple[tuple[int, int], str, dict[str, Any]]] = []
-    paginator = clients.acm.get_paginator("list_certificates")
-    with translated_aws_errors(action="list certificates", resource=apex):
-        for page in paginator.paginate(CertificateStatuses=list(USABLE_CERTIFICATE)):
-            for summary in page.get("CertificateSummaryList", []):
-                domain = str(summary.get("DomainName", "")).lower()
-                if domain != apex and not domain.endswith("." + apex):
-                    continue
-                described = describe_certificate(clients, summary["CertificateArn"])
-                held = set(described.get("SubjectAlternativeNames") or []) | {domain}
-                if described.get("Status") in USABLE_CERTIFICATE and all(covers(held, n) for n in names):
-                    rank = (0 if described.get("Status") == "ISSUED" else 1, 0 if held == set(names) else 1)
-                    candidates.append((rank, summary["CertificateArn"], described))
-    if not candidates:
-        return None, ()
-    _, arn, described = min(candidates, key=lambda c: c[0])
-    return arn, _validation_records(described)
-
-
-def describe_certificate(clients: InfraClients, arn: str) -> dict[str, Any]:
-    """ACM's description of the certificate ``arn``."""
-    return dict(_call("describe the certificate", arn,
-                      lambda: clients.acm.describe_certificate(CertificateArn=arn))["Certificate"])
-
-
-def _validation_records(described: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    records = set()
-    for option in described.get("DomainValidationOptions", []):
-        record = option.get("ResourceRecord")
-        if record:
-            records.add((record["Name"], record["Value"]))
-    return tuple(sorted(records))
 
 
 def _distributions_by_alias(clients: InfraClients, hosts: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -265,7 +201,7 @@ def read_leftovers(clients: InfraClients, desired: Iterable[Resource], known: Kn
 
 
 def _read_bucket(clients: InfraClients, bucket: str) -> dict[str, Any] | None:
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
     with translated_aws_errors(action="check the bucket", resource=f"s3://{bucket}"):
         try:
@@ -355,7 +291,7 @@ def _read_certificate(clients: InfraClients, known: Known, wanted: Mapping[str, 
     """The names of ``wanted`` that the known certificate covers (all of them: nothing to request)."""
     if known.certificate_arn is None:
         return None
-    described = describe_certificate(clients, known.certificate_arn)
+    described = describe_certificate(clients.acm, known.certificate_arn)
     held = set(described.get("SubjectAlternativeNames") or []) | {str(described.get("DomainName"))}
     return {"covers": sorted(n for n in wanted["covers"] if covers(held, n)),
             "validation": "DNS", "region": CERTIFICATE_REGION}
@@ -458,7 +394,7 @@ def write(clients: InfraClients, change: InfraChange, known: Known, *, certifica
     elif kind == "hosted-zone":
         return Written(note=_create_zone(clients, name, allowed=create_zone))
     elif kind == "certificate":
-        return request_certificate(clients, name, value["covers"], sleep=sleep)
+        return Written(certificate_arn=request_certificate(clients.acm, name, value["covers"], sleep=sleep))
     elif kind == "record":
         _upsert_record(clients, known, name, value)
     elif kind == "distribution":
@@ -466,50 +402,6 @@ def write(clients: InfraClients, change: InfraChange, known: Known, *, certifica
     else:  # pragma: no cover - desired.py makes only the kinds above
         raise InfraError(f"sitepush cannot make a {kind}")
     return Written()
-
-
-RECORDS_WAIT = 120.0
-"""Seconds to wait for ACM to give a new certificate's validation records (it takes "several seconds")."""
-
-
-def certificate_token(names: Iterable[str]) -> str:
-    """RequestCertificate's ``IdempotencyToken``, derived from the names: ACM API Reference,
-    RequestCertificate: "If you call RequestCertificate multiple times with the same idempotency token
-    within one hour, ACM recognizes that you are requesting only one certificate" — so a rerun after
-    an interruption gets the same certificate, not a second one. At most 32 word characters."""
-    return hashlib.sha256("\n".join(sorted(set(names))).encode()).hexdigest()[:32]
-
-
-def request_certificate(clients: InfraClients, apex: str, names: Iterable[str], *, wait: float = RECORDS_WAIT,
-                        sleep: Callable[[float], None] = time.sleep) -> Written:
-    """Request the certificate of ``names`` (``apex`` first) and wait until ACM gives a validation
-    record for every name; returns its ARN for the next step.
-
-    ACM API Reference, DescribeCertificate: "If you have just created a certificate using the
-    RequestCertificate action, there is a delay of several seconds before you can retrieve information
-    about it" — the ResourceRecords come later than the certificate, so they are polled for with a
-    bounded backoff rather than read once.
-    """
-    ordered = [apex] + sorted(set(names) - {apex})
-    arn = str(_call("request the certificate", apex, lambda: clients.acm.request_certificate(
-        DomainName=apex, SubjectAlternativeNames=ordered, ValidationMethod="DNS",
-        IdempotencyToken=certificate_token(ordered)))["CertificateArn"])
-    deadline = time.monotonic() + wait
-    delay = 0.5
-    missing: list[str] = list(ordered)
-    for _ in range(64):
-        options = describe_certificate(clients, arn).get("DomainValidationOptions") or []
-        given = {o.get("DomainName") for o in options if o.get("ResourceRecord")}
-        missing = [n for n in ordered if n not in given]
-        if not missing or time.monotonic() >= deadline:
-            break
-        sleep(min(delay, max(0.0, deadline - time.monotonic())))
-        delay = min(delay * 2, 8.0)
-    if missing:
-        raise InfraError(f"ACM has not given the DNS validation records of {', '.join(missing)} for the "
-                         f"certificate {arn} after {wait:.0f} s", hint="rerun `sitepush configure` in a minute "
-                         "(it finds the same certificate)")
-    return Written(certificate_arn=arn)
 
 
 @dataclass(frozen=True)
@@ -629,22 +521,6 @@ def _upsert_record(clients: InfraClients, known: Known, name: str, value: Mappin
                                            "Changes": [{"Action": "UPSERT", "ResourceRecordSet": record}]}))
 
 
-def wait_until_issued(clients: InfraClients, arn: str, seconds: float,
-                      sleep: Callable[[float], None] = time.sleep) -> None:
-    """Poll ACM until the certificate is ISSUED, at most ``seconds``; InfraError with the fix after."""
-    deadline = time.monotonic() + seconds
-    status = ""
-    for _ in range(int(seconds / 2) + 2):
-        status = str(describe_certificate(clients, arn).get("Status"))
-        if status == "ISSUED":
-            return
-        if status not in ("PENDING_VALIDATION",) or time.monotonic() >= deadline:
-            break
-        sleep(min(2.0, max(0.0, deadline - time.monotonic())))
-    raise InfraError(f"the certificate {arn} is {status}, not ISSUED, after {seconds:.0f} s",
-                     hint="check its validation CNAMEs with `sitepush dns-check`, then rerun `sitepush configure`")
-
-
 def _put_distribution(clients: InfraClients, known: Known, host: str, value: Mapping[str, Any], *,
                       certificate_wait: float, sleep: Callable[[float], None]) -> None:
     from botocore.exceptions import ClientError
@@ -652,7 +528,7 @@ def _put_distribution(clients: InfraClients, known: Known, host: str, value: Map
     if known.certificate_arn is None:
         raise InfraError(f"the distribution for {host} needs the certificate first",
                          hint="rerun sitepush configure")
-    wait_until_issued(clients, known.certificate_arn, certificate_wait, sleep)
+    wait_until_issued(clients.acm, known.certificate_arn, certificate_wait, sleep)
     wanted = {**value, "certificate": known.certificate_arn}
     distribution_id = known.distribution_ids.get(host)
     with translated_aws_errors(action="configure the distribution", resource=host):

@@ -18,7 +18,8 @@ import pytest
 
 from sitepush.aws import make_client
 from sitepush.config import Config, parse_config
-from sitepush.configurator.aws_state import InfraClients, certificate_token
+from sitepush.configurator.aws_state import InfraClients
+from sitepush.configurator.certificates import certificate_token
 from sitepush.configurator.configure import ConfigureOptions, apply_config, plan_for
 from sitepush.errors import InfraError
 from sitepush.sandbox import Sandbox
