@@ -43,7 +43,7 @@ def constraints() -> dict[str, str]:
 
 def test_every_runtime_dependency_has_a_floor() -> None:
     assert set(floors(PYPROJECT["project"]["dependencies"])) == {
-        "boto3", "jinja2", "watchdog", "markdown", "dnspython", "pyyaml", "pygments"}
+        "boto3", "jinja2", "watchdog", "markdown", "dnspython", "pyyaml", "pygments", "pymdown-extensions"}
 
 
 def test_the_lowest_environment_pins_every_declared_floor_exactly() -> None:

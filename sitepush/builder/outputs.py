@@ -95,7 +95,9 @@ class _Views:
                             for terms in site.taxonomies.values() for t in terms}
         self._summaries: dict[str, PageSummary] = {}
         self._crumbs: dict[str | None, tuple[Link, ...]] = {}
-        self._positions = {id(p): i for s in site.sections.values() for i, p in enumerate(s.pages)}
+        # The error page (content/404.md) is nobody's neighbour and in no listing.
+        self._listed = {name: [p for p in s.pages if not is_error_page(p)] for name, s in site.sections.items()}
+        self._positions = {id(p): i for listed in self._listed.values() for i, p in enumerate(listed)}
         self._navs: dict[str, DocsNav] = {}
         self.lastmod: Mapping[str, datetime] = {}
         self.problems: list[Problem] = []
@@ -192,7 +194,7 @@ class _Views:
             before, after = nav.neighbours(page.url)
             neighbours = (Link(*before) if before else None, Link(*after) if after else None)
         elif page.kind is PageKind.PAGE and section is not None:
-            listed = section.pages
+            listed = self._listed.get(page.section or "", section.pages)
             at = self._positions.get(id(page))
             if at is not None:
                 neighbours = (Link(listed[at - 1].meta.title, listed[at - 1].url) if at > 0 else None,
@@ -362,7 +364,7 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
             listed: Sequence[Page] = dated
             template = "home.html"
         else:
-            listed = section.pages
+            listed = [p for p in section.pages if not is_error_page(p)]
             template = "section.html"
         fallback = None
         docs_page = bool(own.nav) and (section.index is None
@@ -422,12 +424,16 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
     return OutputPlan(tuple(jobs), generated, redirects, tuple(problems), tuple(warnings), views.new)
 
 
+def is_error_page(page: Page) -> bool:
+    """``content/404.md``, or a page whose URL is ``/404.html``: the site's own error document."""
+    return page.kind is PageKind.PAGE and (page.rel == "404.md" or page.key == "404.html")
+
+
 def error_page(site: Site, config: Config, problems: list[Problem]) -> Page | None:
     """The site's own 404 page: ``content/404.md``, or the page whose URL is ``/404.html``. It becomes the
     error document (``404.html``, rendered by the theme's 404 template with the page in it), never a
     page at ``/404/`` and never in the sitemap. Two such pages are a problem naming both."""
-    found = [page for page in site.pages if page.kind is PageKind.PAGE
-             and (page.rel == "404.md" or page.key == "404.html")]
+    found = [page for page in site.pages if is_error_page(page)]
     if len(found) > 1:
         problems.append(Problem(f"{config.build.content_dir}/{found[0].rel} and {config.build.content_dir}/"
                                 f"{found[1].rel} are both the 404 page", f"{config.build.content_dir}/{found[1].rel}",

@@ -70,7 +70,7 @@ def test_a_deploy_into_a_closed_pipe_finishes_records_itself_and_prints_no_trace
     assert bucket_state(sandbox.client("s3"), bucket) == expected_state(folder)
     history = run(["history", str(tmp_path / "nowhere"), *where, "--json"], tmp_path / "cache")
     assert history.returncode == 0, history.stderr
-    assert len(json.loads(history.stdout)) == 1
+    assert len(json.loads(history.stdout)["deploys"]) == 1
 
 
 def test_a_dry_run_and_history_json_into_a_closed_pipe_exit_0_silently(sandbox: Sandbox, tmp_path: Path) -> None:
