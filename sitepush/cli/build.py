@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitepush.cli.arguments import add_site_argument
-from sitepush.cli.output import print_problems, shown
+from sitepush.cli.output import counted, print_problems, shown
 from sitepush.errors import BuildError, UsageError
 
 if TYPE_CHECKING:
@@ -50,14 +50,10 @@ def build(config: Config, *, drafts: bool, strict: bool = False, output: Path | 
     result = build_site(config, drafts=drafts, strict=strict, output_dir=output, workers=workers)
     print_problems(result.warnings, "warning: ", sys.stderr)
     stats = result.stats
-    print(f"Built {_count(stats.published, 'page')} from {_count(stats.sources, 'source')} in "
+    print(f"Built {counted(stats.published, 'page')} from {counted(stats.sources, 'source')} in "
           f"{stats.seconds:.2f} s (parsed {stats.parsed}, rendered {stats.rendered}, wrote "
-          f"{_count(stats.written, 'file')}, removed {stats.removed}) → {shown(result.output_dir)}")
+          f"{counted(stats.written, 'file')}, removed {stats.removed}) → {shown(result.output_dir)}")
     return result
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -28,6 +28,11 @@ def print_problems(problems: Sequence[Problem], prefix: str, stream: TextIO) -> 
             print(annotation(problem, level=level, site=annotated_site), flush=True)
 
 
+def counted(number: int, noun: str) -> str:
+    """``1 page``, ``2,950 pages``: a count with its noun in the right number."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def shown(path: Path) -> str:
     """``path`` relative to the current folder when it is inside it."""
     try:

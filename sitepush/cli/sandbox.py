@@ -63,6 +63,8 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 def _holdings(sandbox: Any) -> list[str]:
     """One line per kind of resource the sandbox holds."""
+    from sitepush.cli.output import counted
+
     s3, route53 = sandbox.client("s3"), sandbox.client("route53")
     acm, cloudfront = sandbox.client("acm"), sandbox.client("cloudfront")
     lines = []
@@ -70,7 +72,7 @@ def _holdings(sandbox: Any) -> list[str]:
     for bucket in buckets:
         versioning = s3.get_bucket_versioning(Bucket=bucket).get("Status", "not versioned")
         count = sum(page.get("KeyCount", 0) for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket))
-        lines.append(f"bucket {bucket}: {_plural(count, 'object')} ({versioning.lower()})")
+        lines.append(f"bucket {bucket}: {counted(count, 'object')} ({versioning.lower()})")
     zones = [z["Name"].rstrip(".") for z in route53.list_hosted_zones().get("HostedZones", [])]
     certificates = [c["DomainName"] for c in acm.list_certificates().get("CertificateSummaryList", [])]
     items = cloudfront.list_distributions().get("DistributionList", {}).get("Items", []) or []
@@ -84,10 +86,6 @@ def _holdings(sandbox: Any) -> list[str]:
     if not lines:
         lines.append("empty")
     return lines
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _duration(seconds: float) -> str:
