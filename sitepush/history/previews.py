@@ -77,13 +77,13 @@ def link_lifetime(expires: timedelta, credentials: SigningCredentials, now: date
     Raises UsageError outside S3's 1 second to 7 days too.
     """
     if expires > MAX_EXPIRY or expires.total_seconds() < 1:
-        raise UsageError(f"--expires {expires} is outside what S3 allows",
+        raise UsageError(f"--expires {_span(expires)} ({spoken_span(expires)}) is outside what S3 allows",
                          hint="presigned links last from 1 second to 7 days: use e.g. --expires 1h or 7d")
     until = now + expires
     if not credentials.temporary:
-        return LinkLifetime(expires, until, f"the link works until {_moment(until)} ({_span(expires)})")
+        return LinkLifetime(expires, until, f"the link works until {_moment(until)} ({spoken_span(expires)})")
     if credentials.expires is None:
-        return LinkLifetime(expires, until, f"the link works until {_moment(until)} ({_span(expires)}) at most: "
+        return LinkLifetime(expires, until, f"the link works until {_moment(until)} ({spoken_span(expires)}) at most: "
                             "it is signed with temporary credentials, and stops working when their session "
                             "ends, whatever --expires says")
     left = credentials.expires - now
@@ -93,7 +93,7 @@ def link_lifetime(expires: timedelta, credentials: SigningCredentials, now: date
                          f"they expire at {_moment(credentials.expires)}, and the link with them",
                          hint=(f"use --expires {usable}m or less, " if usable else "renew the session, ")
                          + "or sign with long-lived credentials (--profile)")
-    return LinkLifetime(expires, until, f"the link works until {_moment(until)} ({_span(expires)}); the "
+    return LinkLifetime(expires, until, f"the link works until {_moment(until)} ({spoken_span(expires)}); the "
                         f"temporary credentials signing it last until {_moment(credentials.expires)}")
 
 
@@ -119,6 +119,7 @@ def _moment(moment: datetime) -> str:
 
 
 def _span(span: timedelta) -> str:
+    """The option's own form of a duration: ``7d``, ``90m``, ``45s``."""
     seconds = int(span.total_seconds())
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds >= size and seconds % size == 0:
@@ -126,10 +127,22 @@ def _span(span: timedelta) -> str:
     return f"{seconds}s"
 
 
+def spoken_span(span: timedelta) -> str:
+    """The same duration as a person says it: ``30 days``, ``1 hour``, ``90 minutes``, ``45 seconds``."""
+    seconds = int(span.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            seconds //= size
+            break
+    else:
+        unit = "second"
+    return f"{seconds} {unit}" + ("" if seconds == 1 else "s")
+
+
 def share_url(client: Any, bucket: str, key: str, expires: timedelta) -> str:
     """A SigV4 presigned GET URL for ``key``, valid for ``expires`` (at most 7 days)."""
     if expires > MAX_EXPIRY or expires.total_seconds() < 1:
-        raise UsageError(f"--expires {expires} is outside what S3 allows",
+        raise UsageError(f"--expires {_span(expires)} ({spoken_span(expires)}) is outside what S3 allows",
                          hint="presigned links last from 1 second to 7 days: use e.g. --expires 1h or 7d")
     with translated_aws_errors(action="sign a link to", resource=f"s3://{bucket}/{key}"):
         return str(client.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key},

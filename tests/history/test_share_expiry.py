@@ -18,7 +18,7 @@ import pytest
 
 from sitepush.cli import main
 from sitepush.errors import UsageError
-from sitepush.history.previews import SigningCredentials, link_lifetime, signing_credentials
+from sitepush.history.previews import SigningCredentials, link_lifetime, signing_credentials, spoken_span
 from sitepush.sandbox import Sandbox
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
@@ -28,13 +28,13 @@ _numbers = itertools.count()
 def test_long_lived_credentials_give_the_link_the_expiry_asked_for_and_say_it() -> None:
     lifetime = link_lifetime(timedelta(days=7), SigningCredentials(temporary=False), NOW)
     assert (lifetime.expires_in, lifetime.until) == (timedelta(days=7), NOW + timedelta(days=7))
-    assert lifetime.note == "the link works until 2026-05-08 12:00 UTC (7d)"
+    assert lifetime.note == "the link works until 2026-05-08 12:00 UTC (7 days)"
 
 
 def test_temporary_credentials_that_outlast_the_link_are_named_with_their_expiry() -> None:
     session = SigningCredentials(temporary=True, expires=NOW + timedelta(hours=1))
     lifetime = link_lifetime(timedelta(minutes=15), session, NOW)
-    assert lifetime.note == ("the link works until 2026-05-01 12:15 UTC (15m); the temporary credentials "
+    assert lifetime.note == ("the link works until 2026-05-01 12:15 UTC (15 minutes); the temporary credentials "
                              "signing it last until 2026-05-01 13:00 UTC")
 
 
@@ -57,6 +57,16 @@ def test_temporary_credentials_of_unknown_expiry_say_the_session_ends_the_link()
 def test_s3_s_limits_still_apply_first() -> None:
     with pytest.raises(UsageError, match="outside what S3 allows"):
         link_lifetime(timedelta(days=8), SigningCredentials(temporary=False), NOW)
+
+
+def test_durations_are_said_in_words_a_person_uses() -> None:
+    with pytest.raises(UsageError) as refused:
+        link_lifetime(timedelta(days=30), SigningCredentials(temporary=False), NOW)
+    assert str(refused.value).startswith("--expires 30d (30 days) is outside what S3 allows")
+    assert [spoken_span(timedelta(seconds=s)) for s in (86400, 7200, 3600, 5400, 45, 1)] == [
+        "1 day", "2 hours", "1 hour", "90 minutes", "45 seconds", "1 second"]
+    hour = link_lifetime(timedelta(hours=1), SigningCredentials(temporary=False), NOW)
+    assert hour.note == "the link works until 2026-05-01 13:00 UTC (1 hour)"
 
 
 @pytest.fixture()
