@@ -24,9 +24,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -163,36 +164,123 @@ def normalise_prefix(prefix: str) -> str:
         raise UsageError(error.problem.message, hint="write a plain key prefix, e.g. --prefix blog/") from None
 
 
+def sync_options(target: DeployTarget, *, yes: bool) -> SyncOptions:
+    """The syncer's options for a deploy to ``target``."""
+    from sitepush.syncer.model import SyncOptions
+
+    return SyncOptions(prefix=target.prefix, state_prefix=target.state_prefix,
+                       max_deletes=target.max_deletes, yes=yes)
+
+
+class ListingAhead:
+    """The bucket, connected and listed on a thread of its own — started before the build, so the listing
+    (mostly waiting for S3) overlaps the build and the scan instead of following them.
+
+    For the sandbox, starting it means first reaching (or starting) the shared sandbox and configuring it
+    as ``sitepush configure`` would; that happens on the calling thread, before the build prints a line.
+    A listing made early is as safe as one made late: every write happens under the lease, which lists the
+    bucket again when its manifest changed since this listing (see :func:`_sync`).
+    """
+
+    def __init__(self, folder: Path, target: DeployTarget, options: SyncOptions, *, dry_run: bool,
+                 out: TextIO, configure: Config | None = None) -> None:
+        from sitepush.aws import make_client
+
+        self.folder = folder
+        self.target = target
+        self.options = options
+        self.sandbox: SandboxProcess | None = None
+        self.created = False
+        if target.sandbox:
+            client = self._sandbox_client(dry_run=dry_run, out=out, configure=configure)
+
+            def connect() -> Any:
+                return client
+            memo_target = replace(target, endpoint_url=self.sandbox.endpoint_url if self.sandbox else None)
+        else:
+            def connect() -> Any:
+                return make_client("s3", region=target.region, endpoint_url=target.endpoint_url,
+                                   profile=target.profile, max_pool=target.workers,
+                                   connect_timeout=target.connect_timeout, read_timeout=target.read_timeout)
+            memo_target = target
+        # The same memo of the manifest on AWS and in the sandbox (keyed by the endpoint, so a new sandbox
+        # process never trusts an old one's): a no-change deploy lists and reads nothing more.
+        self.memo = _ManifestMemo(folder, memo_target, options)
+        self.known = self.memo.load()
+        # A daemon thread, not a pool's: after a Ctrl-C or a failed build the process must not wait at
+        # exit for a listing that an endpoint stalls (a pool's threads are joined when the interpreter ends).
+        self._listing: Future[tuple[Any, RemoteState, int]] = Future()
+        threading.Thread(target=self._connect_and_list, args=(connect,), name="sitepush-listing",
+                         daemon=True).start()
+
+    def _sandbox_client(self, *, dry_run: bool, out: TextIO, configure: Config | None) -> Any:
+        from sitepush.sandbox import shared_sandbox
+        from sitepush.syncer.remote import ensure_bucket
+
+        self.sandbox = shared_sandbox(out)
+        client = self.sandbox.client("s3", max_pool=self.target.workers)
+        if configure is not None and not dry_run:
+            self.created = _configure_sandbox(self.sandbox, configure, self.target, out) > 0
+        elif not dry_run:
+            self.created = ensure_bucket(client, self.target.bucket, self.sandbox.region)
+            if self.created:
+                print(f"created the bucket {self.target.bucket}", file=out)
+        return client
+
+    def _connect_and_list(self, connect: Callable[[], Any]) -> None:
+        if not self._listing.set_running_or_notify_cancel():
+            return
+        try:
+            client = connect()
+            remote, requests = _list_bucket(client, self.target.bucket, self.options, self.known)
+        except BaseException as error:  # handed to the main thread, which raises it  # noqa: BLE001
+            self._listing.set_exception(error)
+        else:
+            self._listing.set_result((client, remote, requests))
+
+    def result(self) -> tuple[Any, RemoteState, int]:
+        """The client, the bucket as listed, and the requests that took (or the error the listing met)."""
+        return self._listing.result()
+
+    def relist(self, client: Any) -> tuple[RemoteState, int]:
+        """The bucket listed again (under the lease), now, on this thread."""
+        return _list_bucket(client, self.target.bucket, self.options, self.known)
+
+    def abandon(self) -> None:
+        """Stop waiting for the listing (a build that failed, a Ctrl-C): its daemon thread is never joined."""
+        self._listing.cancel()
+
+
 def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarget, *,
                   dry_run: bool = False, yes: bool = False, json_path: Path | None = None,
                   keep: bool = False, website: WebsiteConfig | None = None, out: TextIO,
                   err: TextIO | None = None, configure: Config | None = None,
-                  cloudfront: Any | None = None) -> DeployOutcome:
+                  cloudfront: Any | None = None, ahead: ListingAhead | None = None) -> DeployOutcome:
     """Sync ``folder`` and the redirect objects to ``target``; prints the plan or the summary to ``out``.
 
+    ``ahead`` is the listing started before the build (:class:`ListingAhead`; made here when None).
     ``cloudfront`` is the CloudFront client to use (default: one for AWS, made when needed). Raises
     SafetyStop (exit 3) when the plan deletes more than allowed and ``yes`` is False, before any
     write; DeployError or AwsRefused naming what failed otherwise.
     """
-    from sitepush.syncer.model import SyncOptions
-
-    options = SyncOptions(prefix=target.prefix, state_prefix=target.state_prefix,
-                          max_deletes=target.max_deletes, yes=yes)
-    if target.sandbox:
-        return _deploy_to_sandbox(folder, redirects, target, options, dry_run=dry_run, json_path=json_path,
-                                  keep=keep, website=website or WebsiteConfig(), out=out, err=err,
-                                  configure=configure)
+    options = sync_options(target, yes=yes)
+    if ahead is not None and (ahead.folder != folder or ahead.target != target or ahead.options != options):
+        ahead.abandon()  # listed for another deploy: list again for this one
+        ahead = None
+    if ahead is None:
+        ahead = ListingAhead(folder, target, options, dry_run=dry_run, out=out, configure=configure)
+    try:
+        site, specs = _local_side(folder, redirects, target)
+    except BaseException:
+        ahead.abandon()
+        raise
+    client, remote, listing_requests = ahead.result()
+    if ahead.sandbox is not None:
+        return _finish_in_sandbox(ahead, client, site, specs, remote, listing_requests, dry_run=dry_run,
+                                  json_path=json_path, keep=keep, website=website or WebsiteConfig(), out=out,
+                                  err=err, configure=configure)
     from sitepush.aws import is_aws_endpoint, make_client
 
-    def connect() -> Any:
-        return make_client("s3", region=target.region, endpoint_url=target.endpoint_url,
-                           profile=target.profile, max_pool=target.workers,
-                           connect_timeout=target.connect_timeout, read_timeout=target.read_timeout)
-
-    memo = _ManifestMemo(folder, target, options)
-    known = memo.load()
-    site, specs, client, remote, listing_requests = _read_both(folder, redirects, target, options,
-                                                               connect, known)
     # An S3-compatible store (--endpoint-url MinIO, R2) has no CloudFront of AWS's to look in.
     if target.distribution_id is None and target.canonical_host and not dry_run and (
             cloudfront is not None or is_aws_endpoint(target.endpoint_url)):
@@ -208,8 +296,8 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
         cloudfront = None
     outcome = _sync(client, cloudfront, site, specs, remote, listing_requests, target, options,
                     dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder,
-                    relist=lambda: _list_bucket(client, target.bucket, options, known))
-    memo.save(known, remote, outcome.report)
+                    relist=lambda: ahead.relist(client))
+    ahead.memo.save(ahead.known, remote, outcome.report)
     return outcome
 
 
@@ -231,27 +319,6 @@ def _found_distribution(cloudfront: Any, folder: Path, target: DeployTarget, out
     else:
         print(f"CloudFront: distribution {found} serves {host} (the one `sitepush configure` made)", file=out)
     return found
-
-
-def _read_both(folder: Path, redirects: Mapping[str, str], target: DeployTarget, options: SyncOptions,
-               connect: Callable[[], Any], known: KnownManifest | None,
-               ) -> tuple[LocalSite, dict[str, ObjectSpec], Any, RemoteState, int]:
-    """The local scan and the bucket listing, side by side: neither needs the other.
-
-    The client is made first, on this thread: building it is CPU work (imports, service model) that
-    would otherwise contend with the scan for the interpreter, while the listing is mostly waiting
-    for the server, which is when the scan runs best.
-    """
-    client = connect()
-    # Shut down by hand: after a Ctrl-C the command must not wait for a listing the endpoint stalls.
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitepush-listing")
-    try:
-        listing = pool.submit(_list_bucket, client, target.bucket, options, known)
-        site, specs = _local_side(folder, redirects, target)
-        remote, requests = listing.result()
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-    return site, specs, client, remote, requests
 
 
 def _list_bucket(client: Any, bucket: str, options: SyncOptions,
@@ -371,28 +438,13 @@ def _configure_sandbox(sandbox: SandboxProcess, config: Config, target: DeployTa
     return made
 
 
-def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: DeployTarget,
-                       options: SyncOptions, *, dry_run: bool, json_path: Path | None, keep: bool,
-                       website: WebsiteConfig, out: TextIO, err: TextIO | None,
+def _finish_in_sandbox(ahead: ListingAhead, client: Any, site: LocalSite, specs: dict[str, ObjectSpec],
+                       remote: RemoteState, listing_requests: int, *, dry_run: bool, json_path: Path | None,
+                       keep: bool, website: WebsiteConfig, out: TextIO, err: TextIO | None,
                        configure: Config | None = None) -> DeployOutcome:
-    from sitepush.sandbox import shared_sandbox
-    from sitepush.syncer.remote import ensure_bucket
-
-    sandbox = shared_sandbox(out)
-    client = sandbox.client("s3", max_pool=target.workers)
-    created = False
-    if configure is not None and not dry_run:
-        created = _configure_sandbox(sandbox, configure, target, out) > 0
-    elif not dry_run:
-        created = ensure_bucket(client, target.bucket, sandbox.region)
-        if created:
-            print(f"created the bucket {target.bucket}", file=out)
-    # The same memo of the manifest as on AWS (keyed by the sandbox's endpoint, so a new sandbox
-    # process never trusts an old one's): a no-change deploy lists and reads nothing more.
-    memo = _ManifestMemo(folder, replace(target, endpoint_url=sandbox.endpoint_url), options)
-    known = memo.load()
-    site, specs, client, remote, listing_requests = _read_both(
-        folder, redirects, target, options, lambda: client, known)
+    """The sandbox's side of a deploy, once the bucket is listed: its CloudFront, the sync, ``--keep``."""
+    sandbox, target, options, folder = ahead.sandbox, ahead.target, ahead.options, ahead.folder
+    assert sandbox is not None
     cloudfront = None
     if configure is not None and configure.cloudfront.enabled and configure.domain.name and not dry_run:
         # The sandbox's own CloudFront: the distribution the configure step made is invalidated as on AWS.
@@ -406,8 +458,8 @@ def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: Deplo
     # Other processes reach the shared sandbox too: under the lease, a bucket written meanwhile is read again.
     outcome = _sync(client, cloudfront if target.distribution_id else None, site, specs, remote, listing_requests,
                     target, options, dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder,
-                    relist=lambda: _list_bucket(client, target.bucket, options, known))
-    memo.save(known, remote, outcome.report)
+                    relist=lambda: ahead.relist(client))
+    ahead.memo.save(ahead.known, remote, outcome.report)
     if keep:
         from sitepush.preview.server import PreviewServer
         from sitepush.preview.sources import BucketSource
@@ -424,7 +476,7 @@ def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: Deplo
         print(f"Next: `sitepush serve --bucket {target.bucket} --sandbox` to browse it as S3 serves it, "
               "`sitepush history --sandbox` for the deploys, `sitepush sandbox status` for what the sandbox "
               "holds.", file=out)
-    return replace(outcome, bucket_created=created)
+    return replace(outcome, bucket_created=ahead.created)
 
 
 def _wait_for_ctrl_c() -> None:

@@ -95,22 +95,19 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
 
 def _deploy(args: argparse.Namespace, json_path: Path | None) -> int:
-    from sitepush.deploy import DeployTarget, deploy_folder
+    from dataclasses import replace
+
+    from sitepush.deploy import DeployTarget, ListingAhead, deploy_folder, sync_options
 
     if args.keep and not args.sandbox:
         raise UsageError("--keep goes with --sandbox", hint="add --sandbox, or drop --keep")
+    config = None
     if args.site_dir is not None:
         if not args.site_dir.is_dir():
             raise UsageError(f"--site-dir {args.site_dir} is not a folder",
                              hint="pass the folder of a built site, e.g. example-site/_site")
-        folder, redirects = args.site_dir.resolve(), {}
-        config = None
     else:
         config = load(args.site)
-        result = build(config, drafts=args.drafts or args.preview is not None,
-                       output=_preview_output(config, args.preview))
-        folder, redirects = result.output_dir, result.redirects
-        _warn_unmatched_rules(config, result.files, redirects)
     deploy_config = config.deploy if config is not None else None
     target = DeployTarget.from_options(
         deploy_config, sandbox=args.sandbox, bucket=args.bucket, prefix=args.prefix,
@@ -118,17 +115,32 @@ def _deploy(args: argparse.Namespace, json_path: Path | None) -> int:
         workers=args.workers, max_deletes=args.max_deletes, wait_lock=args.wait_lock,
         allow_older=args.allow_older, site=config)
     if args.preview is not None:
-        from dataclasses import replace
-
         from sitepush.history.previews import preview_prefix
 
         # A preview is private (under the state prefix, which the bucket policy denies), never
         # invalidated on CloudFront, and not part of the site's deploy history.
         target = replace(target, prefix=preview_prefix(target.prefix, target.state_prefix, args.preview),
                          distribution_id=None, history=False)
+    configure = config if args.sandbox and args.preview is None else None
+    redirects: Mapping[str, str] = {}
+    if config is None:
+        folder = args.site_dir.resolve()
+        ahead = None
+    else:
+        output = _preview_output(config, args.preview)
+        folder = output or config.output_path
+        # The bucket is listed while the site builds (the two need nothing of each other).
+        ahead = ListingAhead(folder, target, sync_options(target, yes=args.yes), dry_run=args.dry_run,
+                             out=sys.stdout, configure=configure)
+        try:
+            result = build(config, drafts=args.drafts or args.preview is not None, output=output)
+        except BaseException:
+            ahead.abandon()
+            raise
+        folder, redirects = result.output_dir, result.redirects
+        _warn_unmatched_rules(config, result.files, redirects)
     with stops_gracefully():
         deploy_folder(folder, redirects, target, dry_run=args.dry_run, yes=args.yes, json_path=json_path,
                       keep=args.keep, website=config.website if config is not None else None,
-                      out=sys.stdout, err=sys.stderr,
-                      configure=config if args.sandbox and args.preview is None else None)
+                      out=sys.stdout, err=sys.stderr, configure=configure, ahead=ahead)
     return 0
