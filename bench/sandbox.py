@@ -50,7 +50,8 @@ def write_site(folder: Path, pages: int) -> None:
 
 
 def env_for(cache: Path, sandbox: Path | None = None, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    # As on a user's machine, Python keeps its bytecode (a CI image may set PYTHONDONTWRITEBYTECODE).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PYTHONDONTWRITEBYTECODE"}
     env.update(PYTHONPATH=str(REPO), SITEPUSH_CACHE_DIR=str(cache), **extra)
     if sandbox is not None:
         env["SITEPUSH_SANDBOX_DIR"] = str(sandbox)

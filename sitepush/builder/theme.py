@@ -49,6 +49,48 @@ class ThemeEnvironment(jinja2.sandbox.SandboxedEnvironment):
     """(folder, label) pairs in search order: the site's folder relative to the site, then the theme."""
 
 
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled once per machine, not once per command: Jinja2's bytecode cache in the user cache.
+
+    Jinja2 checks each entry against the template's source (a checksum) and its own bytecode format, so an
+    edited template or another Jinja2 compiles afresh. Its key is the template and not the environment's
+    options, so the folder is named after those options. A cache that cannot be read or written only
+    costs the compile it would have saved.
+    """
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _compiled_templates(env: jinja2.Environment, autoescaped: tuple[str, ...]) -> jinja2.BytecodeCache | None:
+    import hashlib
+    import sys
+
+    from sitepush.user_cache import cache_root
+
+    # What the generated code depends on: the syntax, whitespace control, extensions, sandboxing, autoescape.
+    key = repr((jinja2.__version__, sys.version_info[:2], type(env).__qualname__, env.sandboxed, autoescaped,
+                env.block_start_string, env.block_end_string, env.variable_start_string,
+                env.variable_end_string, env.comment_start_string, env.comment_end_string,
+                env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
+                env.newline_sequence, env.keep_trailing_newline, env.optimized, sorted(env.extensions)))
+    folder = cache_root() / "templates" / hashlib.sha256(key.encode()).hexdigest()[:16]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _CompiledTemplates(str(folder))
+
+
 def make_environment(site_templates: Path | None, *, site_root: Path, base_url: str) -> jinja2.Environment:
     """The environment every page is rendered with.
 
@@ -61,15 +103,16 @@ def make_environment(site_templates: Path | None, *, site_root: Path, base_url: 
     if site_templates is not None:
         roots.append((site_templates, _display_root(site_templates, site_root)))
     roots.append((theme, THEME_LABEL))
+    autoescaped = ("html", "htm", "xml")
     env = ThemeEnvironment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)) for folder, _ in roots]),
-        autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default_for_string=True,
-                                            default=False),
+        autoescape=jinja2.select_autoescape(autoescaped, default_for_string=True, default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
     )
+    env.bytecode_cache = _compiled_templates(env, autoescaped)
     env.template_roots = tuple(roots)
     env.filters["datefmt"] = datefmt
     env.filters["isodate"] = isodate
