@@ -44,3 +44,51 @@ def test_an_s3_client_resolves_the_endpoint_once_for_every_key_of_a_bucket(sandb
     assert (after.misses - before.misses, after.hits - before.hits) == (1, 19)
     listed = s3.list_objects_v2(Bucket="endpoint-once")["Contents"]
     assert sorted(o["Key"] for o in listed) == sorted(f"page-{i}.html" for i in range(20))
+
+
+# ---------------------------------------------------------------- timestamps of a listing
+
+TIMESTAMPS = ["2026-05-01T12:00:00.000Z", "2026-05-01T12:00:00Z", "2026-05-01T12:00:00.123456Z",
+              "2026-05-01T12:00:00.1Z", "Wed, 21 Oct 2015 07:28:00 GMT", "1714564800", 1714564800,
+              "2026-05-01T12:00:00+02:00", "2026-05-01 12:00:00Z"]
+
+
+def test_timestamps_are_read_as_botocore_reads_them() -> None:
+    from botocore.utils import parse_timestamp
+
+    from sitepush.aws import parse_aws_timestamp
+
+    for value in TIMESTAMPS:
+        assert parse_aws_timestamp(value) == parse_timestamp(value), value
+        assert parse_aws_timestamp(value).utcoffset() == parse_timestamp(value).utcoffset(), value
+
+
+def test_a_timestamp_botocore_refuses_is_refused_alike() -> None:
+    import pytest
+    from botocore.utils import parse_timestamp
+
+    from sitepush.aws import parse_aws_timestamp
+
+    for value in ("2026-13-01T12:00:00.000Z", "not a time"):
+        with pytest.raises(ValueError) as ours:
+            parse_aws_timestamp(value)
+        with pytest.raises(ValueError) as theirs:
+            parse_timestamp(value)
+        assert str(ours.value) == str(theirs.value)
+
+
+def test_every_client_reads_a_listings_timestamps_with_the_fast_parser(sandbox: Sandbox) -> None:
+    from datetime import datetime
+
+    from sitepush.aws import make_client
+    from sitepush.sandbox.server import SANDBOX_CREDENTIALS
+
+    s3 = make_client("s3", region="us-east-1", endpoint_url=sandbox.endpoint_url, credentials=SANDBOX_CREDENTIALS)
+    parsers = s3._endpoint._response_parser_factory.create_parser("rest-xml")  # what parses each response
+    assert parsers._timestamp_parser.__name__ == "parse_aws_timestamp"
+    s3.create_bucket(Bucket="timestamps-fast")
+    s3.put_object(Bucket="timestamps-fast", Key="a.html", Body=b"a")
+    listed = s3.list_objects_v2(Bucket="timestamps-fast")["Contents"][0]["LastModified"]
+    headed = s3.head_object(Bucket="timestamps-fast", Key="a.html")["LastModified"]  # an HTTP-date header
+    assert isinstance(listed, datetime) and listed.utcoffset() is not None
+    assert listed == headed
