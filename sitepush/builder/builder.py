@@ -49,6 +49,8 @@ from sitepush.user_cache import cache_dir_for
 
 INLINE_LIMIT = 24
 """Below this many jobs a pool costs more than it saves: run them in this process."""
+PROGRESS_CHUNK = 64
+"""Pages parsed or rendered between two progress reports when a build runs in one process."""
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -117,8 +119,11 @@ class Builder:
 
     def __init__(self, config: Config, *, drafts: bool | None = None, strict: bool = False,
                  output_dir: Path | None = None, workers: int | None = None,
-                 cache_folder: Path | None = None, persist: bool = True) -> None:
+                 cache_folder: Path | None = None, persist: bool = True,
+                 progress: Callable[[str], None] | None = None) -> None:
         self.config = config
+        self.progress = progress
+        """Told ``parsed 640 of 2,950 pages``-style lines while a build parses and renders (None: quiet)."""
         self.drafts = config.build.drafts if drafts is None else drafts
         self.strict = strict
         self.output_dir = (output_dir or config.output_path).resolve()
@@ -292,12 +297,19 @@ class Builder:
     # -- steps --------------------------------------------------------------------------------------
 
     def _map(self, executor: Executor | None, function: Callable[[Sequence[T], Any], list[R]],
-             items: Sequence[T], settings: Any) -> tuple[list[R], Executor | None]:
-        """Run ``function`` over ``items`` in chunks, in a process pool when there are enough of them."""
+             items: Sequence[T], settings: Any, verb: str = "") -> tuple[list[R], Executor | None]:
+        """Run ``function`` over ``items`` in chunks, in a process pool when there are enough of them;
+        ``progress`` hears ``{verb} N of M pages`` as chunks finish."""
         if not items:
             return [], executor
+        results: list[R] = []
         if len(items) < INLINE_LIMIT or self.workers < 2:
-            return function(items, settings), executor
+            if self.progress is None or len(items) < INLINE_LIMIT:
+                return function(items, settings), executor
+            for start in range(0, len(items), PROGRESS_CHUNK):  # one process, still a moving line
+                results.extend(function(items[start:start + PROGRESS_CHUNK], settings))
+                self._progress(verb, len(results), len(items))
+            return results, executor
         if executor is None:
             # Workers render Markdown, which makes cyclic garbage: they collect it (forked children
             # would otherwise inherit the build's disabled collector).
@@ -306,10 +318,14 @@ class Builder:
         chunk = max(1, min(64, len(items) // (self.workers * 4)))
         futures = [executor.submit(function, items[i:i + chunk], settings)
                    for i in range(0, len(items), chunk)]
-        results: list[R] = []
         for future in futures:
             results.extend(future.result())
+            self._progress(verb, len(results), len(items))
         return results, executor
+
+    def _progress(self, verb: str, done: int, total: int) -> None:
+        if self.progress is not None and verb:
+            self.progress(f"{verb} {done:,} of {total:,} pages")
 
     def _parse(self, sources: Sequence[Any], cache: BuildCache, executor: Executor | None
                ) -> tuple[list[ParsedSource], int, Executor | None]:
@@ -351,7 +367,7 @@ class Builder:
                     raise BuildError(f"cannot be read: {error.strerror}", file=display,
                                      hint="check the file's permissions") from None
             jobs.append(ParseJob(source, raw, digest, display))
-        results, executor = self._map(executor, parse_sources, jobs, settings)
+        results, executor = self._map(executor, parse_sources, jobs, settings, "parsed")
         problems: list[Problem] = []
         for job, result in zip(jobs, results):
             if isinstance(result, ParsedSource):
@@ -488,7 +504,7 @@ class Builder:
                 f"{config.build.content_dir}/{job.origin}"
             todo.append((job.key, job.template, job.context, origin))
         self._digests = digests
-        results, executor = self._map(executor, render_pages, todo, settings)
+        results, executor = self._map(executor, render_pages, todo, settings, "rendered")
         problems: list[Problem] = []
         self._links_of = {}
         for key, result, links in results:

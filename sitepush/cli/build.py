@@ -28,6 +28,10 @@ def add_commands(commands: Any) -> None:
     build.set_defaults(handler=cmd_build)
 
 
+BUILD_QUIET_SECONDS = 2.0
+"""A build shows no progress line before this: most builds are over by then."""
+
+
 def load(site: Path) -> Config:
     """The site's configuration (sitepush.toml, or every default); a folder with neither sitepush.toml nor
     content/ is no site, and saying so beats building nothing."""
@@ -44,10 +48,17 @@ def build(config: Config, *, drafts: bool, strict: bool = False, output: Path | 
           workers: int | None = None) -> BuildResult:
     """Build, print the warnings and one summary line."""
     from sitepush.builder import build_site
+    from sitepush.syncer.report import ProgressLine
 
     if workers is not None and workers < 1:
         raise UsageError("--workers must be at least 1")
-    result = build_site(config, drafts=drafts, strict=strict, output_dir=output, workers=workers)
+    # A build that takes more than about two seconds says how far it is, on a terminal only.
+    progress = ProgressLine(sys.stderr, quiet_for=BUILD_QUIET_SECONDS, tty_only=True)
+    try:
+        result = build_site(config, drafts=drafts, strict=strict, output_dir=output, workers=workers,
+                            progress=progress)
+    finally:
+        progress.close()
     print_problems(result.warnings, "warning: ", sys.stderr)
     stats = result.stats
     print(f"Built {counted(stats.published, 'page')} from {counted(stats.sources, 'source')} in "

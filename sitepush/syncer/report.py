@@ -123,10 +123,15 @@ class ProgressLine:
     """Shows apply_plan's progress: one rewritten line on a terminal, an occasional plain line otherwise."""
 
     def __init__(self, stream: TextIO, *, tty: bool | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, quiet_for: float = 0.0,
+                 tty_only: bool = False) -> None:
+        """``quiet_for``: no line in the first that many seconds (a quick step shows none); ``tty_only``:
+        nothing at all when the stream is not a terminal."""
         self._stream = stream
         self._tty = _is_tty(stream) if tty is None else tty
         self._clock = clock
+        self._quiet_for = quiet_for
+        self._silent = tty_only and not self._tty
         self._lock = Lock()
         self._last = -1e9
         self._shown = ""
@@ -134,10 +139,13 @@ class ProgressLine:
         self._started = clock()
 
     def __call__(self, line: str) -> None:
+        if self._silent:
+            return
         with self._lock:
             now = self._clock()
             # In CI the first line waits a whole period, so a quick deploy prints no progress at all.
-            if now - self._last < self._every or (not self._tty and now - self._started < self._every):
+            if (now - self._last < self._every or now - self._started < self._quiet_for
+                    or (not self._tty and now - self._started < self._every)):
                 return
             self._last = now
             if self._tty:
