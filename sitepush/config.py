@@ -28,6 +28,13 @@ def _url_check(value: str) -> str | None:
     return None
 
 
+def _logo_check(value: str) -> str | None:
+    if value and not (value.startswith("/") or re.match(r"^https?://[^/\s]+/\S*$", value)) or value.strip() != value:
+        return ("must be a path in the built site or an absolute URL — write e.g. `logo = \"/images/logo.svg\"` "
+                "for static/images/logo.svg")
+    return None
+
+
 def _relative_dir_check(value: str) -> str | None:
     if not value or value.strip() != value:
         return "must be a folder name — write e.g. `\"content\"`"
@@ -96,6 +103,10 @@ class SiteConfig:
     author: str = option("", doc="Default author of pages and the feed.")
     timezone: str = option("UTC", check=_timezone_check,
                            doc="Time zone for dates written without an offset.")
+    logo: str = option("", check=_logo_check,
+                       doc="Image beside the title in the header, also the favicon: a path in the built "
+                           "site such as \"/images/logo.svg\" (from static/images/logo.svg); empty: the "
+                           "title alone and the theme's icon.")
     params: Mapping[str, Any] = option(default_factory=dict,
                                        doc="Free-form values passed to templates as `site.params`.")
 

@@ -28,6 +28,8 @@ description = "{description}"
 language = "en"
 # Dates written without an offset are read in this zone.
 timezone = "UTC"
+# Your logo beside the title (and as the favicon): put it in static/ and name it by its path on the site.
+# logo = "/images/logo.svg"
 
 [build]
 # `docs/install.md` is written as `docs/install/index.html` and served as `/docs/install/`.

@@ -105,7 +105,7 @@ def test_every_problem_is_reported_together_in_line_order() -> None:
 def test_an_unknown_dotted_key_points_at_its_own_line() -> None:
     lines = problems_of('[site]\ntitle = "ok"\n\nbuild.paginate = 0\n')
     assert lines == ['sitepush.toml:4: unknown key `site.build` — '
-                     'known keys here: author, base_url, description, language, params, timezone, title']
+                     'known keys here: author, base_url, description, language, logo, params, timezone, title']
 
 
 def test_a_config_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
@@ -120,3 +120,15 @@ def test_a_missing_site_folder_is_a_clear_error(tmp_path: Path) -> None:
         load_config(tmp_path / "nope")
     assert "does not exist" in caught.value.render()
     assert "sitepush build example-site" in caught.value.render()
+
+
+def test_a_logo_is_a_path_in_the_built_site_or_an_absolute_url(tmp_path: Path) -> None:
+    from sitepush.config import load_config
+    from sitepush.errors import ConfigError
+
+    (tmp_path / "sitepush.toml").write_text('[site]\nlogo = "/images/logo.svg"\n')
+    assert load_config(tmp_path).site.logo == "/images/logo.svg"
+    (tmp_path / "sitepush.toml").write_text('[site]\nlogo = "images/logo.svg"\n')
+    with pytest.raises(ConfigError) as refused:
+        load_config(tmp_path)
+    assert "sitepush.toml:2" in refused.value.render() and "static/images/logo.svg" in refused.value.render()

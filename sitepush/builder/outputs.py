@@ -293,7 +293,7 @@ def site_view(site: Site, config: Config) -> SiteView:
         title=config.site.title, description=config.site.description,
         base_url=config.site.base_url, language=config.site.language, author=config.site.author,
         menu=menu, feed_url="/" + FEED_NAME, highlight_css_url="/" + HIGHLIGHT_CSS_KEY,
-        search_url="/pagefind/" if config.build.search else "",
+        search_url="/pagefind/" if config.build.search else "", logo=config.site.logo,
         taxonomies=tuple(TaxonomyView(name, name.replace("_", " ").title(), f"/{name}/")
                          for name in site.taxonomies),
         params=config.site.params)

@@ -158,3 +158,5 @@ class SiteView:
     search_url: str = ""
     """Site-absolute folder of the Pagefind search index and UI (``/pagefind/``); empty when search
     is off."""
+    logo: str = ""
+    """The site's own image for the header and the favicon (``[site] logo``); empty: none."""

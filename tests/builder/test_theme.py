@@ -153,6 +153,17 @@ def test_every_template_renders_a_complete_document_with_head_and_landmarks(name
     assert html.rstrip().endswith("</html>")
 
 
+def test_the_header_shows_the_sites_logo_and_never_sitepushs() -> None:
+    plain = render("page.html", {"site": make_site(), "page": make_page()})
+    header = plain.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    assert "<img" not in header and "Field Notes" in header  # no logo set: the title alone
+    branded = render("page.html", {"site": make_site(logo="/images/notes.svg"), "page": make_page()})
+    header = branded.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    assert attribute_values(header, "img", "src") == ["/images/notes.svg"]
+    assert '<link rel="icon" href="/images/notes.svg">' in branded
+    assert "/assets/favicon.svg" not in branded
+
+
 @pytest.mark.parametrize(("name", "title"), [
     ("page.html", "Deploying to S3 · Field Notes"),
     ("section.html", "Blog · Field Notes"),
