@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from sitepush.errors import Problem
+from sitepush.wording import counted as counted  # re-exported: the commands say counts through output
 
 annotated_site: Path | None = None
 """The SITE argument of the running command: annotations name files relative to the workspace."""
@@ -26,11 +27,6 @@ def print_problems(problems: Sequence[Problem], prefix: str, stream: TextIO) -> 
         level = "warning" if prefix.startswith("warning") else "error"
         for problem in problems:
             print(annotation(problem, level=level, site=annotated_site), flush=True)
-
-
-def counted(number: int, noun: str) -> str:
-    """``1 page``, ``2,950 pages``: a count with its noun in the right number."""
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def shown(path: Path) -> str:

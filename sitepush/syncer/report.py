@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from sitepush.errors import DeployError, printable
 from sitepush.syncer.apply import SyncReport
 from sitepush.syncer.model import SyncPlan, Upload, UploadReason
+from sitepush.wording import counted
 
 PLAN_LINES = 10
 """Keys listed per section of the dry-run plan; the rest is counted, so it fits on one screen."""
@@ -35,7 +36,7 @@ def format_plan(plan: SyncPlan, *, bucket: str, prefix: str, distribution_id: st
     lines = [f"Plan for {where} (dry run: nothing is changed)"]
     if plan.uploads:
         size = sum(u.spec.size for u in plan.uploads)
-        lines.append(f"  upload {_count(len(plan.uploads), 'object')} ({megabytes(size)}; "
+        lines.append(f"  upload {counted(len(plan.uploads), 'object')} ({megabytes(size)}; "
                      f"{_kinds(plan.uploads)})")
         width = max(len(_REASON_WORDS[u.reason]) for u in plan.uploads)
         lines += _listed([f"{_REASON_WORDS[u.reason]:<{width}}  {u.spec.key}"
@@ -44,12 +45,12 @@ def format_plan(plan: SyncPlan, *, bucket: str, prefix: str, distribution_id: st
     else:
         lines.append("  upload nothing")
     if plan.deletes:
-        lines.append(f"  delete {_count(len(plan.deletes), 'object')} (limit {plan.delete_limit})")
+        lines.append(f"  delete {counted(len(plan.deletes), 'object')} (limit {plan.delete_limit})")
         lines += _listed(list(plan.deletes))
-    lines.append(f"  unchanged {_count(plan.unchanged, 'object')}")
+    lines.append(f"  unchanged {counted(plan.unchanged, 'object')}")
     lines.append("  deploy manifest: " + ("written" if plan.manifest_changed else "unchanged"))
     if plan.invalidation_paths and distribution_id:
-        lines.append(f"  invalidate {_count(len(plan.invalidation_paths), 'path')} on CloudFront "
+        lines.append(f"  invalidate {counted(len(plan.invalidation_paths), 'path')} on CloudFront "
                      f"{distribution_id}, at most ${plan.invalidation_cost_usd:.2f}")
         lines += _listed(list(plan.invalidation_paths))
     if plan.blocked:
@@ -61,21 +62,21 @@ def format_summary(plan: SyncPlan, report: SyncReport, *, bucket: str, prefix: s
                    listing_requests: int = 0) -> str:
     """The lines printed after a deploy: what was written, deleted, invalidated, and at what cost."""
     requests = report.requests + listing_requests
-    cost = f"{report.seconds:.1f} s, {_count(requests, 'request')}"
+    cost = f"{report.seconds:.1f} s, {counted(requests, 'request')}"
     if not plan.uploads and not plan.deletes:
-        lines = [f"Nothing to upload: the bucket already matches ({_count(plan.unchanged, 'object')})"]
+        lines = [f"Nothing to upload: the bucket already matches ({counted(plan.unchanged, 'object')})"]
         if report.manifest_written:
             lines.append(f"rewrote the deploy manifest ({cost})")
         return "\n".join(lines)
     done = []
     if plan.uploads:
-        done.append(f"uploaded {_count(report.uploaded, 'object')} ({megabytes(report.uploaded_bytes)}; "
+        done.append(f"uploaded {counted(report.uploaded, 'object')} ({megabytes(report.uploaded_bytes)}; "
                     f"{_kinds(plan.uploads)})")
     done += [f"deleted {report.deleted:,}", f"unchanged {report.unchanged:,}"]
     lines = [f"s3://{bucket}/{prefix}: {', '.join(done)} — {cost}"]
     if report.invalidation_ids:
         ids = ", ".join(report.invalidation_ids)
-        lines.append(f"invalidated {_count(len(report.invalidation_paths), 'path')} on CloudFront "
+        lines.append(f"invalidated {counted(len(report.invalidation_paths), 'path')} on CloudFront "
                      f"({ids}: {report.invalidation_status})")
     return "\n".join(lines)
 
@@ -176,10 +177,6 @@ def _is_tty(stream: TextIO) -> bool:
         return stream.isatty() and os.environ.get("TERM") != "dumb"
     except (AttributeError, ValueError):
         return False
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def _kinds(uploads: Sequence[Upload]) -> str:
