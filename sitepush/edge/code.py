@@ -120,8 +120,8 @@ def inline_code(compiled: CompiledTable) -> str:
 
 def kvs_code(compiled: CompiledTable) -> str:
     """The function that reads the table from its associated KeyValueStore."""
-    header = (f"// sitepush edge function ({RUNTIME}, viewer request): "
-              f"{len(compiled.exact)} exact and {len(compiled.prefixes)} prefix redirects in the KeyValueStore.\n"
+    # No counts here: adding an exact redirect must change the store only, never the code.
+    header = (f"// sitepush edge function ({RUNTIME}, viewer request): redirects in the KeyValueStore.\n"
               "import cf from 'cloudfront';\nconst kvs = cf.kvs();\n"
               f"var L = {_js(prefix_lengths(compiled))};\n")
     return header + _common(compiled) + _KVS_LOOKUP + _handler("async function")
