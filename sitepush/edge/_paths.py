@@ -37,7 +37,7 @@ def encode_path(text: str) -> str:
 
 
 def last_segment_has_dot(path: str) -> bool:
-    """Whether the last segment of a decoded path holds a ``.``: a file (``/a/b.css``), not a folder (``/a/b``).
+    """Whether the last segment of a decoded path holds a ``.``: a file (``/a/b.css``), else a folder.
 
     The function cannot ask S3 whether a key exists (CloudFront Functions have no network access), so
     this is the only test: ``/docs`` is a folder and answers 301 ``/docs/``; ``/v1.2`` is taken for a file.
@@ -65,7 +65,7 @@ def rebuild_query(querystring: str) -> str:
 
 
 def _js_key_order(groups: dict[str, list[str]]) -> list[str]:
-    """The order a JavaScript object lists its keys in: array-index names ascending, then the rest as added."""
+    """The order a JavaScript object lists its keys in: array-index names ascending, then as added."""
     indices = sorted((name for name in groups if _is_array_index(name)), key=int)
     return [*indices, *(name for name in groups if not _is_array_index(name))]
 

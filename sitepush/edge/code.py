@@ -1,4 +1,4 @@
-"""The viewer-request function's code (runtime cloudfront-js-2.0), with the table inline or in a KeyValueStore.
+"""The viewer-request function's code (cloudfront-js-2.0), with the table inline or in a KeyValueStore.
 
 ::
 
@@ -111,7 +111,8 @@ def prefix_lengths(compiled: CompiledTable) -> list[int]:
 def inline_code(compiled: CompiledTable) -> str:
     """The function with the table written into it."""
     exact = {path: [status, target] for path, (status, target) in compiled.exact.items()}
-    prefixes = [[prefix, status, target, 1 if splat else 0] for prefix, status, target, splat in compiled.prefixes]
+    prefixes = [[prefix, status, target, 1 if splat else 0]
+                for prefix, status, target, splat in compiled.prefixes]
     header = (f"// sitepush edge function ({RUNTIME}, viewer request): "
               f"{len(exact)} exact and {len(prefixes)} prefix redirects, inline.\n"
               f"var E = {_js(exact)};\nvar P = {_js(prefixes)};\n")

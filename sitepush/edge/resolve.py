@@ -74,7 +74,8 @@ def compile_table(table: EdgeTable) -> CompiledTable:
         if redirect.kind == "exact":
             exact.setdefault(key, (redirect.status, redirect.target))
             if not key.endswith("/") and not last_segment_has_dot(key):
-                implied.setdefault(key + "/", (redirect.status, redirect.target))  # S3 makes key/index.html too
+                # S3 makes key/index.html too: /old also answers /old/.
+                implied.setdefault(key + "/", (redirect.status, redirect.target))
         else:
             prefixes.setdefault(key, (key, redirect.status, redirect.target, redirect.kind == "splat"))
     for key, value in implied.items():
@@ -98,7 +99,7 @@ def lookup(compiled: CompiledTable, path: str) -> tuple[int, str, str, int] | No
 
 
 def location_of(target: str, rest: str, form: int, query: str) -> str:
-    """The Location header: the target, with the rest of the path for prefix and splat forms, and the query."""
+    """The Location: the target, with the rest of the path for prefix and splat forms, and the query."""
     if form == 1:
         target += encode_path(rest)
     elif form == 2:

@@ -3,7 +3,7 @@
 ::
 
     [[redirects]] from/to ──────────────┐
-    page aliases (the build's map) ─────┼──► EdgeTable(redirects=(EdgeRedirect(source, target, status, kind), …))
+    page aliases (the build's map) ─────┼──► EdgeTable((EdgeRedirect(source, target, status, kind), …))
     [[website.routing_rules]] ──────────┘
 
 Three kinds of :class:`EdgeRedirect`:
@@ -99,7 +99,7 @@ def untranslated_rules(config: Config) -> tuple[tuple[RoutingRule, str], ...]:
         elif rule not in reachable:
             left.append((rule, "an earlier rule's prefix already covers its prefix, so S3 never applies it"))
         elif _from_rule(rule) is None:
-            left.append((rule, "it only changes the protocol, which CloudFront's viewer protocol policy does"))
+            left.append((rule, "it only changes the protocol: CloudFront's viewer protocol policy does that"))
     return tuple(left)
 
 

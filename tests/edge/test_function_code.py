@@ -45,14 +45,14 @@ def scan(code: str) -> list[str]:
 def test_the_inline_code_uses_nothing_the_runtime_forbids_and_imports_nothing() -> None:
     code = edge_code(edge_table(load_config(EXAMPLE_SITE))).code
     assert scan(code) == []
-    assert not re.search(r"^\s*import\b", code, re.M)
+    assert not re.search(r"^\s*import\b", code, re.MULTILINE)
     assert "function handler(event)" in code
 
 
 def test_the_kvs_code_imports_only_the_cloudfront_module_and_uses_nothing_forbidden() -> None:
     code = edge_code(edge_table(many_redirects(2000))).code
     assert scan(code) == []
-    assert re.findall(r"^\s*import\b.*$", code, re.M) == ["import cf from 'cloudfront';"]
+    assert re.findall(r"^\s*import\b.*$", code, re.MULTILINE) == ["import cf from 'cloudfront';"]
     assert "const kvs = cf.kvs();" in code and "async function handler(event)" in code
 
 
