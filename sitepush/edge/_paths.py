@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _ESCAPE_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_OTHER_HOST = re.compile(r"^/[/\\]")
+_LEADING_SLASHES = re.compile(r"^[/\\]+")
 
 # encodeURI leaves A-Z a-z 0-9 ; , / ? : @ & = + $ - _ . ! ~ * ' ( ) # as they are (ECMA-262, "encodeURI");
 # the function then escapes ? and #, so that a decoded %3F or %23 cannot start a query or a fragment.
@@ -73,6 +75,18 @@ def _js_key_order(groups: dict[str, list[str]]) -> list[str]:
 def _is_array_index(name: str) -> bool:
     return (name.isascii() and name.isdigit() and (name == "0" or not name.startswith("0"))
             and int(name) < 2**32 - 1)
+
+
+def safe_location(location: str) -> str:
+    """``location`` with a leading run of ``/`` and ``\\`` made one ``/``: never a redirect to another host.
+
+    Browsers read ``//evil.example/`` (and ``/\\evil.example/``, backslashes being slashes to them) as
+    "same scheme, other host"; a request for ``//evil.example`` must not be answered with a Location
+    that leaves the site.
+    """
+    if _OTHER_HOST.match(location):
+        return _LEADING_SLASHES.sub("/", location)
+    return location
 
 
 def with_query(location: str, query: str) -> str:

@@ -163,6 +163,7 @@ function locationOf(m, q) {
   return withQuery(t, q);
 }
 function redirect(s, l) {
+  if (/^\/[\/\\]/.test(l)) l = l.replace(/^[\/\\]+/, '/');
   return { statusCode: s, statusDescription: S[s], headers: { location: { value: l } } };
 }
 """

@@ -22,7 +22,8 @@ Redirects keep the query string (rebuilt from CloudFront's query-string object, 
 :func:`~sitepush.edge._paths.rebuild_query`); rewrites leave it on the request for the cache policy.
 Paths are matched decoded (``%20`` is a space, ``%2F`` a ``/``, as S3 decodes keys); the rest a prefix
 redirect carries over is written back with ``encodeURI`` and ``?``/``#`` escaped; the ``/`` of step 4
-and the index document of step 3 are added to the URI as the viewer sent it.
+and the index document of step 3 are added to the URI as the viewer sent it. No Location starts with
+``//`` or ``/`` and a backslash: browsers would read another host there (``//evil.example`` → 301 ``/evil.example/``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sitepush.edge._paths import decode_path, encode_path, last_segment_has_dot, rebuild_query, with_query
+from sitepush.edge._paths import (
+    decode_path,
+    encode_path,
+    last_segment_has_dot,
+    rebuild_query,
+    safe_location,
+    with_query,
+)
 from sitepush.edge.table import SPLAT, EdgeTable
 
 
@@ -114,11 +122,11 @@ def viewer_request(table: EdgeTable | CompiledTable, uri: str, querystring: str 
     found = lookup(compiled, path)
     if found is not None:
         status, target, rest, form = found
-        return RedirectDecision(status, location_of(target, rest, form, rebuild_query(querystring)))
+        return RedirectDecision(status, safe_location(location_of(target, rest, form, rebuild_query(querystring))))
     if path.endswith("/"):
         return RewriteDecision(uri + compiled.index_document)
     if not last_segment_has_dot(path):
-        return RedirectDecision(301, with_query(uri + "/", rebuild_query(querystring)))
+        return RedirectDecision(301, safe_location(with_query(uri + "/", rebuild_query(querystring))))
     return RewriteDecision(uri)
 
 

@@ -29,6 +29,7 @@ missing), and one that only changes the protocol (the distribution's viewer prot
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -108,6 +109,9 @@ def _from_written(path: str, target: str) -> EdgeRedirect:
     if not path.startswith("/") or path.startswith("//") or any(c in path for c in "?#"):
         raise DeployError(f"{shown}: the path must start with a single `/` and hold no `?` or `#`",
                           hint='write the path on this site, e.g. from = "/old/"')
+    if not re.match(r"^(/(?![/\\])|https?://[^/\s]+)\S*$", target):
+        raise DeployError(f"{shown}: the target must be a path on this site or an http(s) URL, without spaces",
+                          hint='write e.g. to = "/new/" or to = "https://example.org/"')
     kind: RedirectKind = "splat" if path.endswith("*") else "exact"
     if kind == "exact" and SPLAT in target:
         raise DeployError(f"{shown}: `{SPLAT}` needs a `from` ending in `*`",

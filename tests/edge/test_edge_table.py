@@ -72,3 +72,9 @@ def test_example_sites_table_holds_its_redirect() -> None:
     table = edge_table(config)
     assert EdgeRedirect("/getting-started/", "/docs/quick-start/", 301, "exact") in table.redirects
     assert (table.index_document, table.error_document) == ("index.html", "404.html")
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "ftp://host/", "/with space/"])
+def test_a_target_that_would_leave_the_site_or_is_no_url_is_refused(target: str) -> None:
+    with pytest.raises(DeployError, match="the target must be a path on this site or an http"):
+        edge_table(site(), {"/old/": target})
