@@ -28,6 +28,7 @@ and the index document of step 3 are added to the URI as the viewer sent it. No 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -70,6 +71,24 @@ class CompiledTable:
     prefixes: tuple[tuple[str, int, str, bool], ...]
     """(decoded prefix, status, target, is_splat), longest prefix first."""
     index_document: str
+
+
+_COMPILED: dict[int, tuple[EdgeTable, CompiledTable]] = {}
+_COMPILED_LOCK = threading.Lock()  # the preview server answers from several threads
+
+
+def compiled_once(table: EdgeTable) -> CompiledTable:
+    """:func:`compile_table`, kept for the last few tables by identity (hashing 2,000 redirects per
+    request would cost more than the lookup: the preview resolves every request against one table)."""
+    with _COMPILED_LOCK:
+        known = _COMPILED.get(id(table))
+        if known is not None and known[0] is table:
+            return known[1]
+        compiled = compile_table(table)
+        if len(_COMPILED) >= 8:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[id(table)] = (table, compiled)
+        return compiled
 
 
 def compile_table(table: EdgeTable) -> CompiledTable:
@@ -117,7 +136,7 @@ def location_of(target: str, rest: str, form: int, query: str) -> str:
 
 def viewer_request(table: EdgeTable | CompiledTable, uri: str, querystring: str = "") -> EdgeDecision:
     """What the generated viewer-request function does with ``uri`` (as sent) and the raw query string."""
-    compiled = table if isinstance(table, CompiledTable) else compile_table(table)
+    compiled = table if isinstance(table, CompiledTable) else compiled_once(table)
     path = decode_path(uri)
     found = lookup(compiled, path)
     if found is not None:

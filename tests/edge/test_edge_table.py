@@ -78,3 +78,11 @@ def test_example_sites_table_holds_its_redirect() -> None:
 def test_a_target_that_would_leave_the_site_or_is_no_url_is_refused(target: str) -> None:
     with pytest.raises(DeployError, match="the target must be a path on this site or an http"):
         edge_table(site(), {"/old/": target})
+
+
+def test_the_preview_compiles_a_table_once_not_per_request() -> None:
+    from sitepush.edge.resolve import compiled_once
+
+    table = edge_table(site((Redirect(from_="/a/", to="/b/"),)))
+    assert compiled_once(table) is compiled_once(table)
+    assert compiled_once(edge_table(site())) is not compiled_once(table)
