@@ -375,6 +375,10 @@ class DomainConfig:
                                                  "(then set its name servers at the registrar).")
 
 
+def _origin_check(value: str) -> str | None:
+    return None if value in ("website", "private") else 'must be "website" or "private"'
+
+
 @dataclass(frozen=True)
 class CloudFrontConfig:
     """``[cloudfront]``: the CDN in front of the S3 website endpoint (https on the site's domain)."""
@@ -383,6 +387,10 @@ class CloudFrontConfig:
                                       "(needs [domain] name for its certificate and aliases).")
     price_class: str = option("PriceClass_100", check=_price_class_check,
                               doc="Edge locations used: PriceClass_100, PriceClass_200 or PriceClass_All.")
+    origin: str = option("website", check=_origin_check,
+                         doc="\"website\": a public S3 website endpoint behind CloudFront. \"private\": a "
+                             "private bucket only CloudFront reads (Origin Access Control), index documents "
+                             "and redirects answered by a CloudFront Function.")
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ def add_commands(commands: Any) -> None:
         "serve", help="preview the site with live reload, served as the S3 website endpoint would",
         description="Build the site, serve it on 127.0.0.1 the way the S3 website endpoint serves the "
                     "deployed bucket (index documents, redirects, error document, routing rules, the "
-                    "same headers), rebuild what changed on save and reload the open pages. With "
-                    "--bucket, serve a bucket instead of the site folder.")
+                    "same headers) — or, with [cloudfront] origin = \"private\", the way the edge function "
+                    "and the private bucket answer — rebuild what changed on save and reload the open pages. "
+                    "With --bucket, serve a bucket instead of the site folder.")
     add_site_argument(serve)
     serve.add_argument("--port", type=int, default=8000, metavar="N", help="port (default 8000; 0: any free)")
     serve.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
@@ -65,7 +66,10 @@ def _serve_site(args: argparse.Namespace) -> int:
                               cache_folder=cache, on_build=lambda line: print(line, flush=True))
     rebuilder.build()
     server = _bind(lambda port: _server(rebuilder, hub, args.bind, port), args.port, args.bind)
-    print(f"Serving {config.root.name} as the S3 website endpoint would at {server.url}"
+    private = config.cloudfront.origin == "private"
+    served_as = ("CloudFront with its edge function would (private origin)" if private
+                 else "the S3 website endpoint would")
+    print(f"Serving {config.root.name} as {served_as} at {server.url}"
           + ("" if hub is None else " — pages reload on save") + " (Ctrl-C stops)", flush=True)
     if hub is not None:
         rebuilder.start(poll=args.poll)
@@ -76,7 +80,8 @@ def _server(rebuilder: Any, hub: Any, bind: str, port: int) -> Any:
     from sitepush.preview.server import PreviewServer
 
     # The rebuilder replaces its source and settings when sitepush.toml changes: look them up per request.
-    return PreviewServer(_Following(rebuilder), lambda: rebuilder.website, hub=hub, bind=bind, port=port)
+    return PreviewServer(_Following(rebuilder), lambda: rebuilder.website, hub=hub, bind=bind, port=port,
+                         edge=lambda: rebuilder.edge)
 
 
 class _Following:

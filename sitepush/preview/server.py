@@ -1,5 +1,8 @@
 """The preview's HTTP server: S3 website answers (:mod:`.website`) over an object source, plus live reload.
 
+In private mode (an edge table given) the answers are the edge function's and the bucket's REST
+API's instead (:mod:`.edge`).
+
 A ``ThreadingHTTPServer`` on 127.0.0.1 by default (another address only when asked: the preview serves
 drafts and is not hardened for the open network). Each request is answered by
 :func:`~sitepush.preview.website.answer`; HTML bodies get the live-reload script when a hub is given
@@ -17,7 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from sitepush.config import WebsiteConfig
+from sitepush.edge import EdgeTable
 from sitepush.errors import SitepushError
+from sitepush.preview.edge import edge_answer
 from sitepush.preview.live import LIVE_PATH, LiveHub, inject
 from sitepush.preview.sources import ObjectSource
 from sitepush.preview.website import Answer, answer
@@ -33,10 +38,13 @@ class PreviewServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, source: ObjectSource, website: Callable[[], WebsiteConfig], *,
-                 hub: LiveHub | None = None, bind: str = "127.0.0.1", port: int = 0) -> None:
+                 hub: LiveHub | None = None, bind: str = "127.0.0.1", port: int = 0,
+                 edge: Callable[[], EdgeTable | None] = lambda: None) -> None:
         self.source = source
         self.website = website
         """The ``[website]`` settings in force, asked for at each request (they follow sitepush.toml)."""
+        self.edge = edge
+        """Private mode's edge table (``[cloudfront] origin = "private"``), else None; asked per request."""
         self.hub = hub
         self.stopping = threading.Event()
         if ":" in bind:
@@ -100,8 +108,13 @@ class _PreviewHandler(BaseHTTPRequestHandler):
         preview = self.preview
         host = self.headers.get("Host") or "localhost"
         try:
-            reply = answer(method, self.path, dict(self.headers.items()), preview.source.lookup,
-                           preview.website(), host=host)
+            table = preview.edge()
+            if table is not None:
+                reply = edge_answer(method, self.path, dict(self.headers.items()), preview.source.lookup,
+                                    table)
+            else:
+                reply = answer(method, self.path, dict(self.headers.items()), preview.source.lookup,
+                               preview.website(), host=host)
             self._send(reply)
         except SitepushError as error:
             self._send_plain(500, f"sitepush preview: {error.render()}\n")

@@ -25,6 +25,7 @@ from sitepush.preview.sources import FolderSource
 
 if TYPE_CHECKING:
     from sitepush.builder.builder import Builder, BuildResult
+    from sitepush.edge import EdgeTable
 
 QUIET_SECONDS = 0.02
 MAX_DELAY_SECONDS = 0.25
@@ -72,6 +73,8 @@ class SiteRebuilder:
         self.builder = self._new_builder(self.config)
         self.source = FolderSource(output_dir, {}, self.config.deploy.headers, self.config.deploy.allow)
         self.last: BuildResult | None = None
+        self.edge: EdgeTable | None = None
+        """In private mode (``[cloudfront] origin = "private"``), the last good build's edge table."""
         self._pending = threading.Event()
         self._first_event = 0.0
         self._last_event = 0.0
@@ -102,6 +105,7 @@ class SiteRebuilder:
                 self.builder = self._new_builder(self.config)
                 self.source = replace_rules(self.source, self.config)
             result = self.builder.build()
+            edge = _edge_table(self.config, result)
         except SitepushError as error:
             problems = [problem.render() for problem in error.problems]
             if self.hub is not None:
@@ -110,7 +114,9 @@ class SiteRebuilder:
                 self.on_build(f"error: {line}")
             return False
         changed = _changed_keys(self.last, result)
-        self.source.set_redirects(result.redirects)
+        # Private mode: redirects live in the edge function, the bucket holds no redirect objects.
+        self.source.set_redirects({} if edge is not None else result.redirects)
+        self.edge = edge
         if self.last is not None and self.last.redirects != result.redirects:
             changed.append("redirects")
         self.last = result
@@ -188,6 +194,14 @@ class SiteRebuilder:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.builder.save_cache()
+
+
+def _edge_table(config: Config, result: BuildResult) -> EdgeTable | None:
+    if config.cloudfront.origin != "private":
+        return None
+    from sitepush.edge import edge_table
+
+    return edge_table(config, result.redirects)
 
 
 def replace_rules(source: FolderSource, config: Config) -> FolderSource:
