@@ -70,7 +70,8 @@ def _configure(args: argparse.Namespace) -> int:
 
     clients = InfraClients(s3=client("s3", config.deploy.region), acm=client("acm", CERTIFICATE_REGION),
                            cloudfront=client("cloudfront", "us-east-1"),
-                           route53=client("route53", "us-east-1"))
+                           route53=client("route53", "us-east-1"),
+                           keyvaluestore=client("cloudfront-keyvaluestore", "us-east-1"))
     return _run(config, clients, args)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sitepush.configurator.model import PENDING, InfraChange, InfraPlan, Resource
+from sitepush.configurator.model import PENDING, UNREPORTED, UNSERVED, InfraChange, InfraPlan, Resource
 from sitepush.configurator.policy import normal_policy
 from sitepush.errors import InfraError
 
@@ -25,8 +25,12 @@ def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Map
         if current is None:
             changes.append(InfraChange(resource.kind, resource.name, "create", resource.value))
             continue
+        if UNSERVED in current:
+            changes.append(InfraChange(resource.kind, resource.name, "unserved", resource.value,
+                                       reason=str(current[UNSERVED])))
+            continue
         diff = tuple((name, current.get(name), wanted) for name, wanted in resource.value.items()
-                     if wanted == PENDING or not _same(current.get(name), wanted))
+                     if current.get(name) != UNREPORTED and (wanted == PENDING or not _same(current.get(name), wanted)))
         changes.append(InfraChange(resource.kind, resource.name, "update" if diff else "unchanged",
                                    resource.value, diff))
     wanted = {resource.ref for resource in desired}
@@ -37,6 +41,8 @@ def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Map
 def _same(current: Any, wanted: Any) -> bool:
     """Equal as AWS means it: lists compared as sets when they hold only strings (aliases, names),
     policies in the one form of :func:`~sitepush.configurator.policy.normal_policy`."""
+    if wanted == PENDING:
+        return False
     if isinstance(current, Mapping) and isinstance(wanted, Mapping) and "Statement" in wanted:
         return bool(normal_policy(current) == normal_policy(wanted))
     if isinstance(current, list) and isinstance(wanted, list) and all(isinstance(x, str) for x in wanted):
