@@ -15,7 +15,7 @@ import pytest
 from tests.fixtures.paths import REPO
 
 PACKAGE = REPO / "sitepush"
-ROLES = ("builder", "syncer", "configurator")
+ROLES = ("builder", "syncer", "configurator", "edge")
 OTHER_PACKAGES = ("preview", "history", "cli")
 
 # The ignore lines of GitHub's Python template (github/gitignore, Python.gitignore), old and new versions
@@ -192,7 +192,7 @@ def test_no_test_module_is_over_600_lines() -> None:
 
 
 def test_importing_the_role_packages_imports_no_aws_client_or_watcher() -> None:
-    code = ("import sys, sitepush.builder, sitepush.syncer, sitepush.configurator; "
+    code = ("import sys, sitepush.builder, sitepush.syncer, sitepush.configurator, sitepush.edge; "
             "heavy = ('boto3', 'botocore', 'moto', 'watchdog', 'jinja2', 'markdown', 'pygments', 'dns'); "
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
