@@ -389,7 +389,7 @@ def write(clients: InfraClients, change: InfraChange, known: Known, *, certifica
         _call("set Block Public Access", where, lambda: s3.put_public_access_block(
             Bucket=name, PublicAccessBlockConfiguration=dict(value)))
     elif kind == "policy":
-        if value["policy"] == PENDING:
+        if PENDING in json.dumps(value["policy"]):
             raise InfraError(f"the policy of {name} names a distribution that does not exist yet",
                              hint="rerun sitepush configure")
         _put_policy(clients, name, value["policy"])

@@ -64,8 +64,8 @@ class Known:
     function_arn: str | None = None
     store_arn: str | None = None
     headers_policy_id: str | None = None
-    unserved: frozenset[str] = frozenset()
-    """Kinds of resource the endpoint answers no API for (an emulator without CloudFront Functions): the
+    unserved: Mapping[str, str] = field(default_factory=dict)
+    """Kind → why: kinds of resource the endpoint answers no API for (an emulator without CloudFront Functions): the
     plan shows them as not served instead of creating them, see :mod:`sitepush.configurator.edge_aws`."""
 
 
@@ -365,9 +365,9 @@ def bucket_access(config: Config, known: Known, bucket: str, state_prefix: str) 
         return [Resource("public-access-block", bucket, public_access_block(True)),
                 Resource("policy", bucket, {"policy": website_bucket_policy(bucket, state_prefix=state_prefix)})]
     public = not private or reads_website
-    arn = known.distribution_arns.get(canonical)
-    policy: Any = edge_bucket_policy(bucket, distribution_arns=(arn,) if arn else (), public=public,
-                                     state_prefix=state_prefix) if arn or public else PENDING
+    # Before the distribution exists its ARN is PENDING: the plan shows the statement, the write waits.
+    arn = known.distribution_arns.get(canonical, PENDING)
+    policy = edge_bucket_policy(bucket, distribution_arns=(arn,), public=public, state_prefix=state_prefix)
     resources = [Resource("public-access-block", bucket, public_access_block(public)),
                  Resource("policy", bucket, {"policy": policy})]
     # Lifting the flags goes before a public policy; turning them on goes after the public one is gone.

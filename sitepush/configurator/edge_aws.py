@@ -48,7 +48,7 @@ def unserved_reason(error: Exception, operation: str) -> str | None:
     code = str(response.get("Error", {}).get("Code", ""))
     status = int(response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
     if status == 501 or code in _UNSERVED_CODES or (status == 404 and code in ("404", "NotFound", "")):
-        return f"this endpoint does not serve {operation} (it answered {status or code})"
+        return f"this endpoint does not serve {operation} (it answered {status or code} without an AWS error code)"
     return None
 
 
@@ -124,30 +124,30 @@ def discover_edge(clients: Any, known: Known, host: str, *, private: bool, heade
     """``known`` with the site's OAC id, function ARN, store ARN and headers policy id (what exists)."""
     cloudfront = clients.cloudfront
     name = edge_name(host)
-    unserved: set[str] = set()
+    unserved: dict[str, str] = {}
     oac = function = store = policy = None
     if private:
         listed, why = _probe("ListOriginAccessControls", lambda: cloudfront.list_origin_access_controls(), ())
         if why:
-            unserved.add("origin-access-control")
+            unserved["origin-access-control"] = why
         items = ((listed or {}).get("OriginAccessControlList") or {}).get("Items") or []
         oac = next((item["Id"] for item in items if item.get("Name") == name), None)
         described, why = _probe("DescribeFunction", lambda: cloudfront.describe_function(Name=name),
                                 ("NoSuchFunctionExists",))
         if why:
-            unserved.add("function")
+            unserved["function"] = why
         function = ((described or {}).get("FunctionSummary") or {}).get("FunctionMetadata", {}).get("FunctionARN")
         found, why = _probe("DescribeKeyValueStore", lambda: cloudfront.describe_key_value_store(Name=name),
                             ("EntityNotFound",))
         if why:
-            unserved.add("key-value-store")
+            unserved["key-value-store"] = why
         store = ((found or {}).get("KeyValueStore") or {}).get("ARN")
     if headers:
         policy, why = _find_headers_policy(cloudfront, name)
         if why:
-            unserved.add("response-headers-policy")
+            unserved["response-headers-policy"] = why
     return replace(known, origin_access_control=oac, function_arn=function, store_arn=store,
-                   headers_policy_id=policy, unserved=frozenset(unserved))
+                   headers_policy_id=policy, unserved=unserved)
 
 
 def _find_headers_policy(cloudfront: Any, name: str) -> tuple[str | None, str | None]:
@@ -166,7 +166,7 @@ def read_edge(clients: Any, resource: Resource, known: Known) -> dict[str, Any] 
     kind, name = resource.ref
     cloudfront = clients.cloudfront
     if kind in known.unserved:
-        return {UNSERVED: f"this endpoint does not serve the CloudFront API of a {kind}; on AWS it is made"}
+        return {UNSERVED: f"{known.unserved[kind]}; not made here (on AWS it is)"}
     if kind == "origin-access-control":
         if known.origin_access_control is None:
             return None

@@ -7,6 +7,7 @@ desired value is still :data:`~sitepush.configurator.model.PENDING` always count
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,7 +31,7 @@ def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Map
                                        reason=str(current[UNSERVED])))
             continue
         diff = tuple((name, current.get(name), wanted) for name, wanted in resource.value.items()
-                     if current.get(name) != UNREPORTED and (wanted == PENDING or not _same(current.get(name), wanted)))
+                     if current.get(name) != UNREPORTED and not _same(current.get(name), wanted))
         changes.append(InfraChange(resource.kind, resource.name, "update" if diff else "unchanged",
                                    resource.value, diff))
     wanted = {resource.ref for resource in desired}
@@ -41,7 +42,7 @@ def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Map
 def _same(current: Any, wanted: Any) -> bool:
     """Equal as AWS means it: lists compared as sets when they hold only strings (aliases, names),
     policies in the one form of :func:`~sitepush.configurator.policy.normal_policy`."""
-    if wanted == PENDING:
+    if wanted == PENDING or (isinstance(wanted, Mapping) and PENDING in json.dumps(wanted, default=str)):
         return False
     if isinstance(current, Mapping) and isinstance(wanted, Mapping) and "Statement" in wanted:
         return bool(normal_policy(current) == normal_policy(wanted))
