@@ -76,6 +76,9 @@ class DeployTarget:
     canonical_host: str | None = None
     """With ``[domain] name`` and ``[cloudfront] enabled`` but no distribution id: the host whose
     distribution (the one ``sitepush configure`` created) the deploy finds and invalidates."""
+    edge_host: str | None = None
+    """``[cloudfront] origin = "private"``: the canonical host, whose CloudFront Function answers the
+    redirects (no redirect objects are written; the function and its store are updated instead)."""
 
     @classmethod
     def from_options(cls, config: DeployConfig | None, *, sandbox: bool, bucket: str | None,
@@ -128,7 +131,9 @@ class DeployTarget:
                    connect_timeout=base.connect_timeout, read_timeout=base.read_timeout,
                    canonical_host=hosts.canonical if hosts is not None and site is not None
                    and site.cloudfront.enabled and not sandbox and not base.cloudfront_distribution_id
-                   else None)
+                   else None,
+                   edge_host=hosts.canonical if hosts is not None and site is not None
+                   and site.cloudfront.enabled and site.cloudfront.origin == "private" else None)
 
     @property
     def multipart_threshold(self) -> int:
@@ -167,10 +172,12 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
                   dry_run: bool = False, yes: bool = False, json_path: Path | None = None,
                   keep: bool = False, website: WebsiteConfig | None = None, out: TextIO,
                   err: TextIO | None = None, configure: Config | None = None,
-                  cloudfront: Any | None = None) -> DeployOutcome:
+                  cloudfront: Any | None = None, site: Config | None = None) -> DeployOutcome:
     """Sync ``folder`` and the redirect objects to ``target``; prints the plan or the summary to ``out``.
 
-    ``cloudfront`` is the CloudFront client to use (default: one for AWS, made when needed). Raises
+    ``cloudfront`` is the CloudFront client to use (default: one for AWS, made when needed). ``site``: the
+    sitepush.toml, for the edge table of a private-mode site (``target.edge_host``): its redirects go to
+    the CloudFront Function after the bucket is synced, none as objects (:class:`_EdgeStep`). Raises
     SafetyStop (exit 3) when the plan deletes more than allowed and ``yes`` is False, before any
     write; DeployError or AwsRefused naming what failed otherwise.
     """
@@ -178,10 +185,13 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
 
     options = SyncOptions(prefix=target.prefix, state_prefix=target.state_prefix,
                           max_deletes=target.max_deletes, yes=yes)
+    edge = _EdgeStep(site, redirects, target, folder) if target.edge_host and site is not None else None
+    if edge is not None:
+        redirects = {}  # private mode: the function answers every redirect, S3 holds no redirect object
     if target.sandbox:
         return _deploy_to_sandbox(folder, redirects, target, options, dry_run=dry_run, json_path=json_path,
                                   keep=keep, website=website or WebsiteConfig(), out=out, err=err,
-                                  configure=configure)
+                                  configure=configure, edge=edge)
     from sitepush.aws import is_aws_endpoint, make_client
 
     def connect() -> Any:
@@ -191,8 +201,8 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
 
     memo = _ManifestMemo(folder, target, options)
     known = memo.load()
-    site, specs, client, remote, listing_requests = _read_both(folder, redirects, target, options,
-                                                               connect, known)
+    scanned, specs, client, remote, listing_requests = _read_both(folder, redirects, target, options,
+                                                                  connect, known)
     # An S3-compatible store (--endpoint-url MinIO, R2) has no CloudFront of AWS's to look in.
     if target.distribution_id is None and target.canonical_host and not dry_run and (
             cloudfront is not None or is_aws_endpoint(target.endpoint_url)):
@@ -206,11 +216,52 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
                                                read_timeout=target.read_timeout)
     else:
         cloudfront = None
-    outcome = _sync(client, cloudfront, site, specs, remote, listing_requests, target, options,
+    outcome = _sync(client, cloudfront, scanned, specs, remote, listing_requests, target, options,
                     dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder,
                     relist=lambda: _list_bucket(client, target.bucket, options, known))
     memo.save(known, remote, outcome.report)
+    if edge is not None and not dry_run:
+        edge.run(lambda service: make_client(service, region="us-east-1", endpoint_url=None,
+                                             profile=target.profile, connect_timeout=target.connect_timeout,
+                                             read_timeout=target.read_timeout), out)
     return outcome
+
+
+class _EdgeStep:
+    """The private-mode edge update of one deploy, after the bucket sync: the table from the build's
+    redirects, the function and store brought to it, the digest kept in the user cache so that a deploy
+    whose table is unchanged sends no edge request at all."""
+
+    def __init__(self, site: Config, redirects: Mapping[str, str], target: DeployTarget, folder: Path) -> None:
+        from sitepush.edge import edge_code, edge_table
+
+        assert target.edge_host is not None
+        self.host = target.edge_host
+        self.code = edge_code(edge_table(site, redirects))  # a bad redirect stops the deploy before any write
+        where = f"{'sandbox' if target.sandbox else target.profile or ''}|{self.host}"
+        from sitepush.syncer.distribution import DistributionMemo
+
+        self.memo = DistributionMemo(_cache_dir(folder) / "edge.json", where)
+
+    def run(self, client: Callable[[str], Any], out: TextIO) -> None:
+        from sitepush.configurator.edge_deploy import sync_edge
+
+        done = sync_edge(client("cloudfront"), client("cloudfront-keyvaluestore"), self.host, self.code,
+                         remembered=self.memo.load())
+        size = f"{self.code.size:,} bytes of code" + (
+            f", {len(self.code.store_entries)} keys in its KeyValueStore" if self.code.store_entries is not None
+            else ", its table inline")
+        if done.note:
+            print(f"edge: {done.note}", file=out)
+            return
+        if done.plan is None or not done.plan.writes:
+            print(f"edge: the function is up to date ({size}; {done.requests} requests)", file=out)
+        else:
+            keys = f", {done.plan.puts} keys put, {done.plan.deletes} deleted" if self.code.store_entries is not None \
+                else ""
+            print(f"edge: function {'updated and published' if done.plan.update_function else 'unchanged'}"
+                  f"{keys} ({size}; {done.requests} requests)", file=out)
+        self.memo.save(done.digest)
 
 
 def _found_distribution(cloudfront: Any, folder: Path, target: DeployTarget, out: TextIO) -> str | None:
@@ -374,7 +425,7 @@ def _configure_sandbox(sandbox: SandboxProcess, config: Config, target: DeployTa
 def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: DeployTarget,
                        options: SyncOptions, *, dry_run: bool, json_path: Path | None, keep: bool,
                        website: WebsiteConfig, out: TextIO, err: TextIO | None,
-                       configure: Config | None = None) -> DeployOutcome:
+                       configure: Config | None = None, edge: _EdgeStep | None = None) -> DeployOutcome:
     from sitepush.sandbox import shared_sandbox
     from sitepush.syncer.remote import ensure_bucket
 
@@ -408,6 +459,8 @@ def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: Deplo
                     target, options, dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder,
                     relist=lambda: _list_bucket(client, target.bucket, options, known))
     memo.save(known, remote, outcome.report)
+    if edge is not None and not dry_run:
+        edge.run(sandbox.client, out)
     if keep:
         from sitepush.preview.server import PreviewServer
         from sitepush.preview.sources import BucketSource

@@ -55,6 +55,8 @@ class InfraChange:
         head = f"{mark} {self.action} {self.kind} {self.name}"
         if self.action == "unserved":
             return f"{head}: {self.reason}"
+        if self.action == "create":
+            return "\n".join([head, *(f"    {field}: {shown}" for field, shown in _headlines(self))])
         if self.action != "update":
             return head
         lines = [head] + [f"    {field}: {_shown(old)} → {_shown(new)}" for field, old, new in self.diff]
@@ -107,3 +109,28 @@ def _shown(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+_HEADLINE_FIELDS = {
+    "public-access-block": ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"),
+    "distribution": ("origin", "origin_access_control", "function", "response_headers_policy"),
+    "origin-access-control": ("SigningProtocol", "SigningBehavior", "OriginAccessControlOriginType"),
+    "function": ("runtime",),
+}
+"""What a created resource shows in the plan (its other fields are in ``--json``): what it lets in."""
+
+
+def _headlines(change: InfraChange) -> list[tuple[str, str]]:
+    if change.kind == "policy" and isinstance(change.desired.get("policy"), Mapping):
+        return [("allows", _statement(s)) for s in change.desired["policy"].get("Statement", [])]
+    return [(f, _shown(change.desired[f])) for f in _HEADLINE_FIELDS.get(change.kind, ())
+            if change.desired.get(f) is not None]
+
+
+def _statement(statement: Mapping[str, Any]) -> str:
+    principal = statement.get("Principal")
+    who = "everyone" if principal == "*" else _shown(principal)
+    where = (f"all but {_shown(statement['NotResource'])}" if "NotResource" in statement
+             else _shown(statement.get("Resource")))
+    condition = f" if {_shown(statement['Condition'])}" if statement.get("Condition") else ""
+    return f"{statement.get('Effect')} {_shown(statement.get('Action'))} to {who} on {where}{condition}"
