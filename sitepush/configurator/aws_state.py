@@ -392,6 +392,14 @@ def write(clients: InfraClients, change: InfraChange, known: Known, *, certifica
         if PENDING in json.dumps(value["policy"]):
             raise InfraError(f"the policy of {name} names a distribution that does not exist yet",
                              hint="rerun sitepush configure")
+        reader = distribution_to_wait_for(change)
+        if reader is not None:
+            # The edges still reading the origin the distribution just left need its statement until
+            # the move is Deployed everywhere (CloudFront: minutes).
+            waited = _wait_deployed(clients, reader, wait=distribution_wait, sleep=sleep)
+            _put_policy(clients, name, value["policy"])
+            return Written(note=f"waited {waited:.0f} s for the distribution {reader} to be Deployed before "
+                                "taking the old origin's reader away" if waited >= 1 else None)
         _put_policy(clients, name, value["policy"])
     elif kind in EDGE_KINDS:
         from sitepush.configurator.edge_aws import write_edge
@@ -410,6 +418,54 @@ def write(clients: InfraClients, change: InfraChange, known: Known, *, certifica
     else:  # pragma: no cover - desired.py makes only the kinds above
         raise InfraError(f"sitepush cannot make a {kind}")
     return Written()
+
+
+def distribution_to_wait_for(change: InfraChange) -> str | None:
+    """The id of the distribution that must be Deployed before ``change`` takes a reader away from the
+    bucket (None: it takes none away). Last step of website → private: public read goes, so the
+    distribution's move to the REST origin must have reached every edge; of private → website: the
+    SourceArn statement goes, so its move back to the website endpoint must have."""
+    from sitepush.configurator.policy import allows_anonymous_get
+
+    if change.kind != "policy" or change.action != "update":
+        return None
+    old = next((before for field, before, _ in change.diff if field == "policy"), None)
+    new = change.desired.get("policy")
+    if not isinstance(old, Mapping) or not isinstance(new, Mapping):
+        return None
+    old_sources, new_sources = _source_arns(old), _source_arns(new)
+    if allows_anonymous_get(old, change.name, "index.html") and not allows_anonymous_get(new, change.name,
+                                                                                           "index.html"):
+        arn = next(iter(new_sources), None)
+    else:
+        arn = next(iter(sorted(old_sources - new_sources)), None)
+    return arn.rsplit("/", 1)[1] if arn and "/" in arn else None
+
+
+def _source_arns(policy: Mapping[str, Any]) -> set[str]:
+    found: set[str] = set()
+    statements = policy.get("Statement", [])
+    for statement in statements if isinstance(statements, list) else [statements]:
+        value = (statement.get("Condition") or {}).get("StringEquals", {}).get("AWS:SourceArn")
+        found.update([value] if isinstance(value, str) else value or [])
+    return found
+
+
+def _wait_deployed(clients: InfraClients, distribution_id: str, *, wait: float,
+                   sleep: Callable[[float], None]) -> float:
+    """Seconds waited until the distribution's status is Deployed (InfraError after ``wait``)."""
+    started = time.monotonic()
+    deadline = started + wait
+    for _ in range(int(wait / 15) + 2):
+        status = _call("read the distribution", distribution_id, lambda: clients.cloudfront.get_distribution(
+            Id=distribution_id))["Distribution"]["Status"]
+        if status == "Deployed":
+            return time.monotonic() - started
+        if time.monotonic() >= deadline:
+            break
+        sleep(min(15.0, max(0.0, deadline - time.monotonic())))
+    raise InfraError(f"the distribution {distribution_id} is still {status} after {wait:.0f} s, and the public "
+                     "statement of its bucket stays until it is Deployed", hint="rerun sitepush configure later")
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,25 @@ def test_a_new_private_site_makes_its_distribution_before_the_policy_that_names_
     assert statement["Condition"] == {"StringEquals": {"AWS:SourceArn": PENDING}}
 
 
+def test_the_step_that_takes_a_reader_away_waits_for_the_distribution_it_left_behind() -> None:
+    from sitepush.configurator.aws_state import distribution_to_wait_for
+    from sitepush.configurator.model import InfraChange
+    from sitepush.configurator.policy import edge_bucket_policy, website_bucket_policy
+
+    bucket = "www.wait.example"
+    both = edge_bucket_policy(bucket, distribution_arns=(ARN,), public=True)
+    private = edge_bucket_policy(bucket, distribution_arns=(ARN,), public=False)
+    public = website_bucket_policy(bucket)
+
+    def change(old: dict[str, Any], new: dict[str, Any]) -> InfraChange:
+        return InfraChange("policy", bucket, "update", {"policy": new}, (("policy", old, new),))
+
+    assert distribution_to_wait_for(change(both, private)) == "E2EXAMPLE"  # public read goes
+    assert distribution_to_wait_for(change(both, public)) == "E2EXAMPLE"  # CloudFront's read goes
+    assert distribution_to_wait_for(change(public, both)) is None  # adding a reader never waits
+    assert distribution_to_wait_for(change(private, both)) is None
+
+
 def test_private_mode_without_cloudfront_is_refused_naming_the_key() -> None:
     from sitepush.errors import ConfigError
 
@@ -145,6 +164,11 @@ def test_switching_website_to_private_and_back_sends_the_writes_in_the_safe_orde
     assert configure(private, recorded) == 5
     assert recorded.writes() == ["CreateOriginAccessControl", "PutBucketPolicy", "UpdateDistribution",
                                  "PutBucketPolicy", "PutPublicAccessBlock"]
+    # public read is closed only once the distribution's move is Deployed everywhere
+    names = [name for name, _ in recorded.calls]
+    moved = names.index("UpdateDistribution")
+    closed = names.index("PutBucketPolicy", moved)
+    assert "GetDistribution" in names[moved:closed]
     update = recorded.params("UpdateDistribution")[0]["DistributionConfig"]
     origin = update["Origins"]["Items"][0]
     oac = recorded.clients.cloudfront.list_origin_access_controls()["OriginAccessControlList"]["Items"]
@@ -163,6 +187,9 @@ def test_switching_website_to_private_and_back_sends_the_writes_in_the_safe_orde
     assert configure(website, recorded) == 4
     assert recorded.writes() == ["PutPublicAccessBlock", "PutBucketPolicy", "UpdateDistribution",
                                  "PutBucketPolicy"]
+    names = [name for name, _ in recorded.calls]
+    assert "GetDistribution" in names[names.index("UpdateDistribution"):names.index("PutBucketPolicy",
+                                                                                   names.index("UpdateDistribution"))]
     back = recorded.params("UpdateDistribution")[0]["DistributionConfig"]["Origins"]["Items"][0]
     assert back["CustomOriginConfig"]["OriginProtocolPolicy"] == "http-only"
     assert configure(website, recorded) == 0
