@@ -264,7 +264,16 @@ def _write_function(clients: Any, change: InfraChange, known: Known, config: Con
         etag = _call("create the function", name, lambda: cloudfront.create_function(
             **create_function_request(name, code.code, store)))["ETag"]
     else:
-        etag = _call("describe the function", name, lambda: cloudfront.describe_function(Name=name))["ETag"]
+        described = _call("describe the function", name, lambda: cloudfront.describe_function(Name=name))
+        etag = described["ETag"]
+        current = described["FunctionSummary"].get("FunctionConfig") or {}
+        if current.get("Runtime") != FUNCTION_RUNTIME:
+            # The code (deploy's) and the store association are kept; only the runtime is set.
+            found = _call("read the function", name, lambda: cloudfront.get_function(Name=name))
+            items = (current.get("KeyValueStoreAssociations") or {}).get("Items") or []
+            request = update_function_request(name, etag, found["FunctionCode"].read().decode("utf-8"),
+                                              items[0]["KeyValueStoreARN"] if items else None)
+            etag = _call("update the function", name, lambda: cloudfront.update_function(**request))["ETag"]
     # CloudFront Developer Guide, "Publish functions": a distribution runs the LIVE stage only.
     _call("publish the function", name, lambda: cloudfront.publish_function(Name=name, IfMatch=etag))
 
