@@ -220,7 +220,9 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
                     dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder,
                     relist=lambda: _list_bucket(client, target.bucket, options, known))
     memo.save(known, remote, outcome.report)
-    if edge is not None and not dry_run:
+    if edge is not None and dry_run:
+        edge.preview(out)
+    elif edge is not None:
         edge.run(lambda service: make_client(service, region="us-east-1", endpoint_url=None,
                                              profile=target.profile, connect_timeout=target.connect_timeout,
                                              read_timeout=target.read_timeout), out)
@@ -243,14 +245,22 @@ class _EdgeStep:
 
         self.memo = DistributionMemo(_cache_dir(folder) / "edge.json", where)
 
+    @property
+    def size(self) -> str:
+        return f"{self.code.size:,} bytes of code" + (
+            f", {len(self.code.store_entries)} keys in its KeyValueStore" if self.code.store_entries is not None
+            else ", its table inline")
+
+    def preview(self, out: TextIO) -> None:
+        """``--dry-run``: what the function would hold; the edge is neither read nor written."""
+        print(f"edge: the function's redirect table is {self.size} (not compared in a dry run)", file=out)
+
     def run(self, client: Callable[[str], Any], out: TextIO) -> None:
         from sitepush.configurator.edge_deploy import sync_edge
 
         done = sync_edge(client("cloudfront"), client("cloudfront-keyvaluestore"), self.host, self.code,
                          remembered=self.memo.load())
-        size = f"{self.code.size:,} bytes of code" + (
-            f", {len(self.code.store_entries)} keys in its KeyValueStore" if self.code.store_entries is not None
-            else ", its table inline")
+        size = self.size
         if done.note:
             print(f"edge: {done.note}", file=out)
             return
@@ -459,7 +469,9 @@ def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: Deplo
                     target, options, dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder,
                     relist=lambda: _list_bucket(client, target.bucket, options, known))
     memo.save(known, remote, outcome.report)
-    if edge is not None and not dry_run:
+    if edge is not None and dry_run:
+        edge.preview(out)
+    elif edge is not None:
         edge.run(sandbox.client, out)
     if keep:
         from sitepush.preview.server import PreviewServer

@@ -91,3 +91,11 @@ def test_a_private_deploy_writes_no_redirect_object_and_notes_the_edge(
     assert "edge: this endpoint does not serve GetFunction (it answered 404 without an AWS error code): the " \
            "redirect table stays undeployed here (on AWS the function answers it)" in out.splitlines()
     assert "2 redirects" not in out
+
+
+def test_a_private_dry_run_reports_the_function_size_and_sends_nothing_to_the_edge(
+        private_site: Path, own_sandbox: SandboxProcess) -> None:
+    code, out, err = run("deploy", str(private_site), "--sandbox", "--dry-run")
+    assert (code, err) == (0, "")
+    assert "edge: the function's redirect table is 1,971 bytes of code, its table inline (not compared in a " \
+           "dry run)" in out.splitlines()
