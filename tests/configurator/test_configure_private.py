@@ -44,7 +44,7 @@ def config_of(domain: str, origin: str, extra: str = "") -> Config:
 
 
 class Recorded:
-    """Every operation the four clients send, with its parameters (botocore's before-call event)."""
+    """Every operation the clients send, with the parameters sitepush gave (botocore's before-parameter-build)."""
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.clients = InfraClients.of_sandbox(sandbox)
@@ -140,6 +140,16 @@ def test_the_step_that_takes_a_reader_away_waits_for_the_distribution_it_left_be
     assert distribution_to_wait_for(change(both, public)) == "E2EXAMPLE"  # CloudFront's read goes
     assert distribution_to_wait_for(change(public, both)) is None  # adding a reader never waits
     assert distribution_to_wait_for(change(private, both)) is None
+
+
+def test_a_header_name_that_is_no_http_token_is_refused_at_its_line() -> None:
+    from sitepush.errors import ConfigError
+
+    text = '[cloudfront]\nenabled = true\n[cloudfront.headers]\n"Content Security" = "x"\n'
+    with pytest.raises(ConfigError) as refused:
+        parse_config(text, root=Path("/s"))
+    assert refused.value.render().startswith("sitepush.toml:3: ")
+    assert 'has "Content Security", not an HTTP header name' in refused.value.render()
 
 
 def test_private_mode_without_cloudfront_is_refused_naming_the_key() -> None:
