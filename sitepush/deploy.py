@@ -36,6 +36,7 @@ from sitepush.config import Config, DeployConfig, HeaderRule, WebsiteConfig
 from sitepush.errors import DeployError, Interrupted, SafetyStop, UsageError
 
 if TYPE_CHECKING:
+    from sitepush.configurator.edge_deploy import EdgeStep
     from sitepush.sandbox import SandboxProcess
     from sitepush.syncer.apply import SyncReport
     from sitepush.syncer.local import LocalSite, SkippedFile
@@ -177,7 +178,7 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
 
     ``cloudfront`` is the CloudFront client to use (default: one for AWS, made when needed). ``site``: the
     sitepush.toml, for the edge table of a private-mode site (``target.edge_host``): its redirects go to
-    the CloudFront Function after the bucket is synced, none as objects (:class:`_EdgeStep`). Raises
+    the CloudFront Function after the bucket is synced, none as objects (:class:`~sitepush.configurator.edge_deploy.EdgeStep`). Raises
     SafetyStop (exit 3) when the plan deletes more than allowed and ``yes`` is False, before any
     write; DeployError or AwsRefused naming what failed otherwise.
     """
@@ -185,7 +186,7 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
 
     options = SyncOptions(prefix=target.prefix, state_prefix=target.state_prefix,
                           max_deletes=target.max_deletes, yes=yes)
-    edge = _EdgeStep(site, redirects, target, folder) if target.edge_host and site is not None else None
+    edge = _edge_step(site, redirects, target, folder) if target.edge_host and site is not None else None
     if edge is not None:
         redirects = {}  # private mode: the function answers every redirect, S3 holds no redirect object
     if target.sandbox:
@@ -229,49 +230,12 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
     return outcome
 
 
-class _EdgeStep:
-    """The private-mode edge update of one deploy, after the bucket sync: the table from the build's
-    redirects, the function and store brought to it, the digest kept in the user cache so that a deploy
-    whose table is unchanged sends no edge request at all."""
+def _edge_step(site: Config, redirects: Mapping[str, str], target: DeployTarget, folder: Path) -> EdgeStep:
+    from sitepush.configurator.edge_deploy import EdgeStep
 
-    def __init__(self, site: Config, redirects: Mapping[str, str], target: DeployTarget, folder: Path) -> None:
-        from sitepush.edge import edge_code, edge_table
-
-        assert target.edge_host is not None
-        self.host = target.edge_host
-        self.code = edge_code(edge_table(site, redirects))  # a bad redirect stops the deploy before any write
-        where = f"{'sandbox' if target.sandbox else target.profile or ''}|{self.host}"
-        from sitepush.syncer.distribution import DistributionMemo
-
-        self.memo = DistributionMemo(_cache_dir(folder) / "edge.json", where)
-
-    @property
-    def size(self) -> str:
-        return f"{self.code.size:,} bytes of code" + (
-            f", {len(self.code.store_entries)} keys in its KeyValueStore" if self.code.store_entries is not None
-            else ", its table inline")
-
-    def preview(self, out: TextIO) -> None:
-        """``--dry-run``: what the function would hold; the edge is neither read nor written."""
-        print(f"edge: the function's redirect table is {self.size} (not compared in a dry run)", file=out)
-
-    def run(self, client: Callable[[str], Any], out: TextIO) -> None:
-        from sitepush.configurator.edge_deploy import sync_edge
-
-        done = sync_edge(client("cloudfront"), client("cloudfront-keyvaluestore"), self.host, self.code,
-                         remembered=self.memo.load())
-        size = self.size
-        if done.note:
-            print(f"edge: {done.note}", file=out)
-            return
-        if done.plan is None or not done.plan.writes:
-            print(f"edge: the function is up to date ({size}; {done.requests} requests)", file=out)
-        else:
-            keys = f", {done.plan.puts} keys put, {done.plan.deletes} deleted" if self.code.store_entries is not None \
-                else ""
-            print(f"edge: function {'updated and published' if done.plan.update_function else 'unchanged'}"
-                  f"{keys} ({size}; {done.requests} requests)", file=out)
-        self.memo.save(done.digest)
+    assert target.edge_host is not None
+    where = f"{'sandbox' if target.sandbox else target.profile or ''}|{target.edge_host}"
+    return EdgeStep(site, redirects, target.edge_host, _cache_dir(folder) / "edge.json", where)
 
 
 def _found_distribution(cloudfront: Any, folder: Path, target: DeployTarget, out: TextIO) -> str | None:
@@ -435,7 +399,7 @@ def _configure_sandbox(sandbox: SandboxProcess, config: Config, target: DeployTa
 def _deploy_to_sandbox(folder: Path, redirects: Mapping[str, str], target: DeployTarget,
                        options: SyncOptions, *, dry_run: bool, json_path: Path | None, keep: bool,
                        website: WebsiteConfig, out: TextIO, err: TextIO | None,
-                       configure: Config | None = None, edge: _EdgeStep | None = None) -> DeployOutcome:
+                       configure: Config | None = None, edge: EdgeStep | None = None) -> DeployOutcome:
     from sitepush.sandbox import shared_sandbox
     from sitepush.syncer.remote import ensure_bucket
 

@@ -32,7 +32,7 @@ from sitepush.configurator.distributions import (
     distribution_fields,
 )
 from sitepush.configurator.model import PENDING, InfraChange, Resource
-from sitepush.configurator.plan import refusal_of
+from sitepush.configurator.plan import distribution_to_wait_for, refusal_of
 from sitepush.configurator.policy import policy_json
 from sitepush.errors import InfraError
 
@@ -418,37 +418,6 @@ def write(clients: InfraClients, change: InfraChange, known: Known, *, certifica
     else:  # pragma: no cover - desired.py makes only the kinds above
         raise InfraError(f"sitepush cannot make a {kind}")
     return Written()
-
-
-def distribution_to_wait_for(change: InfraChange) -> str | None:
-    """The id of the distribution that must be Deployed before ``change`` takes a reader away from the
-    bucket (None: it takes none away). Last step of website → private: public read goes, so the
-    distribution's move to the REST origin must have reached every edge; of private → website: the
-    SourceArn statement goes, so its move back to the website endpoint must have."""
-    from sitepush.configurator.policy import allows_anonymous_get
-
-    if change.kind != "policy" or change.action != "update":
-        return None
-    old = next((before for field, before, _ in change.diff if field == "policy"), None)
-    new = change.desired.get("policy")
-    if not isinstance(old, Mapping) or not isinstance(new, Mapping):
-        return None
-    old_sources, new_sources = _source_arns(old), _source_arns(new)
-    if allows_anonymous_get(old, change.name, "index.html") and not allows_anonymous_get(new, change.name,
-                                                                                           "index.html"):
-        arn = next(iter(new_sources), None)
-    else:
-        arn = next(iter(sorted(old_sources - new_sources)), None)
-    return arn.rsplit("/", 1)[1] if arn and "/" in arn else None
-
-
-def _source_arns(policy: Mapping[str, Any]) -> set[str]:
-    found: set[str] = set()
-    statements = policy.get("Statement", [])
-    for statement in statements if isinstance(statements, list) else [statements]:
-        value = (statement.get("Condition") or {}).get("StringEquals", {}).get("AWS:SourceArn")
-        found.update([value] if isinstance(value, str) else value or [])
-    return found
 
 
 def _wait_deployed(clients: InfraClients, distribution_id: str, *, wait: float,

@@ -10,6 +10,8 @@ site's redirect table, with the fewest requests (the configurator made, publishe
           ▼
     store first: UpdateKeys (IfMatch, the fewest puts/deletes) ─► then the code: UpdateFunction + PublishFunction
 
+:class:`EdgeStep` is that step as ``sitepush deploy`` runs it (after the bucket sync), with its digest memo.
+
 The store is filled before new code that reads it goes live, so no request ever meets a half-filled
 table; the code is compared with the LIVE stage's, so a function updated but never published is
 published now. A table that outgrows the function's 10 KB moves into a store made here (the
@@ -25,7 +27,7 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sitepush.aws import translated_aws_errors
 from sitepush.configurator._aws_calls import call as _call
@@ -41,6 +43,9 @@ from sitepush.configurator.edge_aws import (
 from sitepush.errors import DeployError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sitepush.config import Config
     from sitepush.edge import EdgeCode
 
 
@@ -66,6 +71,46 @@ class EdgeOutcome:
     requests: int
     digest: str
     note: str | None = None
+
+
+class EdgeStep:
+    """The edge update of one private-mode deploy, after the bucket sync: the table from the build's
+    redirects (a bad redirect stops the deploy before any write), the function and store brought to it,
+    the digest kept at ``memo_path`` so that a deploy whose table is unchanged sends no edge request."""
+
+    def __init__(self, site: Config, redirects: Mapping[str, str], host: str, memo_path: Path, where: str) -> None:
+        from sitepush.edge import edge_code, edge_table
+        from sitepush.syncer.distribution import DistributionMemo
+
+        self.host = host
+        self.code = edge_code(edge_table(site, redirects))
+        self.memo = DistributionMemo(memo_path, where)  # a string kept per place: here the digest
+
+    @property
+    def size(self) -> str:
+        return f"{self.code.size:,} bytes of code" + (
+            f", {len(self.code.store_entries)} keys in its KeyValueStore" if self.code.store_entries is not None
+            else ", its table inline")
+
+    def preview(self, out: TextIO) -> None:
+        """``--dry-run``: what the function would hold; the edge is neither read nor written."""
+        print(f"edge: the function's redirect table is {self.size} (not compared in a dry run)", file=out)
+
+    def run(self, client: Callable[[str], Any], out: TextIO) -> None:
+        """Sync the edge with the clients ``client(service)`` makes, and say what was done."""
+        done = sync_edge(client("cloudfront"), client("cloudfront-keyvaluestore"), self.host, self.code,
+                         remembered=self.memo.load())
+        if done.note:
+            print(f"edge: {done.note}", file=out)
+            return
+        if done.plan is None or not done.plan.writes:
+            print(f"edge: the function is up to date ({self.size}; {done.requests} requests)", file=out)
+        else:
+            keys = (f", {done.plan.puts} keys put, {done.plan.deletes} deleted"
+                    if self.code.store_entries is not None else "")
+            action = "updated and published" if done.plan.update_function else "unchanged"
+            print(f"edge: function {action}{keys} ({self.size}; {done.requests} requests)", file=out)
+        self.memo.save(done.digest)
 
 
 def edge_digest(code: EdgeCode) -> str:

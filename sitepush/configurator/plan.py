@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sitepush.configurator.model import PENDING, UNREPORTED, UNSERVED, InfraChange, InfraPlan, Resource
-from sitepush.configurator.policy import normal_policy
+from sitepush.configurator.policy import allows_anonymous_get, normal_policy
 from sitepush.errors import InfraError
 
 
@@ -87,3 +87,32 @@ def check_applicable(plan: InfraPlan, *, create_zone: bool) -> None:
         refusal = refusal_of(change, create_zone=create_zone)
         if refusal is not None:
             raise refusal
+
+
+def distribution_to_wait_for(change: InfraChange) -> str | None:
+    """The id of the distribution that must be Deployed before ``change`` takes a reader away from the
+    bucket (None: it takes none away). Last step of website → private: public read goes, so the
+    distribution's move to the REST origin must have reached every edge; of private → website: the
+    SourceArn statement goes, so its move back to the website endpoint must have."""
+    if change.kind != "policy" or change.action != "update":
+        return None
+    old = next((before for field, before, _ in change.diff if field == "policy"), None)
+    new = change.desired.get("policy")
+    if not isinstance(old, Mapping) or not isinstance(new, Mapping):
+        return None
+    old_sources, new_sources = _source_arns(old), _source_arns(new)
+    if allows_anonymous_get(old, change.name, "index.html") and not allows_anonymous_get(new, change.name,
+                                                                                           "index.html"):
+        arn = next(iter(new_sources), None)
+    else:
+        arn = next(iter(sorted(old_sources - new_sources)), None)
+    return arn.rsplit("/", 1)[1] if arn and "/" in arn else None
+
+
+def _source_arns(policy: Mapping[str, Any]) -> set[str]:
+    found: set[str] = set()
+    statements = policy.get("Statement", [])
+    for statement in statements if isinstance(statements, list) else [statements]:
+        value = (statement.get("Condition") or {}).get("StringEquals", {}).get("AWS:SourceArn")
+        found.update([value] if isinstance(value, str) else value or [])
+    return found

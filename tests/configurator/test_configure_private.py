@@ -124,7 +124,7 @@ def test_a_new_private_site_makes_its_distribution_before_the_policy_that_names_
 
 
 def test_the_step_that_takes_a_reader_away_waits_for_the_distribution_it_left_behind() -> None:
-    from sitepush.configurator.aws_state import distribution_to_wait_for
+    from sitepush.configurator.plan import distribution_to_wait_for
     from sitepush.configurator.model import InfraChange
     from sitepush.configurator.policy import edge_bucket_policy, website_bucket_policy
 
