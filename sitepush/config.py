@@ -379,9 +379,23 @@ def _origin_check(value: str) -> str | None:
     return None if value in ("website", "private") else 'must be "website" or "private"'
 
 
+_HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
+"""An HTTP field name (RFC 9110, section 5.1: a token)."""
+
+
+def _headers_check(value: Mapping[str, Any]) -> str | None:
+    for name, text in value.items():
+        if not _HEADER_NAME.fullmatch(name):
+            return f'has "{name}", not an HTTP header name — write e.g. "Content-Security-Policy"'
+        if not isinstance(text, str) or not text or any(ord(c) < 0x20 or ord(c) > 0x7e for c in text):
+            return (f'"{name}" must be a non-empty string of printable ASCII — write e.g. '
+                    '"Content-Security-Policy" = "default-src \'self\'"')
+    return None
+
+
 @dataclass(frozen=True)
 class CloudFrontConfig:
-    """``[cloudfront]``: the CDN in front of the S3 website endpoint (https on the site's domain)."""
+    """``[cloudfront]``: the CDN in front of the bucket (https on the site's domain)."""
 
     enabled: bool = option(False, doc="Serve the site through a CloudFront distribution "
                                       "(needs [domain] name for its certificate and aliases).")
@@ -391,6 +405,11 @@ class CloudFrontConfig:
                          doc="\"website\": a public S3 website endpoint behind CloudFront. \"private\": a "
                              "private bucket only CloudFront reads (Origin Access Control), index documents "
                              "and redirects answered by a CloudFront Function.")
+    security_headers: bool = option(False, doc="Attach AWS's managed SecurityHeadersPolicy (HSTS, nosniff, "
+                                               "frame options, referrer policy) to the distribution.")
+    headers: Mapping[str, str] = option(default_factory=dict, check=_headers_check,
+                                        doc="Response headers CloudFront adds to every answer (a custom "
+                                            "response headers policy), e.g. \"Content-Security-Policy\".")
 
 
 @dataclass(frozen=True)

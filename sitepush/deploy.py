@@ -37,6 +37,7 @@ from sitepush.config import Config, DeployConfig, HeaderRule, WebsiteConfig
 from sitepush.errors import DeployError, Interrupted, SafetyStop, UsageError
 
 if TYPE_CHECKING:
+    from sitepush.configurator.edge_deploy import EdgeStep
     from sitepush.sandbox import SandboxProcess
     from sitepush.syncer.apply import SyncReport
     from sitepush.syncer.local import LocalSite, SkippedFile
@@ -77,6 +78,9 @@ class DeployTarget:
     canonical_host: str | None = None
     """With ``[domain] name`` and ``[cloudfront] enabled`` but no distribution id: the host whose
     distribution (the one ``sitepush configure`` created) the deploy finds and invalidates."""
+    edge_host: str | None = None
+    """``[cloudfront] origin = "private"``: the canonical host, whose CloudFront Function answers the
+    redirects (no redirect objects are written; the function and its store are updated instead)."""
 
     @classmethod
     def from_options(cls, config: DeployConfig | None, *, sandbox: bool, bucket: str | None,
@@ -129,7 +133,9 @@ class DeployTarget:
                    connect_timeout=base.connect_timeout, read_timeout=base.read_timeout,
                    canonical_host=hosts.canonical if hosts is not None and site is not None
                    and site.cloudfront.enabled and not sandbox and not base.cloudfront_distribution_id
-                   else None)
+                   else None,
+                   edge_host=hosts.canonical if hosts is not None and site is not None
+                   and site.cloudfront.enabled and site.cloudfront.origin == "private" else None)
 
     @property
     def multipart_threshold(self) -> int:
@@ -255,30 +261,37 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
                   dry_run: bool = False, yes: bool = False, json_path: Path | None = None,
                   keep: bool = False, website: WebsiteConfig | None = None, out: TextIO,
                   err: TextIO | None = None, configure: Config | None = None,
-                  cloudfront: Any | None = None, ahead: ListingAhead | None = None) -> DeployOutcome:
+                  cloudfront: Any | None = None, ahead: ListingAhead | None = None,
+                  site: Config | None = None) -> DeployOutcome:
     """Sync ``folder`` and the redirect objects to ``target``; prints the plan or the summary to ``out``.
 
     ``ahead`` is the listing started before the build (:class:`ListingAhead`; made here when None).
-    ``cloudfront`` is the CloudFront client to use (default: one for AWS, made when needed). Raises
+    ``cloudfront`` is the CloudFront client to use (default: one for AWS, made when needed). ``site``: the
+    sitepush.toml, for the edge table of a private-mode site (``target.edge_host``): its redirects go to
+    the CloudFront Function after the bucket is synced, none as objects
+    (:class:`~sitepush.configurator.edge_deploy.EdgeStep`). Raises
     SafetyStop (exit 3) when the plan deletes more than allowed and ``yes`` is False, before any
     write; DeployError or AwsRefused naming what failed otherwise.
     """
     options = sync_options(target, yes=yes)
+    edge = _edge_step(site, redirects, target, folder) if target.edge_host and site is not None else None
+    if edge is not None:
+        redirects = {}  # private mode: the function answers every redirect, S3 holds no redirect object
     if ahead is not None and (ahead.folder != folder or ahead.target != target or ahead.options != options):
         ahead.abandon()  # listed for another deploy: list again for this one
         ahead = None
     if ahead is None:
         ahead = ListingAhead(folder, target, options, dry_run=dry_run, out=out, configure=configure)
     try:
-        site, specs = _local_side(folder, redirects, target)
+        scanned, specs = _local_side(folder, redirects, target)
     except BaseException:
         ahead.abandon()
         raise
     client, remote, listing_requests = ahead.result()
     if ahead.sandbox is not None:
-        return _finish_in_sandbox(ahead, client, site, specs, remote, listing_requests, dry_run=dry_run,
+        return _finish_in_sandbox(ahead, client, scanned, specs, remote, listing_requests, dry_run=dry_run,
                                   json_path=json_path, keep=keep, website=website or WebsiteConfig(), out=out,
-                                  err=err, configure=configure)
+                                  err=err, configure=configure, edge=edge)
     from sitepush.aws import is_aws_endpoint, make_client
 
     # An S3-compatible store (--endpoint-url MinIO, R2) has no CloudFront of AWS's to look in.
@@ -294,11 +307,25 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
                                                read_timeout=target.read_timeout)
     else:
         cloudfront = None
-    outcome = _sync(client, cloudfront, site, specs, remote, listing_requests, target, options,
+    outcome = _sync(client, cloudfront, scanned, specs, remote, listing_requests, target, options,
                     dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder,
                     relist=lambda: ahead.relist(client))
     ahead.memo.save(ahead.known, remote, outcome.report)
+    if edge is not None and dry_run:
+        edge.preview(out)
+    elif edge is not None:
+        edge.run(lambda service: make_client(service, region="us-east-1", endpoint_url=None,
+                                             profile=target.profile, connect_timeout=target.connect_timeout,
+                                             read_timeout=target.read_timeout), out)
     return outcome
+
+
+def _edge_step(site: Config, redirects: Mapping[str, str], target: DeployTarget, folder: Path) -> EdgeStep:
+    from sitepush.configurator.edge_deploy import EdgeStep
+
+    assert target.edge_host is not None
+    where = f"{'sandbox' if target.sandbox else target.profile or ''}|{target.edge_host}"
+    return EdgeStep(site, redirects, target.edge_host, _cache_dir(folder) / "edge.json", where)
 
 
 def _found_distribution(cloudfront: Any, folder: Path, target: DeployTarget, out: TextIO) -> str | None:
@@ -441,7 +468,7 @@ def _configure_sandbox(sandbox: SandboxProcess, config: Config, target: DeployTa
 def _finish_in_sandbox(ahead: ListingAhead, client: Any, site: LocalSite, specs: dict[str, ObjectSpec],
                        remote: RemoteState, listing_requests: int, *, dry_run: bool, json_path: Path | None,
                        keep: bool, website: WebsiteConfig, out: TextIO, err: TextIO | None,
-                       configure: Config | None = None) -> DeployOutcome:
+                       configure: Config | None = None, edge: EdgeStep | None = None) -> DeployOutcome:
     """The sandbox's side of a deploy, once the bucket is listed: its CloudFront, the sync, ``--keep``."""
     sandbox, target, options, folder = ahead.sandbox, ahead.target, ahead.options, ahead.folder
     assert sandbox is not None
@@ -460,6 +487,10 @@ def _finish_in_sandbox(ahead: ListingAhead, client: Any, site: LocalSite, specs:
                     target, options, dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder,
                     relist=lambda: ahead.relist(client))
     ahead.memo.save(ahead.known, remote, outcome.report)
+    if edge is not None and dry_run:
+        edge.preview(out)
+    elif edge is not None:
+        edge.run(sandbox.client, out)
     if keep:
         from sitepush.preview.server import PreviewServer
         from sitepush.preview.sources import BucketSource

@@ -17,9 +17,11 @@ def add_commands(commands: Any) -> None:
     configure = commands.add_parser(
         "configure", help="set up the bucket, website hosting, certificate, CDN and DNS (plan first)",
         description="Make the AWS side of the site match sitepush.toml: the bucket with website hosting, "
-                    "versioning and a public-read policy (never on .sitepush/), the apex↔www redirect "
-                    "bucket, an ACM certificate validated through Route 53, CloudFront, and the alias "
-                    "records. Prints the plan first; a second run changes nothing.")
+                    "versioning and a public-read policy (never on .sitepush/) — or, with [cloudfront] origin "
+                    "= \"private\", a private bucket only the distribution reads (Origin Access Control) and "
+                    "its CloudFront Function —, the apex↔www redirect bucket, an ACM certificate validated "
+                    "through Route 53, CloudFront, and the alias records. Prints the plan first; a second run "
+                    "changes nothing.")
     add_site_argument(configure)
     configure.add_argument("--plan", action="store_true", help="print the plan and change nothing")
     configure.add_argument("--yes", action="store_true", help="apply without asking (CI)")
@@ -70,7 +72,8 @@ def _configure(args: argparse.Namespace) -> int:
 
     clients = InfraClients(s3=client("s3", config.deploy.region), acm=client("acm", CERTIFICATE_REGION),
                            cloudfront=client("cloudfront", "us-east-1"),
-                           route53=client("route53", "us-east-1"))
+                           route53=client("route53", "us-east-1"),
+                           keyvaluestore=client("cloudfront-keyvaluestore", "us-east-1"))
     return _run(config, clients, args)
 
 

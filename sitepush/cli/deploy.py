@@ -120,7 +120,7 @@ def _deploy(args: argparse.Namespace, json_path: Path | None) -> int:
         # A preview is private (under the state prefix, which the bucket policy denies), never
         # invalidated on CloudFront, and not part of the site's deploy history.
         target = replace(target, prefix=preview_prefix(target.prefix, target.state_prefix, args.preview),
-                         distribution_id=None, history=False)
+                         distribution_id=None, history=False, edge_host=None)
     configure = config if args.sandbox and args.preview is None else None
     redirects: Mapping[str, str] = {}
     if config is None:
@@ -142,5 +142,5 @@ def _deploy(args: argparse.Namespace, json_path: Path | None) -> int:
     with stops_gracefully():
         deploy_folder(folder, redirects, target, dry_run=args.dry_run, yes=args.yes, json_path=json_path,
                       keep=args.keep, website=config.website if config is not None else None,
-                      out=sys.stdout, err=sys.stderr, configure=configure, ahead=ahead)
+                      out=sys.stdout, err=sys.stderr, configure=configure, ahead=ahead, site=config)
     return 0

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitepush.aws import translated_aws_errors
 from sitepush.configurator._aws_calls import call as _call
@@ -26,15 +26,21 @@ from sitepush.configurator.certificates import (
     wait_until_issued,
 )
 from sitepush.configurator.desired import CERTIFICATE_REGION, LIFECYCLE_RULE_ID, Known
+from sitepush.configurator.distributions import (
+    CALLER_REFERENCE_PREFIX,
+    distribution_config,
+    distribution_fields,
+)
 from sitepush.configurator.model import PENDING, InfraChange, Resource
-from sitepush.configurator.plan import refusal_of
+from sitepush.configurator.plan import distribution_to_wait_for, refusal_of
 from sitepush.configurator.policy import policy_json
 from sitepush.errors import InfraError
 
+if TYPE_CHECKING:
+    from sitepush.config import Config
+
 State = dict[tuple[str, str], dict[str, Any] | None]
-CALLER_REFERENCE_PREFIX = "sitepush "
-"""How sitepush knows the distributions it made: it never touches one it did not."""
-COMMENT_LIMIT = 128
+EDGE_KINDS = ("origin-access-control", "function", "key-value-store", "response-headers-policy")
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class InfraClients:
     acm: Any
     cloudfront: Any
     route53: Any
+    keyvaluestore: Any = None
+    """The CloudFront KeyValueStore data API (``cloudfront-keyvaluestore``), for private mode's store."""
 
     def all(self) -> tuple[Any, ...]:
         return self.s3, self.acm, self.cloudfront, self.route53
@@ -53,19 +61,22 @@ class InfraClients:
     def of_sandbox(cls, sandbox: Any) -> InfraClients:
         """The four clients of a :class:`~sitepush.sandbox.Sandbox` (moto answers every service)."""
         return cls(s3=sandbox.client("s3"), acm=sandbox.client("acm"), cloudfront=sandbox.client("cloudfront"),
-                   route53=sandbox.client("route53"))
+                   route53=sandbox.client("route53"), keyvaluestore=sandbox.client("cloudfront-keyvaluestore"))
 
 
 # -- discovery: what exists already -----------------------------------------------------------------
 
 def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str], *,
              certificate_names: Iterable[str] = (), requested_certificate: str | None = None,
-             zone_id: str = "") -> Known:
+             zone_id: str = "", edge_host: str | None = None, edge_private: bool = False,
+             edge_headers: bool = False) -> Known:
     """The certificate, distributions and hosted zone that already exist for the site's domain.
 
     ``certificate_names``: the names the site's certificate must cover (none: no certificate is looked
     for). ``requested_certificate``: the ARN this run's RequestCertificate returned, used as it is
     (ACM's listing may not show a new certificate at once). ``zone_id``: ``[domain] hosted_zone_id``.
+    ``edge_host``: the canonical host; with ``edge_private`` its OAC, function and store are looked up,
+    with ``edge_headers`` its custom response headers policy.
     """
     if apex is None:
         return Known()
@@ -76,10 +87,18 @@ def discover(clients: InfraClients, apex: str | None, hosts: Iterable[str], *,
     found = _distributions_by_alias(clients, wanted)
     domains = {role: found[host]["DomainName"] for role, host in zip(("main", "redirect"), wanted)
                if host in found}
-    return Known(certificate_arn=arn, validation_records=records, distribution_domains=domains,
-                 distribution_ids={host: item["Id"] for host, item in found.items()},
-                 distribution_domain_of={host: item["DomainName"] for host, item in found.items()},
-                 zone_id=zone["Id"] if zone else None)
+    known = Known(certificate_arn=arn, validation_records=records, distribution_domains=domains,
+                  distribution_ids={host: item["Id"] for host, item in found.items()},
+                  distribution_domain_of={host: item["DomainName"] for host, item in found.items()},
+                  zone_id=zone["Id"] if zone else None,
+                  distribution_arns={host: item["ARN"] for host, item in found.items() if item.get("ARN")},
+                  distribution_origins={host: str(((item.get("Origins") or {}).get("Items") or [{}])[0].get(
+                      "DomainName", "")) for host, item in found.items()})
+    if edge_host is not None and (edge_private or edge_headers):
+        from sitepush.configurator.edge_aws import discover_edge
+
+        known = discover_edge(clients, known, edge_host, private=edge_private, headers=edge_headers)
+    return known
 
 
 def find_zone(route53: Any, apex: str, zone_id: str = "") -> dict[str, Any] | None:
@@ -125,9 +144,10 @@ def _distributions_by_alias(clients: InfraClients, hosts: Iterable[str]) -> dict
         for page in paginator.paginate():
             for item in page.get("DistributionList", {}).get("Items", []) or []:
                 aliases = item.get("Aliases")
-                if aliases is None:  # a summary without its aliases (moto's): read them from the config
-                    aliases = clients.cloudfront.get_distribution_config(
-                        Id=item["Id"])["DistributionConfig"].get("Aliases")
+                if aliases is None or item.get("Origins") is None:
+                    # a summary without its aliases or origins (moto's): read them from the config
+                    config = clients.cloudfront.get_distribution_config(Id=item["Id"])["DistributionConfig"]
+                    aliases, item = config.get("Aliases"), {**item, "Origins": config.get("Origins")}
                 for host in wanted.intersection((aliases or {}).get("Items") or []):
                     found.setdefault(host, dict(item))
     return found
@@ -153,6 +173,10 @@ def read_actual(clients: InfraClients, desired: Iterable[Resource], known: Known
             state[resource.ref] = _read_certificate(clients, known, resource.value)
         elif kind == "distribution":
             state[resource.ref] = _read_distribution(clients, name, known.distribution_ids.get(name))
+        elif kind in EDGE_KINDS:
+            from sitepush.configurator.edge_aws import read_edge
+
+            state[resource.ref] = read_edge(clients, resource, known)
         elif kind == "record":
             if records is None:
                 records = _read_records(clients, known.zone_id)
@@ -328,36 +352,11 @@ def _read_distribution(clients: InfraClients, host: str, distribution_id: str | 
     return distribution_fields(config)
 
 
-def distribution_fields(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields of a DistributionConfig that sitepush sets, in :mod:`.desired`'s shape."""
-    origin = ((config.get("Origins") or {}).get("Items") or [{}])[0]
-    behaviour = config.get("DefaultCacheBehavior") or {}
-    certificate = config.get("ViewerCertificate") or {}
-    errors = (config.get("CustomErrorResponses") or {}).get("Items") or []
-    error_404 = next((e.get("ResponsePagePath") for e in errors if int(e.get("ErrorCode", 0)) == 404), None)
-    return {
-        "aliases": list((config.get("Aliases") or {}).get("Items") or []),
-        "origin": origin.get("DomainName"),
-        "origin_protocol": (origin.get("CustomOriginConfig") or {}).get("OriginProtocolPolicy"),
-        "default_root_object": config.get("DefaultRootObject") or "",
-        "certificate": certificate.get("ACMCertificateArn"),
-        "ssl_support": certificate.get("SSLSupportMethod"),
-        "minimum_protocol": certificate.get("MinimumProtocolVersion"),
-        "viewer_protocol": behaviour.get("ViewerProtocolPolicy"),
-        "cache_policy": behaviour.get("CachePolicyId"),
-        "compress": bool(behaviour.get("Compress")),
-        "ipv6": bool(config.get("IsIPV6Enabled")),
-        "price_class": config.get("PriceClass"),
-        "error_404": error_404,
-        "enabled": bool(config.get("Enabled")),
-    }
-
-
 # -- writing ----------------------------------------------------------------------------------------
 
 def write(clients: InfraClients, change: InfraChange, known: Known, *, certificate_wait: float,
           create_zone: bool, sleep: Callable[[float], None] = time.sleep,
-          distribution_wait: float = 1800.0) -> Written:
+          distribution_wait: float = 1800.0, config: Config | None = None) -> Written:
     """Make one resource as ``change.desired`` says (one call, or a few for a certificate or a CDN).
 
     Returns what the user must do about it, if anything (a new zone's name servers for the registrar),
@@ -390,7 +389,24 @@ def write(clients: InfraClients, change: InfraChange, known: Known, *, certifica
         _call("set Block Public Access", where, lambda: s3.put_public_access_block(
             Bucket=name, PublicAccessBlockConfiguration=dict(value)))
     elif kind == "policy":
+        if PENDING in json.dumps(value["policy"]):
+            raise InfraError(f"the policy of {name} names a distribution that does not exist yet",
+                             hint="rerun sitepush configure")
+        reader = distribution_to_wait_for(change)
+        if reader is not None:
+            # The edges still reading the origin the distribution just left need its statement until
+            # the move is Deployed everywhere (CloudFront: minutes).
+            waited = _wait_deployed(clients, reader, wait=distribution_wait, sleep=sleep)
+            _put_policy(clients, name, value["policy"])
+            return Written(note=f"waited {waited:.0f} s for the distribution {reader} to be Deployed before "
+                                "taking the old origin's reader away" if waited >= 1 else None)
         _put_policy(clients, name, value["policy"])
+    elif kind in EDGE_KINDS:
+        from sitepush.configurator.edge_aws import write_edge
+
+        if config is None:  # pragma: no cover - apply_config passes it
+            raise InfraError(f"sitepush needs the site's configuration to make its {kind}")
+        write_edge(clients, change, known, config, sleep=sleep)
     elif kind == "hosted-zone":
         return Written(note=_create_zone(clients, name, allowed=create_zone))
     elif kind == "certificate":
@@ -402,6 +418,23 @@ def write(clients: InfraClients, change: InfraChange, known: Known, *, certifica
     else:  # pragma: no cover - desired.py makes only the kinds above
         raise InfraError(f"sitepush cannot make a {kind}")
     return Written()
+
+
+def _wait_deployed(clients: InfraClients, distribution_id: str, *, wait: float,
+                   sleep: Callable[[float], None]) -> float:
+    """Seconds waited until the distribution's status is Deployed (InfraError after ``wait``)."""
+    started = time.monotonic()
+    deadline = started + wait
+    for _ in range(int(wait / 15) + 2):
+        status = _call("read the distribution", distribution_id, lambda: clients.cloudfront.get_distribution(
+            Id=distribution_id))["Distribution"]["Status"]
+        if status == "Deployed":
+            return time.monotonic() - started
+        if time.monotonic() >= deadline:
+            break
+        sleep(min(15.0, max(0.0, deadline - time.monotonic())))
+    raise InfraError(f"the distribution {distribution_id} is still {status} after {wait:.0f} s, and the public "
+                     "statement of its bucket stays until it is Deployed", hint="rerun sitepush configure later")
 
 
 @dataclass(frozen=True)
@@ -548,38 +581,3 @@ def _put_distribution(clients: InfraClients, known: Known, host: str, value: Map
                                  hint="remove it from that distribution's alternate domain names, then rerun"
                                  ) from None
             raise
-
-
-def distribution_config(value: Mapping[str, Any], caller_reference: str) -> dict[str, Any]:
-    """A whole DistributionConfig from :mod:`.desired`'s fields (``certificate`` must be an ARN)."""
-    origin_id = "s3-website"
-    config: dict[str, Any] = {
-        "CallerReference": caller_reference,
-        "Aliases": {"Quantity": len(value["aliases"]), "Items": list(value["aliases"])},
-        "DefaultRootObject": value["default_root_object"],
-        "Origins": {"Quantity": 1, "Items": [{
-            "Id": origin_id, "DomainName": value["origin"],
-            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
-                                   "OriginProtocolPolicy": value["origin_protocol"]}}]},
-        "DefaultCacheBehavior": {
-            "TargetOriginId": origin_id, "ViewerProtocolPolicy": value["viewer_protocol"],
-            "CachePolicyId": value["cache_policy"], "Compress": value["compress"],
-            "AllowedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"],
-                               "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]}}},
-        # CloudFront API Reference, DistributionConfig: "Comment … The comment cannot be longer than
-        # 128 characters." A host name may have 253.
-        "Comment": f"sitepush: {value['aliases'][0]}"[:COMMENT_LIMIT],
-        "PriceClass": value["price_class"],
-        "Enabled": value["enabled"],
-        "ViewerCertificate": {"ACMCertificateArn": value["certificate"], "SSLSupportMethod": value["ssl_support"],
-                              "MinimumProtocolVersion": value["minimum_protocol"]},
-        "HttpVersion": "http2and3",
-        "IsIPV6Enabled": value["ipv6"],
-    }
-    if value.get("error_404"):
-        config["CustomErrorResponses"] = {"Quantity": 1, "Items": [{
-            "ErrorCode": 404, "ResponsePagePath": value["error_404"], "ResponseCode": "404",
-            "ErrorCachingMinTTL": 60}]}
-    else:
-        config["CustomErrorResponses"] = {"Quantity": 0}
-    return config

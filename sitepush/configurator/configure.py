@@ -54,9 +54,12 @@ def _read_and_plan(config: Config, clients: InfraClients, requested_certificate:
     desired_resources(config, Known())  # a sitepush.toml that cannot work is refused before any AWS call
     hosts = hosts_of(config)
     names = certificate_names(config)
+    cloudfront = config.cloudfront
     known = discover(clients, hosts.apex if hosts else None,
                      (hosts.canonical, hosts.other) if hosts else (), certificate_names=names,
-                     requested_certificate=requested_certificate, zone_id=config.domain.hosted_zone_id)
+                     requested_certificate=requested_certificate, zone_id=config.domain.hosted_zone_id,
+                     edge_host=hosts.canonical if hosts and cloudfront.enabled else None,
+                     edge_private=cloudfront.origin == "private", edge_headers=bool(cloudfront.headers))
     desired = desired_resources(config, known)
     actual = read_actual(clients, desired, known)
     leftovers, notes = read_leftovers(clients, desired, known, (hosts.canonical, hosts.other) if hosts else (),
@@ -79,7 +82,8 @@ def apply_config(config: Config, clients: InfraClients, options: ConfigureOption
         if progress is not None:
             print(f"  {change.render().splitlines()[0]}", file=progress, flush=True)
         written = write(clients, change, known, certificate_wait=options.certificate_wait,
-                        create_zone=create_zone, sleep=sleep, distribution_wait=options.distribution_wait)
+                        create_zone=create_zone, sleep=sleep, distribution_wait=options.distribution_wait,
+                        config=config)
         requested = written.certificate_arn or requested
         if written.note and progress is not None:
             print(f"    {written.note}", file=progress, flush=True)

@@ -31,7 +31,7 @@ from sitepush.configurator.endpoints import (
     website_hosted_zone_id,
 )
 from sitepush.configurator.model import PENDING, Resource
-from sitepush.configurator.policy import website_bucket_policy
+from sitepush.configurator.policy import edge_bucket_policy, website_bucket_policy
 from sitepush.errors import ConfigError
 
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
@@ -55,6 +55,18 @@ class Known:
     distribution_domain_of: Mapping[str, str] = field(default_factory=dict)
     """Host → the ``dxxxx.cloudfront.net`` domain of that distribution."""
     zone_id: str | None = None
+    distribution_arns: Mapping[str, str] = field(default_factory=dict)
+    """Host → the ARN of its distribution (what a private bucket's policy names in ``AWS:SourceArn``)."""
+    distribution_origins: Mapping[str, str] = field(default_factory=dict)
+    """Host → the domain of the origin its distribution reads now (a website endpoint or the REST one)."""
+    origin_access_control: str | None = None
+    """The id of the site's Origin Access Control, once it exists."""
+    function_arn: str | None = None
+    store_arn: str | None = None
+    headers_policy_id: str | None = None
+    unserved: Mapping[str, str] = field(default_factory=dict)
+    """Kind → why: kinds of resource the endpoint answers no API for (an emulator without CloudFront Functions): the
+    plan shows them as not served instead of creating them, see :mod:`sitepush.configurator.edge_aws`."""
 
 
 @dataclass(frozen=True)
@@ -193,11 +205,14 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
                 "NoncurrentVersionExpiration": {"NoncurrentDays": config.deploy.noncurrent_version_days},
                 "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": ABORT_MULTIPART_DAYS}}}),
         ]
-    resources += [
-        Resource("website", bucket, website),
-        Resource("public-access-block", bucket, public_access_block(True)),
-        Resource("policy", bucket, {"policy": website_bucket_policy(bucket, state_prefix=state_prefix)}),
-    ]
+    resources.append(Resource("website", bucket, website))
+    private = config.cloudfront.origin == "private"
+    if private and not cloudfront:
+        raise ConfigError('[cloudfront] origin = "private" needs CloudFront in front of the bucket',
+                          file="sitepush.toml", hint='set [cloudfront] enabled = true, or origin = "website"')
+    access = bucket_access(config, known, bucket, state_prefix)
+    if not private:
+        resources += access
     if hosts is None:
         return resources
     protocol = "https" if cloudfront else "http"
@@ -222,14 +237,30 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
         resources += [Resource("record", f"CNAME {name}", {"type": "CNAME", "value": value, "ttl": 300})
                       for name, value in known.validation_records]
         certificate = known.certificate_arn or PENDING
+        main = _distribution(hosts.canonical, bucket_website_host(bucket, region), certificate, config,
+                             error_document=True)
+        headers = headers_policy_resource(config, hosts.canonical)
+        if headers is not None and "response-headers-policy" not in known.unserved:
+            main["response_headers_policy"] = known.headers_policy_id or PENDING
+        elif config.cloudfront.security_headers:
+            main["response_headers_policy"] = SECURITY_HEADERS_POLICY
+        if private:
+            main.update(private_origin_fields(config, known, bucket, hosts.canonical))
+        # Reachable through a switch of modes: while the distribution still reads the old origin, the
+        # policy that lets it read the new one goes first (see bucket_access).
+        switching = hosts.canonical in known.distribution_ids
+        edge = edge_resources(config, known, hosts.canonical) if private else []
+        resources += [*([headers] if headers is not None else []), *edge]
+        if private and switching:
+            resources += access
         resources += [
-            Resource("distribution", hosts.canonical,
-                     _distribution(hosts.canonical, bucket_website_host(bucket, region), certificate, config,
-                                   error_document=True)),
+            Resource("distribution", hosts.canonical, main),
             Resource("distribution", hosts.other,
                      _distribution(hosts.other, bucket_website_host(hosts.other, region), certificate, config,
                                    error_document=False)),
         ]
+        if private and not switching:
+            resources += access
     for host in (hosts.canonical, hosts.other):
         if cloudfront:
             role = "main" if host == hosts.canonical else "redirect"
@@ -270,5 +301,174 @@ def _distribution(host: str, origin: str, certificate: str, config: Config, *,
         "ipv6": True,
         "price_class": config.cloudfront.price_class,
         "error_404": f"/{config.website.error_document}" if error_document else None,
+        "error_403": None,
+        "origin_access_control": None,
+        "function": None,
+        "response_headers_policy": None,
         "enabled": True,
     }
+
+
+# -- private mode: a bucket only CloudFront reads -----------------------------------------------------
+
+SECURITY_HEADERS_POLICY = "67f7725c-6f97-4210-82d7-5512b31e9d03"
+"""CloudFront's managed response headers policy "SecurityHeadersPolicy" (CloudFront Developer Guide, "Use
+managed response headers policies"): HSTS max-age=31536000, X-Content-Type-Options nosniff, X-Frame-Options
+SAMEORIGIN, Referrer-Policy strict-origin-when-cross-origin, X-XSS-Protection 1; mode=block."""
+FUNCTION_RUNTIME = "cloudfront-js-2.0"
+NAME_LIMIT = 64
+"""CloudFront API Reference: function, KeyValueStore and Origin Access Control names are at most 64
+characters; functions and stores of ``[a-zA-Z0-9-_]``."""
+
+
+def edge_name(host: str) -> str:
+    """The name of the site's Origin Access Control, function, store and headers policy: ``sitepush-``
+    and the host with dots as hyphens, shortened with a hash of the host when longer than 64."""
+    import hashlib
+
+    name = "sitepush-" + re.sub(r"[^a-zA-Z0-9-_]", "-", host)
+    if len(name) <= NAME_LIMIT:
+        return name
+    return f"{name[:NAME_LIMIT - 9]}-{hashlib.sha256(host.encode()).hexdigest()[:8]}"
+
+
+def bucket_rest_host(bucket: str, region: str) -> str:
+    """The bucket's regional REST endpoint, the origin CloudFront signs requests to with OAC (CloudFront
+    Developer Guide, "Restrict access to an Amazon S3 origin": ``bucket.s3.region.amazonaws.com``)."""
+    return f"{bucket}.s3.{region}.amazonaws.com"
+
+
+def bucket_access(config: Config, known: Known, bucket: str, state_prefix: str) -> list[Resource]:
+    """Block Public Access and the bucket policy, for either mode and for every step between them.
+
+    ``website``: the public-read policy, its two policy flags lifted first. ``private``: all four flags
+    on, and only the distribution (``AWS:SourceArn``) may read. A switch is ordered so that whatever
+    origin the distribution reads at each step can be read (the distribution's change takes CloudFront
+    some minutes to reach every edge, so both must answer meanwhile):
+
+    website → private: the OAC is made; the policy gains the SourceArn statement, the public one still
+    there; the distribution moves to the REST origin with the OAC; then the public statement goes and
+    the four flags are turned on.
+    private → website: the two policy flags are lifted and the public statement added beside the
+    SourceArn one; the distribution moves back to the website endpoint; then the SourceArn statement goes.
+
+    Which step a site is at is read from where its distribution points now (``Known.distribution_origins``).
+    """
+    hosts = hosts_of(config)
+    private = config.cloudfront.origin == "private"
+    canonical = hosts.canonical if hosts else ""
+    current = known.distribution_origins.get(canonical)
+    rest = bucket_rest_host(bucket, config.deploy.region)
+    reads_rest = current is not None and current == rest
+    reads_website = current is not None and current != rest
+    if not private and not reads_rest:
+        return [Resource("public-access-block", bucket, public_access_block(True)),
+                Resource("policy", bucket, {"policy": website_bucket_policy(bucket, state_prefix=state_prefix)})]
+    public = not private or reads_website
+    # Before the distribution exists its ARN is PENDING: the plan shows the statement, the write waits.
+    arn = known.distribution_arns.get(canonical, PENDING)
+    policy = edge_bucket_policy(bucket, distribution_arns=(arn,), public=public, state_prefix=state_prefix)
+    resources = [Resource("public-access-block", bucket, public_access_block(public)),
+                 Resource("policy", bucket, {"policy": policy})]
+    # Lifting the flags goes before a public policy; turning them on goes after the public one is gone.
+    return resources if public else resources[::-1]
+
+
+def private_origin_fields(config: Config, known: Known, bucket: str, host: str) -> dict[str, Any]:
+    """The distribution fields that differ in private mode: the REST origin signed with the OAC, the
+    index document at the root, S3's 403 for a missing key answered with the error document and 404,
+    and the viewer-request function."""
+    error = f"/{config.website.error_document}"
+    function: Any = None
+    if "function" not in known.unserved:
+        function = known.function_arn or PENDING
+    return {"origin": bucket_rest_host(bucket, config.deploy.region), "origin_protocol": None,
+            "origin_access_control": known.origin_access_control or PENDING,
+            # CloudFront Developer Guide, "Specify a default root object": with an S3 REST origin "/" is a
+            # request for the empty key; the function rewrites every other folder path itself.
+            "default_root_object": config.website.index_document,
+            # S3 answers 403, not 404, for a missing key when the reader may not s3:ListBucket (S3 API
+            # Reference, GetObject, "Permissions"), which CloudFront through OAC may not.
+            "error_403": error, "error_404": error, "function": function}
+
+
+def edge_resources(config: Config, known: Known, host: str) -> list[Resource]:
+    """The OAC, the store (when the redirect table outgrows the function's code), the function."""
+    from sitepush.edge import edge_code, edge_table
+
+    name = edge_name(host)
+    code = edge_code(edge_table(config))
+    resources = [Resource("origin-access-control", name, {
+        "SigningProtocol": "sigv4", "SigningBehavior": "always", "OriginAccessControlOriginType": "s3"})]
+    if code.store_entries is not None:
+        resources.append(Resource("key-value-store", name, {"status": "READY"}))
+    resources.append(Resource("function", name, {"runtime": FUNCTION_RUNTIME, "published": True}))
+    return resources
+
+
+def headers_policy_resource(config: Config, host: str) -> Resource | None:
+    """``[cloudfront.headers]`` as a custom response headers policy (None without the table).
+
+    A cache behaviour takes one response headers policy, so with ``security_headers = true`` as well the
+    custom policy carries the managed policy's security headers too, the table's own values winning.
+    """
+    if not config.cloudfront.headers:
+        return None
+    return Resource("response-headers-policy", edge_name(host),
+                    {"config": response_headers_policy_config(edge_name(host), config.cloudfront.headers,
+                                                              security=config.cloudfront.security_headers)})
+
+
+_MANAGED_SECURITY = {"Strict-Transport-Security": "max-age=31536000", "X-Content-Type-Options": "nosniff",
+                     "X-Frame-Options": "SAMEORIGIN", "Referrer-Policy": "strict-origin-when-cross-origin",
+                     "X-XSS-Protection": "1; mode=block"}
+
+
+def response_headers_policy_config(name: str, headers: Mapping[str, str], *, security: bool) -> dict[str, Any]:
+    """A ResponseHeadersPolicyConfig: the headers CloudFront has a security slot for go there (it
+    refuses them as custom headers), every other one is a custom header; all override the origin's."""
+    wanted = {**(_MANAGED_SECURITY if security else {}), **headers}
+    by_lower = {k.lower(): (k, v) for k, v in wanted.items()}
+    secure: dict[str, Any] = {}
+    if "content-security-policy" in by_lower:
+        secure["ContentSecurityPolicy"] = {"ContentSecurityPolicy": by_lower.pop("content-security-policy")[1],
+                                           "Override": True}
+    if "x-content-type-options" in by_lower:
+        by_lower.pop("x-content-type-options")
+        secure["ContentTypeOptions"] = {"Override": True}
+    if "x-frame-options" in by_lower:
+        secure["FrameOptions"] = {"FrameOption": by_lower.pop("x-frame-options")[1].upper(), "Override": True}
+    if "referrer-policy" in by_lower:
+        secure["ReferrerPolicy"] = {"ReferrerPolicy": by_lower.pop("referrer-policy")[1], "Override": True}
+    if "strict-transport-security" in by_lower:
+        secure["StrictTransportSecurity"] = _hsts(by_lower.pop("strict-transport-security")[1])
+    if "x-xss-protection" in by_lower:
+        secure["XSSProtection"] = _xss(by_lower.pop("x-xss-protection")[1])
+    config: dict[str, Any] = {"Name": name, "Comment": "sitepush: [cloudfront.headers]"}
+    if secure:
+        config["SecurityHeadersConfig"] = secure
+    if by_lower:
+        items = [{"Header": k, "Value": v, "Override": True} for k, v in sorted(by_lower.values())]
+        config["CustomHeadersConfig"] = {"Quantity": len(items), "Items": items}
+    return config
+
+
+def _hsts(value: str) -> dict[str, Any]:
+    parts = [p.strip().lower() for p in value.split(";") if p.strip()]
+    age = next((p.partition("=")[2] for p in parts if p.startswith("max-age=")), "")
+    if not age.isdigit():
+        raise ConfigError(f'[cloudfront.headers] Strict-Transport-Security "{value}" has no max-age',
+                          file="sitepush.toml", hint='write e.g. "max-age=63072000; includeSubDomains"')
+    return {"Override": True, "AccessControlMaxAgeSec": int(age),
+            "IncludeSubdomains": "includesubdomains" in parts, "Preload": "preload" in parts}
+
+
+def _xss(value: str) -> dict[str, Any]:
+    parts = [p.strip() for p in value.split(";")]
+    result: dict[str, Any] = {"Override": True, "Protection": parts[0] == "1"}
+    if any(p.lower() == "mode=block" for p in parts[1:]):
+        result["ModeBlock"] = True
+    report = next((p.partition("=")[2] for p in parts[1:] if p.lower().startswith("report=")), "")
+    if report:
+        result["ReportUri"] = report
+    return result

@@ -7,11 +7,12 @@ desired value is still :data:`~sitepush.configurator.model.PENDING` always count
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sitepush.configurator.model import PENDING, InfraChange, InfraPlan, Resource
-from sitepush.configurator.policy import normal_policy
+from sitepush.configurator.model import PENDING, UNREPORTED, UNSERVED, InfraChange, InfraPlan, Resource
+from sitepush.configurator.policy import allows_anonymous_get, normal_policy
 from sitepush.errors import InfraError
 
 
@@ -25,8 +26,12 @@ def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Map
         if current is None:
             changes.append(InfraChange(resource.kind, resource.name, "create", resource.value))
             continue
+        if UNSERVED in current:
+            changes.append(InfraChange(resource.kind, resource.name, "unserved", resource.value,
+                                       reason=str(current[UNSERVED])))
+            continue
         diff = tuple((name, current.get(name), wanted) for name, wanted in resource.value.items()
-                     if wanted == PENDING or not _same(current.get(name), wanted))
+                     if current.get(name) != UNREPORTED and not _same(current.get(name), wanted))
         changes.append(InfraChange(resource.kind, resource.name, "update" if diff else "unchanged",
                                    resource.value, diff))
     wanted = {resource.ref for resource in desired}
@@ -37,6 +42,8 @@ def plan_infra(desired: Sequence[Resource], actual: Mapping[tuple[str, str], Map
 def _same(current: Any, wanted: Any) -> bool:
     """Equal as AWS means it: lists compared as sets when they hold only strings (aliases, names),
     policies in the one form of :func:`~sitepush.configurator.policy.normal_policy`."""
+    if wanted == PENDING or (isinstance(wanted, Mapping) and PENDING in json.dumps(wanted, default=str)):
+        return False
     if isinstance(current, Mapping) and isinstance(wanted, Mapping) and "Statement" in wanted:
         return bool(normal_policy(current) == normal_policy(wanted))
     if isinstance(current, list) and isinstance(wanted, list) and all(isinstance(x, str) for x in wanted):
@@ -80,3 +87,32 @@ def check_applicable(plan: InfraPlan, *, create_zone: bool) -> None:
         refusal = refusal_of(change, create_zone=create_zone)
         if refusal is not None:
             raise refusal
+
+
+def distribution_to_wait_for(change: InfraChange) -> str | None:
+    """The id of the distribution that must be Deployed before ``change`` takes a reader away from the
+    bucket (None: it takes none away). Last step of website → private: public read goes, so the
+    distribution's move to the REST origin must have reached every edge; of private → website: the
+    SourceArn statement goes, so its move back to the website endpoint must have."""
+    if change.kind != "policy" or change.action != "update":
+        return None
+    old = next((before for field, before, _ in change.diff if field == "policy"), None)
+    new = change.desired.get("policy")
+    if not isinstance(old, Mapping) or not isinstance(new, Mapping):
+        return None
+    old_sources, new_sources = _source_arns(old), _source_arns(new)
+    if allows_anonymous_get(old, change.name, "index.html") and not allows_anonymous_get(new, change.name,
+                                                                                           "index.html"):
+        arn = next(iter(new_sources), None)
+    else:
+        arn = next(iter(sorted(old_sources - new_sources)), None)
+    return arn.rsplit("/", 1)[1] if arn and "/" in arn else None
+
+
+def _source_arns(policy: Mapping[str, Any]) -> set[str]:
+    found: set[str] = set()
+    statements = policy.get("Statement", [])
+    for statement in statements if isinstance(statements, list) else [statements]:
+        value = (statement.get("Condition") or {}).get("StringEquals", {}).get("AWS:SourceArn")
+        found.update([value] if isinstance(value, str) else value or [])
+    return found

@@ -55,6 +55,29 @@ def website_bucket_policy(bucket: str, *, prefix: str = "", state_prefix: str = 
     ]}
 
 
+def edge_bucket_policy(bucket: str, *, distribution_arns: tuple[str, ...], public: bool,
+                       state_prefix: str = ".sitepush/") -> dict[str, Any]:
+    """The policy of a bucket that CloudFront reads through Origin Access Control (``[cloudfront] origin =
+    "private"``): ``s3:GetObject`` for the service principal ``cloudfront.amazonaws.com`` only when the
+    request comes from one of ``distribution_arns`` (``AWS:SourceArn``), never on the state prefix.
+
+    ``public``: keep the public-read statement of :func:`website_bucket_policy` beside it, for the
+    steps of a switch between the modes while the distribution still reads the other origin
+    (:mod:`sitepush.configurator.desired`). CloudFront Developer Guide, "Restrict access to an Amazon S3
+    origin": the OAC policy names the service principal and the distribution's ARN in ``AWS:SourceArn``.
+    """
+    state = f"arn:aws:s3:::{bucket}/{state_prefix}*"
+    statements: list[dict[str, Any]] = []
+    if public:
+        statements += website_bucket_policy(bucket, state_prefix=state_prefix)["Statement"]
+    if distribution_arns:
+        source: str | list[str] = distribution_arns[0] if len(distribution_arns) == 1 else list(distribution_arns)
+        statements.append({"Sid": "CloudFrontReadsTheSiteButNotSitepushState", "Effect": "Allow",
+                           "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject",
+                           "NotResource": [state], "Condition": {"StringEquals": {"AWS:SourceArn": source}}})
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
 def normal_policy(policy: Mapping[str, Any]) -> Any:
     """``policy`` in one form whatever way S3 wrote it back: statements as a sorted list, every
     one-or-more-valued element as a sorted list, ``Principal: *`` as ``{"AWS": ["*"]}``, no empty ``Sid``."""
