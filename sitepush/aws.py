@@ -52,7 +52,7 @@ def parse_aws_timestamp(value: Any) -> datetime:
     Anything that is not that form goes to botocore's parser, unchanged.
     """
     from botocore.utils import parse_timestamp  # type: ignore[import-untyped]
-    from dateutil.tz import tzutc  # botocore's own zone for "Z": the same objects as its parser makes
+    from dateutil.tz import tzutc  # type: ignore[import-untyped]  # botocore's own zone for "Z": the same objects as its parser makes
 
     if isinstance(value, str) and len(value) >= 20 and value[10] == "T" and value[-1] == "Z":
         try:
