@@ -183,7 +183,7 @@ class Builder:
             raise BuildError(f"content folder {config.build.content_dir}/ does not exist",
                              file="sitepush.toml",
                              hint="create it with your Markdown pages, or set [build] content_dir")
-        tree = discover_content(config.content_path)
+        tree = discover_content(config.content_path, config.build.exclude)
         static = discover_static(config.static_path)
         executor: Executor | None = None
         try:

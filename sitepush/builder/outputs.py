@@ -296,7 +296,15 @@ def site_view(site: Site, config: Config) -> SiteView:
         search_url="/pagefind/" if config.build.search else "",
         taxonomies=tuple(TaxonomyView(name, name.replace("_", " ").title(), f"/{name}/")
                          for name in site.taxonomies),
-        params=config.site.params)
+        params=config.site.params,
+        extra_css=tuple(_asset_url(item) for item in config.site.extra_css),
+        extra_javascript=tuple(_asset_url(item) for item in config.site.extra_javascript),
+        edit_url=config.site.edit_url)
+
+
+def _asset_url(item: str) -> str:
+    """A ``[site] extra_css``/``extra_javascript`` entry as a URL: a site path is made absolute."""
+    return item if "://" in item or item.startswith("//") else "/" + item.lstrip("/")
 
 
 def _feed_entries(pages: Sequence[Page], views: _Views, config: Config) -> list[FeedEntry]:
