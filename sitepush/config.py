@@ -207,6 +207,11 @@ class BuildConfig:
     exclude: tuple[str, ...] = option((), check=_exclude_check,
                                       doc="Files of the content folder neither built nor copied: gitignore-style "
                                           "patterns (`drafts/`, `*.py`, `!keep.md`), as MkDocs' `exclude_docs`.")
+    permalinks: Mapping[str, Any] = option(default_factory=dict, check=_permalink_check,
+                                           doc="URL pattern of the pages of a top-level section, as Hugo's "
+                                               "`[permalinks]`: `posts = \"/:year/:month/:slug/\"` (tokens :year "
+                                               ":month :day :section :sections :slug :title :filename; `/` for "
+                                               "pages at the root). A page's own `url` wins.")
 
 
 def _glob_check(value: str) -> str | None:

@@ -40,6 +40,7 @@ from sitepush.builder.links import line_of_link, resolve_links
 from sitepush.builder.output_folder import MARKER as MARKER  # re-exported: deploy skips the marker
 from sitepush.builder.output_folder import OutputFolder
 from sitepush.builder.outputs import HIGHLIGHT_CSS_KEY, RenderJob, ViewMemo, plan_outputs
+from sitepush.builder.residue import residue_warnings
 from sitepush.builder.site import ParsedSource, Site, assemble_site
 from sitepush.builder.theme_files import default_theme_dir, theme_assets
 from sitepush.builder.views import Link, PageSummary, PageView, SiteView, TermRef
@@ -212,7 +213,9 @@ class Builder:
             warnings = (*front_warnings, *link_warnings, *plan.warnings, *template_warnings)
             if warnings and self.strict:
                 raise BuildError.from_problems(warnings)
-            warnings = (*warnings, *git_warnings)  # said, but no reason to fail a --strict build
+            residue = residue_warnings((f"{config.build.content_dir}/{page.rel}", page.parsed.residue)
+                                       for page in site.pages)
+            warnings = (*warnings, *git_warnings, *residue)  # said, but no reason to fail a --strict build
             rendered, executor = self._render(jobs, templates, cache, executor)
         finally:
             if executor is not None:
@@ -315,7 +318,7 @@ class Builder:
                ) -> tuple[list[ParsedSource], int, Executor | None]:
         config = self.config
         settings = self._parse_settings()
-        settings_key = f"{config.site.timezone}|{config.build.summary_words}"
+        settings_key = f"{config.site.timezone}|{config.build.summary_words}|{settings.liquid_residue}"
         by_rel: dict[str, ParsedSource] = {}
         jobs: list[ParseJob] = []
         parse_keys: dict[str, str] = {}
@@ -435,7 +438,10 @@ class Builder:
         return dates.dates, (shallow_warning(),) if dates.shallow else ()
 
     def _parse_settings(self) -> ParseSettings:
-        return ParseSettings(ZoneInfo(self.config.site.timezone), self.config.build.summary_words)
+        # Jekyll mode renders Liquid, so {{ }} is no residue there ([build] conventions, the Jekyll import).
+        jekyll = getattr(self.config.build, "conventions", "") == "jekyll"
+        return ParseSettings(ZoneInfo(self.config.site.timezone), self.config.build.summary_words,
+                             liquid_residue=not jekyll)
 
     def _template_settings(self, cache: BuildCache) -> TemplateSettings:
         site_templates = self.config.templates_path
@@ -461,7 +467,7 @@ class Builder:
                 warnings.setdefault((display, job.template), Problem(
                     f'template "{job.template}" not found, using {job.fallback}', display,
                     job.template_line,
-                    f"create {self.config.build.templates_dir}/{job.template} or remove `template:`"))
+                    f"create {self.config.build.templates_dir}/{job.template} or remove `{job.template_key}:`"))
                 job = replace(job, template=job.fallback, fallback=None)
             chosen.append(job)
         return chosen, tuple(warnings.values())
