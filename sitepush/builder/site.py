@@ -279,6 +279,18 @@ def _folder_title(folder: str) -> str:
     return name[:1].upper() + name[1:] if name else folder
 
 
+def _terms_of(page: Page, taxonomy: str) -> tuple[str, ...]:
+    """The page's terms of ``taxonomy``: from tags/categories/[taxonomies], else (Hugo: any configured
+    taxonomy is a front-matter key of its own, ``series: [intro]``) the top-level key of that name."""
+    found = page.meta.taxonomies.get(taxonomy)
+    if found is not None:
+        return found
+    value = page.meta.params.get(taxonomy)
+    items = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    return tuple(dict.fromkeys(str(item).strip() for item in items
+                               if isinstance(item, (str, int, float)) and str(item).strip()))
+
+
 def _collect_terms(pages: Sequence[Page], config: Config, claimed: dict[str, str],
                    problems: list[Problem], display_prefix: str) -> dict[str, tuple[Term, ...]]:
     taxonomies: dict[str, tuple[Term, ...]] = {}
@@ -286,7 +298,7 @@ def _collect_terms(pages: Sequence[Page], config: Config, claimed: dict[str, str
         names: dict[str, str] = {}
         members: dict[str, list[Page]] = {}
         for page in pages:
-            for name in page.meta.taxonomies.get(taxonomy, ()):
+            for name in _terms_of(page, taxonomy):
                 slug = slugify(name) or "-"
                 names.setdefault(slug, name)
                 if page not in members.setdefault(slug, []):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from urllib.parse import urlsplit
 
 from sitepush.errors import ConfigError
 from sitepush.importer._yaml import read_yaml
+from sitepush.importer.content_scan import content_residue
 from sitepush.importer.model import ImportResult
 from sitepush.importer.toml_writer import TomlDocument
 
@@ -59,17 +61,20 @@ def import_mkdocs(source: Path, destination: Path) -> ImportResult:
         raise ConfigError("must be a mapping of settings", file=config_path.name, line=1,
                           hint="start it with e.g. `site_name: My Docs`")
     docs_dir = str(data.get("docs_dir") or "docs")
-    docs_path = (source / docs_dir).resolve()
-    content_dir = Path(os.path.relpath(docs_path, destination.resolve())).as_posix()
+    docs_path = Path(os.path.abspath(source / docs_dir))  # not resolve(): a linked folder keeps its name
+    content_dir = Path(os.path.relpath(docs_path, os.path.abspath(destination))).as_posix()
     custom_dir = _theme(data).get("custom_dir")
     inside: list[str] = []
     if isinstance(custom_dir, str):
-        rel = Path(os.path.relpath((source / custom_dir).resolve(), docs_path)).as_posix()
+        rel = Path(os.path.relpath(os.path.abspath(source / custom_dir), docs_path)).as_posix()
         if not rel.startswith(".."):
             inside.append(rel)
     has_templates = (docs_path / "templates").is_dir()
-    return plan_mkdocs(data, content_dir=content_dir, config_name=config_path.name,
-                       theme_folders_inside=tuple(inside), has_templates_folder=has_templates)
+    planned = plan_mkdocs(data, content_dir=content_dir, config_name=config_path.name,
+                          theme_folders_inside=tuple(inside), has_templates_folder=has_templates)
+    written = tomllib.loads(planned.toml_text)["build"].get("exclude", [])
+    found = content_residue(docs_path, display=docs_dir.rstrip("/"), exclude=tuple(written))
+    return ImportResult(planned.toml_text, (*planned.residue, *found))
 
 
 def _theme(data: Mapping[str, Any]) -> dict[str, Any]:

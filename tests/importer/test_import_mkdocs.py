@@ -89,7 +89,13 @@ def test_httpx_import_says_exactly_what_it_left_behind(httpx: tuple[Path, Any]) 
         "templates/ by hand",
         "theme material (palette): not carried over — sitepush's own docs theme is used; override its "
         "templates in templates/",
+        # mkautodoc's directives in api.md and exceptions.md: the build says the same of its pages
+        "docs/api.md:11: MkDocs `:::` directive left as text on 2 pages, first ::: httpx.request — write out "
+        "what the plugin generated",
     )
+    assert [w.render().split(": ", 1)[1] for w in httpx[1].warnings if "left as text" in w.render()] == [
+        "MkDocs `:::` directive left as text on 2 pages, first ::: httpx.request — write out what the plugin "
+        "generated"]
     data = tomllib.loads(result.toml_text)
     assert data["site"] == {"title": "HTTPX", "base_url": "https://www.python-httpx.org/",
                             "description": "A next-generation HTTP client for Python.",
