@@ -137,6 +137,8 @@ class Builder:
         """(pages checked, seconds) of the last build's link check."""
         self._digests: dict[int, tuple[object, str]] = {}
         self._links_of: dict[str, PageLinks] = {}
+        self._pool: Executor | None = None
+        """The worker pool of the running build, once a step started it."""
 
     # -- orchestration ------------------------------------------------------------------------------
 
@@ -218,8 +220,11 @@ class Builder:
             warnings = (*warnings, *git_warnings, *residue)  # said, but no reason to fail a --strict build
             rendered, executor = self._render(jobs, templates, cache, executor)
         finally:
-            if executor is not None:
-                executor.shutdown()
+            # A step that fails after starting the pool never returns it: shut down the one _map made,
+            # or the interpreter tears it down at exit and may print a traceback after the error line.
+            pool, self._pool = executor or self._pool, None
+            if pool is not None:
+                pool.shutdown()
         contents: dict[str, tuple[str, bytes]] = {}
         for key, (render_key, text) in rendered.items():
             contents[key] = (render_key, text.encode("utf-8") if isinstance(text, str) else text)
@@ -306,6 +311,7 @@ class Builder:
             # would otherwise inherit the build's disabled collector).
             executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context(),
                                            initializer=gc.enable)
+            self._pool = executor
         chunk = max(1, min(64, len(items) // (self.workers * 4)))
         futures = [executor.submit(function, items[i:i + chunk], settings)
                    for i in range(0, len(items), chunk)]
