@@ -271,6 +271,12 @@ def _write_nav(doc: TomlDocument, entries: list[Any], table: str, residue: list[
             continue
         if table == "nav":
             doc.blank()
+        link = str(target)
+        if not isinstance(target, list) and not _is_url(link) and not link.endswith((".md", ".markdown")) \
+                and not link.startswith("/"):
+            # MkDocs keeps such an entry as a link relative to each page; sitepush's nav links absolutely
+            residue.append(f"nav entry {title or link}: {link} is neither a page nor an absolute link — left out")
+            continue
         doc.array_table(table)
         if title:
             doc.key("title", str(title))
@@ -278,8 +284,8 @@ def _write_nav(doc: TomlDocument, entries: list[Any], table: str, residue: list[
             if not title:
                 residue.append("nav: a group without a title — its entries are kept under an untitled group")
             _write_nav(doc, target, f"{table}.children", residue)
-        elif _is_url(str(target)):
-            doc.key("url", str(target))
+        elif _is_url(link) or not link.endswith((".md", ".markdown")):
+            doc.key("url", link)
         else:
             doc.key("page", posixpath.normpath(str(target)).lstrip("/"))
 

@@ -19,6 +19,7 @@ from sitepush.builder.nav import docs_nav
 from sitepush.config import load_config
 from sitepush.errors import ConfigError
 from sitepush.importer import import_site
+from sitepush.importer.mkdocs import plan_mkdocs
 from tests.fixtures.paths import corpus_dir
 from tests.importer.conftest import build, imported
 
@@ -226,3 +227,11 @@ def test_the_theme_folder_inside_docs_dir_is_excluded_only_when_it_is_inside(tmp
     (tmp_path / "docs").mkdir()
     data = tomllib.loads(import_site("mkdocs", tmp_path, tmp_path).toml_text)
     assert "exclude" not in data["build"]
+
+
+def test_nav_links_that_are_not_pages_are_kept_when_absolute_and_reported_when_relative() -> None:
+    result = plan_mkdocs({"nav": [{"API": "/api/"}, {"Up": "../other/"}, {"Home": "index.md"}]},
+                         content_dir="docs")
+    assert tomllib.loads(result.toml_text)["nav"] == [{"title": "API", "url": "/api/"},
+                                                     {"title": "Home", "page": "index.md"}]
+    assert "nav entry Up: ../other/ is neither a page nor an absolute link — left out" in result.residue
