@@ -164,6 +164,10 @@ def plan_mkdocs(data: Mapping[str, Any], *, content_dir: str, config_name: str =
     if "search" in plugin_names:
         doc.commented_key("search", True, comment="the search plugin: sitepush indexes with Pagefind "
                                                   "(needs `pip install pagefind[bin]`)")
+    for name, _ in _named(data.get("markdown_extensions", [])):
+        short = name.removeprefix("markdown.extensions.")
+        if short in SUPPORTED_EXTENSIONS:
+            doc.comment(f"markdown_extensions {name}: {SUPPORTED_EXTENSIONS[short]}.")
     not_in_nav = data.get("not_in_nav")
     if not_in_nav:
         doc.comment(f"not_in_nav ({' '.join(str(not_in_nav).split())}): pages outside [[nav]] are built "

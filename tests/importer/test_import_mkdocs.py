@@ -97,6 +97,9 @@ def test_httpx_import_says_exactly_what_it_left_behind(httpx: tuple[Path, Any]) 
     assert [w.render().split(": ", 1)[1] for w in httpx[1].warnings if "left as text" in w.render()] == [
         "MkDocs `:::` directive left as text on 2 pages, first ::: httpx.request — write out what the plugin "
         "generated"]
+    # the extensions sitepush reads already are named in the file, with what stands in for them
+    assert "# markdown_extensions admonition: built in.\n" in result.toml_text
+    assert "# markdown_extensions codehilite: code is highlighted by sitepush (Pygments" in result.toml_text
     data = tomllib.loads(result.toml_text)
     assert data["site"] == {"title": "HTTPX", "base_url": "https://www.python-httpx.org/",
                             "description": "A next-generation HTTP client for Python.",
