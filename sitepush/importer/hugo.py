@@ -168,10 +168,30 @@ def _with_default_language(data: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def _mounts(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    module = data.get("module")
+    mounts = module.get("mounts") if isinstance(module, dict) else None
+    return [m for m in mounts if isinstance(m, dict)] if isinstance(mounts, list) else []
+
+
+def _content_mount(data: Mapping[str, Any]) -> str | None:
+    """The folder a ``[[module.mounts]]`` entry mounts as ``content`` (the default language's, or one
+    without a language), as hugoDocs mounts content/en."""
+    language = str(data.get("defaultcontentlanguage", "en")).lower()
+    for mount in _mounts(data):
+        if mount.get("target") == "content" and isinstance(mount.get("source"), str) \
+                and str(mount.get("lang", language)).lower() == language:
+            return str(mount["source"])
+    return None
+
+
 def _content_dir(data: Mapping[str, Any]) -> str:
     own = _default_language(data).get("contentdir")
     if isinstance(own, str) and own:
         return own
+    mounted = _content_mount(data)
+    if mounted:
+        return mounted
     value = data.get("contentdir")
     return value if isinstance(value, str) and value else "content"
 
@@ -264,8 +284,14 @@ def plan_hugo(data: Mapping[str, Any], *, config_names: tuple[str, ...], content
         residue.append("data/: Hugo templates read it as .Site.Data — not carried over; put what templates "
                        "need in [site.params]")
     module = data.get("module")
-    if isinstance(module, dict) and (module.get("imports") or module.get("mounts")):
-        residue.append("module imports/mounts: not carried over — vendor the files into the site")
+    if isinstance(module, dict) and module.get("imports"):
+        residue.append("module imports: not carried over — vendor the files into the site")
+    content_mount = _content_mount(data)
+    other_mounts = [m for m in _mounts(data) if m.get("target") != "content" or m.get("source") != content_mount]
+    if other_mounts:
+        shown_mounts = ", ".join(f"{m.get('source')} → {m.get('target')}" for m in other_mounts)
+        residue.append(f"module mounts ({shown_mounts}): not carried over — move the files where sitepush "
+                       "looks (content_dir, static_dir, templates/)")
     for key, what in (("disablekinds", "disableKinds"), ("outputs", "outputs"),
                       ("outputformats", "outputFormats"), ("mediatypes", "mediaTypes"),
                       ("ignorefiles", "ignoreFiles (regular expressions)")):

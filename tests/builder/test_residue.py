@@ -35,7 +35,8 @@ def test_residue_is_found_outside_code_only(body: str, found: tuple[tuple[str, i
 
 
 def test_lines_are_the_source_files_and_liquid_is_not_residue_in_jekyll_mode() -> None:
-    assert scan_residue("{{ x }}\n{{< y >}}\n", first_line=5) == (("liquid", 5, "{{ x }}"), ("shortcode", 6, "{{< y >}}"))
+    assert scan_residue("{{ x }}\n{{< y >}}\n", first_line=5) == (
+        ("liquid", 5, "{{ x }}"), ("shortcode", 6, "{{< y >}}"))
     assert scan_residue("{{ x }}\n", liquid=False) == ()
 
 

@@ -174,6 +174,7 @@ def test_the_conventions_mkdocs_yml_declares_are_built(tmp_path: Path) -> None:
     destination = tmp_path / "site"
     result = imported("mkdocs", source, destination)
     built = build(destination)
+    assert built.site is not None
     urls = {page.rel: page.url for page in built.site.pages}
     # exclude_docs, gitignore-style: drafts/ and *.tmp.md are gone, !keep.tmp.md comes back
     assert urls == {rel: mkdocs_rule(rel, directory_urls=False) for rel in
