@@ -15,7 +15,7 @@ import pytest
 from tests.fixtures.paths import REPO
 
 PACKAGE = REPO / "sitepush"
-ROLES = ("builder", "syncer", "configurator", "edge")
+ROLES = ("builder", "syncer", "configurator", "edge", "importer")
 OTHER_PACKAGES = ("preview", "history", "cli")
 
 # The ignore lines of GitHub's Python template (github/gitignore, Python.gitignore), old and new versions

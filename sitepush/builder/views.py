@@ -160,3 +160,9 @@ class SiteView:
     is off."""
     logo: str = ""
     """The site's own image for the header and the favicon (``[site] logo``); empty: none."""
+    extra_css: tuple[str, ...] = ()
+    """Stylesheets every page links after the theme's (``[site] extra_css``), as URLs."""
+    extra_javascript: tuple[str, ...] = ()
+    """Scripts every page loads, deferred (``[site] extra_javascript``), as URLs."""
+    edit_url: str = ""
+    """``[site] edit_url``: a page's "edit this page" link is this plus ``page.source``; empty: none."""
