@@ -109,10 +109,9 @@ def test_deploy_to_the_sandbox_configures_every_resource_syncs_and_records(cli_d
     files = built_files(cli_deploy.site_dir)
     size_mb = sum(map(len, files.values())) / 1_000_000
     lines = cli_deploy.out.splitlines()
-    assert re.fullmatch(r"Built 13 pages from 14 sources in \d+\.\d\d s \(parsed 14, rendered 27, wrote 39 "
-                        r"files, removed 0\) → " + re.escape(str(cli_deploy.site_dir)), lines[0])
-    assert lines[1] == "Configuring the sandbox as `sitepush configure` would on AWS:"
-    changes = [line.strip() for line in lines[2:] if line.startswith("  ")]
+    # The sandbox is configured first, then the site is built while the bucket is listed, then synced.
+    assert lines[0] == "Configuring the sandbox as `sitepush configure` would on AWS:"
+    changes = [line.strip() for line in lines[1:] if line.startswith("  ")]
     for resource in ("+ create bucket www.example.com", "~ update website www.example.com",
                      "~ update public-access-block www.example.com", "~ update policy www.example.com",
                      "~ update versioning www.example.com", "+ create bucket example.com",
@@ -123,8 +122,11 @@ def test_deploy_to_the_sandbox_configures_every_resource_syncs_and_records(cli_d
                      "+ create record AAAA example.com."):
         assert resource in changes, resource
     assert sum(change.startswith("+ create record CNAME _") for change in changes) == 2  # validation
-    rest = [line for line in lines[2:] if not line.startswith("  ")]
+    rest = [line for line in lines[1:] if not line.startswith("  ")]
     assert re.fullmatch(r"configured: \d+ changes", rest[0]), rest[0]
+    assert re.fullmatch(r"Built 13 pages from 14 sources in \d+\.\d\d s \(parsed 14, rendered 27, wrote 39 "
+                        r"files, removed 0\) → " + re.escape(str(cli_deploy.site_dir)), rest[1])
+    rest = rest[1:]
     assert re.fullmatch(rf"s3://{re.escape(CONFIGURED_BUCKET)}/: uploaded {len(files) + 2} objects "
                         rf"\({size_mb:.1f} MB; {len(files)} new, 2 redirects\), deleted 0, unchanged 0 — "
                         rf"\d+\.\d s, {len(files) + 2 + 2} requests", rest[1]), rest[1]
