@@ -15,9 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitepush.builder._dates import parse_date_string
-from sitepush.builder.frontmatter import page_meta, parse_front_matter
-from sitepush.builder.model import PageKind, SourceFile
+from sitepush.builder.frontmatter import page_meta, parse_date_string, parse_front_matter
+from sitepush.builder.model import PageKind, PageMeta, SourceFile
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -72,7 +71,7 @@ def test_what_no_tool_reads_is_not_a_date(text: str) -> None:
     assert parse_date_string(text, LA) is None
 
 
-def meta(text: str, rel: str):  # type: ignore[no-untyped-def]
+def meta(text: str, rel: str) -> PageMeta:
     front = parse_front_matter(text.encode(), f"content/{rel}")
     return page_meta(front, SourceFile(rel, Path("/s/content") / rel, PageKind.PAGE), tz=LA,
                      display=f"content/{rel}")
