@@ -110,6 +110,10 @@ class NavItem:
     children: tuple[NavItem, ...] = option((), doc="Entries under this one (`[[nav.children]]`).")
 
 
+def _conventions_check(value: str) -> str | None:
+    return None if value in ("sitepush", "jekyll") else 'must be "sitepush" or "jekyll"'
+
+
 def _layout_check(value: str) -> str | None:
     return None if value in ("blog", "docs") else 'must be "blog" or "docs"'
 
@@ -155,6 +159,10 @@ class BuildConfig:
                           doc="Rendering processes; 0 means one per CPU core.")
     max_page_mb: int = option(10, check=_positive,
                               doc="Largest Markdown file built, in MB; a larger one is an error naming it.")
+    conventions: str = option("sitepush", check=_conventions_check,
+                              doc='"jekyll": the content folder is a Jekyll site, built as Jekyll would '
+                                  "(its `_config.yml`: permalinks, collections, defaults, Liquid; "
+                                  "nothing starting with `_` published). `sitepush import jekyll` sets it.")
 
 
 def _glob_check(value: str) -> str | None:

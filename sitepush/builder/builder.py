@@ -136,6 +136,8 @@ class Builder:
         """(pages checked, seconds) of the last build's link check."""
         self._digests: dict[int, tuple[object, str]] = {}
         self._links_of: dict[str, PageLinks] = {}
+        self._jekyll: Any = None
+        """Jekyll mode: the folder's JekyllSite, read at the start of each build."""
 
     # -- orchestration ------------------------------------------------------------------------------
 
@@ -176,14 +178,17 @@ class Builder:
         if self.cache is None:
             self.cache = BuildCache.load(self.cache_folder)
         cache = self.cache
-        self.folder.claim(config.root.resolve(), (
-            ("content", config.content_path), ("static", config.static_path),
-            ("templates", config.templates_path)))
+        watched = [("content", config.content_path), ("static", config.static_path),
+                   ("templates", config.templates_path)]
+        if config.build.conventions == "jekyll" and self.output_dir.is_relative_to(config.content_path) \
+                and self.output_dir.relative_to(config.content_path).parts[0].startswith(("_", ".")):
+            watched = watched[1:]  # Jekyll's own rule: _site/ inside the source is never read
+        self.folder.claim(config.root.resolve(), watched)
         if not config.content_path.is_dir():
             raise BuildError(f"content folder {config.build.content_dir}/ does not exist",
                              file="sitepush.toml",
                              hint="create it with your Markdown pages, or set [build] content_dir")
-        tree = discover_content(config.content_path)
+        tree = self._discover()
         static = discover_static(config.static_path)
         executor: Executor | None = None
         try:
@@ -267,6 +272,7 @@ class Builder:
 
         digest = hashlib.md5(usedforsecurity=False)
         digest.update(repr((self.config, self.drafts, self.strict, str(self.output_dir))).encode())
+        digest.update(str(self._jekyll and self._jekyll.digest).encode())  # _config.yml, _data/, _includes/
         digest.update(templates.templates_digest.encode())
         digest.update(head_state(self.config.content_path).encode())  # lastmod dates come from git
         for item in parsed:
@@ -315,7 +321,7 @@ class Builder:
                ) -> tuple[list[ParsedSource], int, Executor | None]:
         config = self.config
         settings = self._parse_settings()
-        settings_key = f"{config.site.timezone}|{config.build.summary_words}"
+        settings_key = f"{config.site.timezone}|{config.build.summary_words}|{settings.jekyll and settings.jekyll.digest}"
         by_rel: dict[str, ParsedSource] = {}
         jobs: list[ParseJob] = []
         parse_keys: dict[str, str] = {}
@@ -434,8 +440,19 @@ class Builder:
         dates = self._git[1]
         return dates.dates, (shallow_warning(),) if dates.shallow else ()
 
+    def _discover(self) -> ContentTree:
+        """The sources; in Jekyll mode its ``_config.yml`` and ``_data/`` are read first, once a build."""
+        if self.config.build.conventions != "jekyll":
+            return discover_content(self.config.content_path)
+        from sitepush.builder.jekyll import discover_jekyll, read_jekyll_site
+
+        self._jekyll = read_jekyll_site(self.config.content_path)
+        return discover_jekyll(self.config.content_path, self._jekyll)
+
     def _parse_settings(self) -> ParseSettings:
-        return ParseSettings(ZoneInfo(self.config.site.timezone), self.config.build.summary_words)
+        jekyll = self._jekyll
+        zone = (jekyll.timezone if jekyll is not None and jekyll.timezone else None) or self.config.site.timezone
+        return ParseSettings(ZoneInfo(zone), self.config.build.summary_words, jekyll)
 
     def _template_settings(self, cache: BuildCache) -> TemplateSettings:
         site_templates = self.config.templates_path

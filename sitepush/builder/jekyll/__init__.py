@@ -1,0 +1,33 @@
+"""Jekyll conventions: a Jekyll folder built the way Jekyll builds it (``[build] conventions = "jekyll"``).
+
+::
+
+    _config.yml + _data/ → read_jekyll_site → JekyllSite                 settings, read once a build
+    folder → discover_jekyll(JekyllSite) → pages, posts, documents, copies   the underscore rule, exclude/include
+    source → prepare_document → front matter as Jekyll completes it        defaults, categories, dates, permalink
+           → Liquid (LiquidRenderer) → kramdown attribute lists → Markdown → finish_html
+    site → jekyll_nav → the docs sidebar from parent/grand_parent/nav_order (just-the-docs)
+
+The builder's own steps do the rest (front matter fields, Markdown, links, the theme): Jekyll's
+``_layouts/`` are not used, sitepush's theme renders every page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sitepush.builder.jekyll.config import JekyllSite, read_jekyll_site
+from sitepush.builder.jekyll.documents import prepare_document
+from sitepush.builder.jekyll.kramdown import convert_attribute_lists, drop_no_toc
+from sitepush.builder.jekyll.paths import discover_jekyll
+from sitepush.builder.jekyll.permalinks import expand, style_template
+from sitepush.builder.model import RenderedBody
+
+__all__ = ["JekyllSite", "convert_attribute_lists", "discover_jekyll", "expand", "finish_html",
+           "prepare_document", "read_jekyll_site", "style_template"]
+
+
+def finish_html(body: RenderedBody) -> RenderedBody:
+    """A rendered Jekyll page as kramdown would have made it: ``.no_toc`` headings out of its TOC."""
+    html = drop_no_toc(body.html)
+    return body if html is body.html else replace(body, html=html)

@@ -1,0 +1,386 @@
+"""Liquid as Jekyll renders it, with python-liquid: a page's text in, the text Markdown will read out.
+
+::
+
+    LiquidRenderer(site) ── render(body, page, display, first_line) ──► (text, warnings)
+
+- ``site.*`` is ``_config.yml`` with ``site.data`` (``_data/``); ``page.*`` is the page's front matter
+  (defaults applied) with ``url``, ``date``, ``categories``, ``tags``, ``path``;
+- Jekyll's tags: ``include`` (from ``_includes/``, ``key="value"`` parameters as ``include.key``),
+  ``link`` and ``post_url`` (left as links to the source file, which the builder resolves and checks
+  like any Markdown link), ``highlight`` (a fenced code block), ``raw`` (Liquid's own);
+- Jekyll's filters a docs site uses: ``relative_url``, ``absolute_url``, ``jsonify``, ``slugify``,
+  ``markdownify``, ``date_to_string``…, ``where``, ``group_by``, ``xml_escape``, ``normalize_whitespace``;
+- an include the folder lacks is a warning at its line and the tag renders as nothing; a filter or tag
+  Liquid does not know is a warning too, never a stopped build. A syntax error Jekyll would stop on is
+  a :class:`BuildError` at its line.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from liquid import Environment, FileSystemLoader, Mode, Node, Tag, TokenStream, is_undefined
+from liquid.ast import BlockNode
+from liquid.builtin.expressions import FilteredExpression
+from liquid.builtin.expressions._tokenize import tokenize
+from liquid.context import RenderContext
+from liquid.exceptions import LiquidError, TemplateNotFoundError, UnknownFilterError
+from liquid.parser import get_parser
+from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG, Token
+
+from sitepush.builder.jekyll.config import JekyllSite
+from sitepush.builder.jekyll.permalinks import jekyll_slugify
+from sitepush.builder.model import LINK_PLACEHOLDER
+from sitepush.errors import BuildError, Problem
+
+_PARAM_RE = re.compile(r"""([\w-]+)\s*=\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s"']+)""")
+_VARIABLE_RE = re.compile(r"\{\{\s*(.*?)\s*\}\}")
+
+
+class JekyllEnvironment(Environment):
+    """A Liquid environment that knows the site and collects the warnings of the render in progress."""
+
+    keyword_assignment = True
+
+    def __init__(self, site: JekyllSite) -> None:
+        super().__init__(tolerance=Mode.STRICT, loader=FileSystemLoader(site.includes_dir),
+                         strict_filters=True)
+        self.site = site
+        self.warnings: list[Problem] = []
+        self.where: tuple[str, str, int] = ("", "", 1)
+        """(display path, body text, line of its first line) of the page being rendered."""
+        for tag in (IncludeTag, LinkTag, PostUrlTag, HighlightTag):
+            self.add_tag(tag)
+        for name, function in _filters(site).items():
+            self.add_filter(name, function)
+
+    def warn(self, token: Token, message: str, hint: str) -> None:
+        """A warning at the line ``token`` is on (in the page, or in the include it came from)."""
+        display, body, first = self.where
+        if token.source is body:
+            line: int | None = first + body.count("\n", 0, token.start_index)
+            file = display
+        else:
+            line, file = None, display
+        self.warnings.append(Problem(message, file, line, hint))
+
+
+def _raw_expression(stream: TokenStream, *, block: bool = False) -> tuple[Token, str]:
+    """The tag's token and its argument text as written. The parser steps past the token a tag
+    leaves current, so an inline tag stays on its last token and a block tag moves into its body."""
+    token = stream.current
+    if stream.peek.kind != TOKEN_EXPRESSION:
+        if block:
+            next(stream)
+        return token, ""
+    next(stream)
+    text = stream.current.value
+    if block:
+        next(stream)
+    return token, text
+
+
+def _expand(text: str, context: RenderContext) -> str:
+    """``{{ var }}`` inside a tag's argument (``{% include {{ page.x }}.html %}``), rendered."""
+    def value(match: re.Match[str]) -> str:
+        found = _evaluate(match.group(1), context)
+        return "" if found is None else str(found)
+    return _VARIABLE_RE.sub(value, text)
+
+
+def _evaluate(expression: str, context: RenderContext) -> Any:
+    try:
+        parent = Token(TOKEN_EXPRESSION, expression, 0, expression)
+        parsed = FilteredExpression.parse(context.env, TokenStream(tokenize(expression, parent_token=parent)))
+        result = parsed.evaluate(context)
+    except LiquidError:
+        return None
+    return None if is_undefined(result) else result
+
+
+class _IncludeNode(Node):
+    def __init__(self, token: Token, text: str) -> None:
+        super().__init__(token)
+        self.text = text
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        env = context.env
+        assert isinstance(env, JekyllEnvironment)
+        name, _, rest = self.text.strip().partition(" ")
+        name = _expand(name, context)
+        params: dict[str, Any] = {}
+        for key, raw in _PARAM_RE.findall(_expand(rest, context) if "{{" in rest else rest):
+            if raw[:1] in "\"'":
+                params[key] = raw[1:-1]
+            else:
+                params[key] = _evaluate(raw, context)
+        try:
+            template = env.get_template(name, context=context, tag="include")
+        except TemplateNotFoundError:
+            env.warn(self.token, f"include {name} is not in {env.site.includes_dir.name}/, left out",
+                     f"add {env.site.includes_dir.name}/{name} or remove the include")
+            return 0
+        with context.extend({"include": params}, template=template):
+            template.render_with_context(context, buffer, partial=True)
+        return 1
+
+
+class IncludeTag(Tag):
+    """``{% include file.html key="value" other=page.x %}`` (Jekyll's, not Shopify's)."""
+
+    name = "include"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, text = _raw_expression(stream)
+        return _IncludeNode(token, text)
+
+
+class _LinkNode(Node):
+    def __init__(self, token: Token, text: str, posts: bool) -> None:
+        super().__init__(token)
+        self.text = text
+        self.posts = posts
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        env = context.env
+        assert isinstance(env, JekyllEnvironment)
+        target = _expand(self.text.strip(), context).strip()
+        if self.posts:
+            found = _post_source(env.site.source, target)
+            if found is None:
+                env.warn(self.token, f"post_url {target}: no such post",
+                         "give the post's file name without extension, e.g. 2024-05-01-my-post")
+                return 0
+            target = found
+        # Left as a link to the source file: the builder resolves it to the page's URL and says so,
+        # at its line, when no page is there (Jekyll stops the build instead).
+        return buffer.write(LINK_PLACEHOLDER + "/" + target.lstrip("/"))
+
+
+def _post_source(source: Path, name: str) -> str | None:
+    folder, _, stem = name.strip("/").rpartition("/")
+    for path in sorted(source.glob(f"**/_posts/**/{stem}.*")):
+        rel = path.relative_to(source).as_posix()
+        if not folder or rel.startswith(folder + "/") or f"/{folder}/" in "/" + rel:
+            return rel
+    return None
+
+
+class LinkTag(Tag):
+    """``{% link docs/page.md %}``: the URL of the page made from that source."""
+
+    name = "link"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, text = _raw_expression(stream)
+        return _LinkNode(token, text, posts=False)
+
+
+class PostUrlTag(Tag):
+    """``{% post_url 2024-05-01-title %}``: the URL of that post."""
+
+    name = "post_url"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, text = _raw_expression(stream)
+        return _LinkNode(token, text, posts=True)
+
+
+class _HighlightNode(Node):
+    def __init__(self, token: Token, language: str, block: BlockNode) -> None:
+        super().__init__(token)
+        self.language = language
+        self.block = block
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        from io import StringIO
+
+        inner = StringIO()
+        self.block.render(context, inner)
+        code = inner.getvalue().strip("\n")
+        words = self.language.split()
+        language = words[0] if words else ""
+        options = ' linenums="1"' if "linenos" in words[1:] else ""
+        fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", code)), default=0))
+        # A fenced block of its own (blank lines around it), as kramdown reads the highlighted HTML.
+        return buffer.write(f"\n{fence}{language}{options}\n{code}\n{fence}\n")
+
+
+class HighlightTag(Tag):
+    """``{% highlight ruby linenos %}…{% endhighlight %}`` → a fenced code block."""
+
+    name = "highlight"
+    end = "endhighlight"
+    block = True
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, text = _raw_expression(stream, block=True)
+        block = get_parser(self.env).parse_block(stream, (self.end,))
+        stream.expect(TOKEN_TAG, value=self.end)
+        return _HighlightNode(token, text, block)
+
+
+# --- filters ---------------------------------------------------------------------------------------
+
+def _filters(site: JekyllSite) -> dict[str, Any]:
+    baseurl = site.baseurl
+    absolute = site.url + baseurl
+
+    def relative_url(value: Any) -> str:
+        path = "" if value is None else str(value)
+        if re.match(r"[a-z][a-z0-9+.-]*:", path):
+            return path
+        return (baseurl + "/" + path.lstrip("/")) if path else (baseurl or "/")
+
+    def absolute_url(value: Any) -> str:
+        path = "" if value is None else str(value)
+        if re.match(r"[a-z][a-z0-9+.-]*:", path):
+            return path
+        return absolute + "/" + path.lstrip("/")
+
+    return {
+        "relative_url": relative_url,
+        "absolute_url": absolute_url,
+        "jsonify": lambda value: json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":")),
+        "inspect": lambda value: json.dumps(_plain(value), ensure_ascii=False),
+        "slugify": lambda value, mode="default": jekyll_slugify(str(value or ""), str(mode)),
+        "markdownify": _markdownify,
+        "smartify": lambda value: "" if value is None else str(value),
+        "xml_escape": lambda value: "" if value is None else html.escape(str(value), quote=True),
+        "cgi_escape": lambda value: quote(str(value or ""), safe="").replace("%20", "+"),
+        "uri_escape": lambda value: quote(str(value or ""), safe="/:?#[]@!$&'()*+,;=%"),
+        "normalize_whitespace": lambda value: re.sub(r"\s+", " ", str(value or "")),
+        "number_of_words": lambda value: len(str(value or "").split()),
+        "array_to_sentence_string": _sentence,
+        "date_to_string": lambda value, *a: _date(value, "%d %b %Y"),
+        "date_to_long_string": lambda value, *a: _date(value, "%d %B %Y"),
+        "date_to_xmlschema": lambda value: _date(value, "%Y-%m-%dT%H:%M:%S%z", colon=True),
+        "date_to_rfc822": lambda value: _date(value, "%a, %d %b %Y %H:%M:%S %z"),
+        "where": _where,
+        "group_by": _group_by,
+        "sort_natural": lambda value, key=None: sorted(value or [], key=lambda v: str(
+            v.get(key) if key and isinstance(v, Mapping) else v).lower()),
+        "push": lambda value, item: [*(value or []), item],
+        "pop": lambda value, n=1: list(value or [])[:-int(n)],
+        "shift": lambda value, n=1: list(value or [])[int(n):],
+        "unshift": lambda value, item: [item, *(value or [])],
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _markdownify(value: Any) -> str:
+    import markdown
+
+    return markdown.markdown("" if value is None else str(value), extensions=["tables", "attr_list"])
+
+
+def _sentence(value: Any, connector: str = "and") -> str:
+    items = [str(v) for v in (value or [])]
+    if len(items) < 2:
+        return "".join(items)
+    if len(items) == 2:
+        return f"{items[0]} {connector} {items[1]}"
+    return ", ".join(items[:-1]) + f", {connector} {items[-1]}"
+
+
+def _date(value: Any, layout: str, *, colon: bool = False) -> str:
+    if isinstance(value, str):
+        from sitepush.builder.frontmatter import parse_date_string
+
+        parsed = parse_date_string(value, datetime.now().astimezone().tzinfo)  # type: ignore[arg-type]
+        value = parsed if parsed is not None else value
+    if not isinstance(value, (date, datetime)):
+        return "" if value is None else str(value)
+    text = value.strftime(layout)
+    if colon and re.search(r"[+-]\d{4}$", text):
+        text = text[:-2] + ":" + text[-2:]
+    return text
+
+
+def _where(value: Any, key: str, expected: Any = None) -> list[Any]:
+    found = []
+    for item in value or []:
+        got = item.get(key) if isinstance(item, Mapping) else None
+        if isinstance(got, list):
+            if expected in got or str(expected) in [str(g) for g in got]:
+                found.append(item)
+        elif got == expected or (got is not None and str(got) == str(expected)):
+            found.append(item)
+    return found
+
+
+def _group_by(value: Any, key: str) -> list[dict[str, Any]]:
+    groups: dict[str, list[Any]] = {}
+    for item in value or []:
+        got = item.get(key) if isinstance(item, Mapping) else None
+        groups.setdefault("" if got is None else str(got), []).append(item)
+    return [{"name": name, "items": items, "size": len(items)} for name, items in groups.items()]
+
+
+class LiquidRenderer:
+    """One per process and site: renders page bodies as Liquid the way Jekyll does."""
+
+    def __init__(self, site: JekyllSite) -> None:
+        self.env = JekyllEnvironment(site)
+        self.site = site
+
+    def render(self, body: str, page: Mapping[str, Any], *, display: str, first_line: int
+               ) -> tuple[str, tuple[Problem, ...]]:
+        """``body`` rendered; warnings for what was left out. Raises BuildError at a syntax error's line."""
+        if "{" not in body:
+            return body, ()
+        env = self.env
+        env.warnings = []
+        env.where = (display, body, first_line)
+        try:
+            template = env.from_string(body)
+        except LiquidError as error:
+            raise _error_at(error, display, body, first_line) from None
+        try:
+            text = template.render(site=self.site.site, page=page, paginator=None)
+        except UnknownFilterError as error:
+            env.warn(error.token or Token("", "", 0, ""), f"Liquid: {error.message}, page left unrendered",
+                     "remove the filter (sitepush has no Jekyll plugins)")
+            return body, tuple(env.warnings)
+        except LiquidError as error:
+            raise _error_at(error, display, body, first_line) from None
+        return text, tuple(env.warnings)
+
+
+def _error_at(error: LiquidError, display: str, body: str, first_line: int) -> BuildError:
+    token = error.token
+    line = first_line + body.count("\n", 0, token.start_index) if token is not None and token.source is body \
+        else None
+    message = getattr(error, "message", None) or str(error).splitlines()[0]
+    return BuildError(f"Liquid: {message}", file=display, line=line,
+                      hint="fix the tag (Jekyll stops on it too), or wrap it in {% raw %}…{% endraw %}")
+
+
+def iter_liquid(text: str) -> Iterator[str]:
+    """Every Liquid tag or output left in ``text`` (for tests of residue)."""
+    yield from re.findall(r"\{%.*?%\}|\{\{.*?\}\}", text, re.S)
