@@ -15,7 +15,7 @@ import pytest
 from tests.fixtures.paths import REPO
 
 PACKAGE = REPO / "sitepush"
-ROLES = ("builder", "syncer", "configurator")
+ROLES = ("builder", "syncer", "configurator", "importer")
 OTHER_PACKAGES = ("preview", "history", "cli")
 
 # The ignore lines of GitHub's Python template (github/gitignore, Python.gitignore), old and new versions
