@@ -179,7 +179,13 @@ class _Views:
         key = root.id if root is not None else ""
         nav = self._navs.get(key)
         if nav is None:
-            nav = self._navs[key] = docs_nav(self.site, self.config.nav if root is None else (), root)
+            if self.config.build.conventions == "jekyll" and root is None and not self.config.nav:
+                from sitepush.builder.jekyll import jekyll_nav, read_jekyll_site
+
+                nav_sort = read_jekyll_site(self.config.content_path).site.get("nav_sort")
+                nav = self._navs[key] = jekyll_nav(self.site, nav_sort=nav_sort)
+            else:
+                nav = self._navs[key] = docs_nav(self.site, self.config.nav if root is None else (), root)
             self.problems.extend(nav.problems)
         return nav
 

@@ -19,12 +19,13 @@ from dataclasses import replace
 from sitepush.builder.jekyll.config import JekyllSite, read_jekyll_site
 from sitepush.builder.jekyll.documents import prepare_document
 from sitepush.builder.jekyll.kramdown import convert_attribute_lists, drop_no_toc
+from sitepush.builder.jekyll.nav import jekyll_nav, nav_titles
 from sitepush.builder.jekyll.paths import discover_jekyll
 from sitepush.builder.jekyll.permalinks import expand, style_template
 from sitepush.builder.model import RenderedBody
 
-__all__ = ["JekyllSite", "convert_attribute_lists", "discover_jekyll", "expand", "finish_html",
-           "prepare_document", "read_jekyll_site", "style_template"]
+__all__ = ["JekyllSite", "convert_attribute_lists", "discover_jekyll", "expand", "finish_html", "jekyll_nav",
+           "nav_titles", "prepare_document", "read_jekyll_site", "style_template"]
 
 
 def finish_html(body: RenderedBody) -> RenderedBody:
