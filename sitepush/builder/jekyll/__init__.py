@@ -18,17 +18,32 @@ from dataclasses import replace
 
 from sitepush.builder.jekyll.config import JekyllSite, read_jekyll_site
 from sitepush.builder.jekyll.documents import prepare_document
-from sitepush.builder.jekyll.kramdown import convert_attribute_lists, drop_no_toc
+from sitepush.builder.jekyll.kramdown import convert_attribute_lists, drop_no_toc, no_toc_ids
 from sitepush.builder.jekyll.nav import jekyll_nav, nav_titles
 from sitepush.builder.jekyll.paths import discover_jekyll
 from sitepush.builder.jekyll.permalinks import expand, style_template
-from sitepush.builder.model import RenderedBody
+from sitepush.builder.model import RenderedBody, TocEntry
 
 __all__ = ["JekyllSite", "convert_attribute_lists", "discover_jekyll", "expand", "finish_html", "jekyll_nav",
            "nav_titles", "prepare_document", "read_jekyll_site", "style_template"]
 
 
 def finish_html(body: RenderedBody) -> RenderedBody:
-    """A rendered Jekyll page as kramdown would have made it: ``.no_toc`` headings out of its TOC."""
-    html = drop_no_toc(body.html)
-    return body if html is body.html else replace(body, html=html)
+    """A rendered Jekyll page as kramdown would have made it: ``.no_toc`` headings out of its TOCs
+    (the ``{:toc}`` in the body and the page's own table of contents)."""
+    hidden = no_toc_ids(body.html)
+    if not hidden:
+        return body
+
+    def keep(entries: tuple[TocEntry, ...]) -> tuple[TocEntry, ...]:
+        kept: list[TocEntry] = []
+        for entry in entries:
+            children = keep(entry.children)
+            if entry.id in hidden:
+                kept.extend(children)
+            else:
+                kept.append(replace(entry, children=children))
+        return tuple(kept)
+
+    return replace(body, html=drop_no_toc(body.html, hidden), toc_html=drop_no_toc(body.toc_html, hidden),
+                   toc=keep(body.toc))

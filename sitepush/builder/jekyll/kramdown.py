@@ -167,17 +167,23 @@ _NO_TOC_ID_RE = re.compile(r'<h[1-6]\b[^>]*>')
 _LI_RE = re.compile(r'<li><a href="#([^"]+)"[^>]*>.*?</a>(?:</li>|(?=<ul>))', re.S)
 
 
-def drop_no_toc(html: str) -> str:
-    """The ``[TOC]`` of a page without its ``.no_toc`` headings (kramdown leaves them out), and without
-    the class that marked them."""
-    if NO_TOC_MARK not in html:
-        return html
+def no_toc_ids(html: str) -> set[str]:
+    """The ids of the headings marked ``.no_toc`` in rendered HTML."""
     hidden = set()
-    for tag in _NO_TOC_ID_RE.findall(html):
-        if NO_TOC_MARK in tag:
-            found = re.search(r'\bid="([^"]+)"', tag)
-            if found:
-                hidden.add(found.group(1))
+    if NO_TOC_MARK in html:
+        for tag in _NO_TOC_ID_RE.findall(html):
+            if NO_TOC_MARK in tag:
+                found = re.search(r'\bid="([^"]+)"', tag)
+                if found:
+                    hidden.add(found.group(1))
+    return hidden
+
+
+def drop_no_toc(html: str, hidden: set[str]) -> str:
+    """``html`` with every table of contents (``<div class="toc">``) lacking the ``hidden`` headings,
+    and without the class that marked them (kramdown leaves ``.no_toc`` headings out of its TOC)."""
+    if not hidden:
+        return html
 
     def prune(match: re.Match[str]) -> str:
         def entry(item: re.Match[str]) -> str:
@@ -185,8 +191,7 @@ def drop_no_toc(html: str) -> str:
                 return item.group(0)
             # An entry with sub-entries keeps them (its <ul> stays, one level up): only its link goes.
             return "" if item.group(0).endswith("</li>") else "<li>"
-        text = _LI_RE.sub(entry, match.group(0))
-        return text.replace("<ul>\n</ul>", "").replace("<ul></ul>", "")
+        return re.sub(r"\n{2,}", "\n", _LI_RE.sub(entry, match.group(0)))
 
     html = _TOC_DIV_RE.sub(prune, html)
     return html.replace(" " + NO_TOC_MARK, "").replace(NO_TOC_MARK + " ", "").replace(

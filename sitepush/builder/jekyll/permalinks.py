@@ -29,7 +29,7 @@ STYLES = {
 }
 
 _PLACEHOLDER_RE = re.compile(r":([a-z_]+)")
-_SLUG_DEFAULT_RE = re.compile(r"[^\w]+", re.UNICODE)          # Utils.slugify mode "default": [^[:alnum:]]+
+_SLUG_DEFAULT_RE = re.compile(r"[\W_]+", re.UNICODE)          # Utils.slugify mode "default": [^\p{L}\p{M}\p{Nd}]+
 _SLUG_PRETTY_RE = re.compile(r"[^\w._~!$&'()+,;=@]+", re.UNICODE)  # mode "pretty"
 
 
@@ -61,7 +61,7 @@ def jekyll_slugify(text: str, mode: str = "default", *, cased: bool = False) -> 
     elif mode == "pretty":
         slug = _SLUG_PRETTY_RE.sub("-", text)
     else:
-        slug = _SLUG_DEFAULT_RE.sub("-", text).replace("_", "-")
+        slug = _SLUG_DEFAULT_RE.sub("-", text)
     slug = slug.strip("-")
     return slug if cased else slug.lower()
 

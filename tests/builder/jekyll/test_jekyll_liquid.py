@@ -1,0 +1,97 @@
+"""Liquid where the site used it: Jekyll mode renders each page as Liquid first; elsewhere Liquid is text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitepush.builder.builder import Builder
+from sitepush.config import load_config
+from sitepush.errors import BuildError
+from tests.builder.jekyll.conftest import NOW, JekyllBuild, write
+
+CONFIG = "title: Docs\nbaseurl: /base\nurl: https://example.org\nrepository: ann/docs\npermalink: pretty\n"
+
+
+def body_of(result: object, key: str) -> str:
+    text = (result.output_dir / key).read_text("utf-8")  # type: ignore[attr-defined]
+    start = text.index("<main")
+    return text[start:text.index("</main>", start)]
+
+
+def test_site_data_page_and_jekylls_url_filters_are_rendered(jekyll_build: JekyllBuild) -> None:
+    result = jekyll_build({
+        "_config.yml": CONFIG,
+        "_data/team.yml": "- name: Ann\n- name: Bob\n",
+        "_data/nested/x.json": '{"v": 7}',
+        "index.md": "---\ntitle: Home\nmotto: Hi\n---\n"
+                    "Repo {{ site.repository }}; {{ page.motto }} at {{ page.url }}.\n\n"
+                    "{% for p in site.data.team %}{{ p.name }},{% endfor %} {{ site.data.nested.x.v }}\n\n"
+                    "[css]({{ '/assets/x.css' | relative_url }}) {{ '/a/' | absolute_url }}\n\n"
+                    "{{ 'Hello World' | slugify }} {{ site.data.team | map: 'name' | jsonify }}\n",
+    })
+    body = body_of(result, "index.html")
+    assert "Repo ann/docs; Hi at /." in body
+    assert "Ann,Bob, 7" in body
+    assert 'href="/base/assets/x.css"' in body and "https://example.org/base/a/" in body
+    assert 'hello-world ["Ann","Bob"]' in body.replace("&quot;", '"')
+
+
+def test_includes_take_parameters_and_a_missing_one_is_a_warning_at_its_line(jekyll_build: JekyllBuild) -> None:
+    result = jekyll_build({
+        "_config.yml": CONFIG,
+        "_includes/note.html": '<aside class="note">{{ include.text }} ({{ include.level }})</aside>',
+        "index.md": "---\ntitle: Home\nlevel: 2\n---\nIntro.\n\n"
+                    '{% include note.html text="Careful" level=page.level %}\n\n'
+                    "{% include nowhere.html %}\n\nAfter.\n",
+    })
+    body = body_of(result, "index.html")
+    assert '<aside class="note">Careful (2)</aside>' in body and "After." in body
+    assert "nowhere" not in body
+    assert [w.render() for w in result.warnings] == [
+        "./index.md:9: include nowhere.html is not in _includes/, left out"
+        " — add _includes/nowhere.html or remove the include"]
+
+
+def test_a_missing_include_fails_a_strict_build(jekyll_build: JekyllBuild) -> None:
+    with pytest.raises(BuildError, match=r"index\.md:4: include gone\.html is not in _includes/"):
+        jekyll_build({"index.md": "---\ntitle: x\n---\n{% include gone.html %}\n"}, strict=True)
+
+
+def test_link_and_post_url_become_the_pages_urls_and_a_dead_one_is_a_broken_link(jekyll_build: JekyllBuild) -> None:
+    result = jekyll_build({
+        "_config.yml": CONFIG,
+        "_posts/2024-05-01-launch.md": "---\n---\nLaunched.\n",
+        "docs/guide.md": "---\ntitle: Guide\n---\n",
+        "index.md": "---\ntitle: Home\n---\n[guide]({% link docs/guide.md %}) "
+                    "[launch]({% post_url 2024-05-01-launch %}) <a href=\"{% link docs/guide.md %}\">raw</a>\n\n"
+                    "[gone]({% link docs/gone.md %})\n",
+    })
+    body = body_of(result, "index.html")
+    assert 'href="/docs/guide/">guide' in body and 'href="/2024/05/01/launch/">launch' in body
+    assert 'href="/docs/guide/">raw' in body
+    assert [w.message for w in result.warnings] == ["broken link to /docs/gone.md: no such page"]
+
+
+def test_raw_and_highlight_keep_liquid_as_code(jekyll_build: JekyllBuild) -> None:
+    result = jekyll_build({
+        "index.md": "---\ntitle: Home\n---\n"
+                    "{% raw %}`{{ page.title }}`{% endraw %}\n\n"
+                    "{% highlight ruby %}\ndef hi = puts('{{ 1 }}')\n{% endhighlight %}\n",
+    })
+    body = body_of(result, "index.html")
+    assert "<code>{{ page.title }}</code>" in body
+    assert '<span class="nb">puts</span>' in body and "{{" not in body.replace("{{ page.title }}", "")
+
+
+def test_a_liquid_syntax_error_is_one_line_at_its_line(jekyll_build: JekyllBuild) -> None:
+    with pytest.raises(BuildError) as caught:
+        jekyll_build({"index.md": "---\ntitle: x\n---\nfine\n{% if %}\n"})
+    assert caught.value.render().startswith("./index.md:5: Liquid: ")
+
+
+def test_outside_jekyll_mode_liquid_stays_text(tmp_path: Path) -> None:
+    write(tmp_path / "site", {"content/index.md": "---\ntitle: x\n---\nKeep {{ site.title }} and {% include a.html %}.\n"})
+    result = Builder(load_config(tmp_path / "site"), cache_folder=tmp_path / "cache", workers=1).build(now=NOW)
+    assert "Keep {{ site.title }} and {% include a.html %}." in body_of(result, "index.html")
