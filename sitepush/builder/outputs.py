@@ -351,7 +351,7 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
     not_found = error_page(site, config, problems)
 
     for page in site.pages:
-        if page is not_found:
+        if page is not_found or redirect_target(page, config):
             continue
         if page.kind is PageKind.PAGE:
             jobs.append(RenderJob(page.key, page.meta.template or "page.html",
@@ -430,6 +430,20 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
     return OutputPlan(tuple(jobs), generated, redirects, tuple(problems), tuple(warnings), views.new)
 
 
+def redirect_target(page: Page, config: Config) -> str | None:
+    """Jekyll mode: where a page with ``redirect_to`` (jekyll-redirect-from) sends its URL instead of
+    being rendered; a path is made site-absolute."""
+    if config.build.conventions != "jekyll":
+        return None
+    target = page.meta.params.get("redirect_to")
+    if isinstance(target, list):
+        target = target[0] if target else None
+    if not isinstance(target, str) or not target.strip():
+        return None
+    target = target.strip()
+    return target if target.startswith(("http://", "https://", "/")) else "/" + target
+
+
 def is_error_page(page: Page) -> bool:
     """``content/404.md``, or a page whose URL is ``/404.html``: the site's own error document."""
     return page.kind is PageKind.PAGE and (page.rel == "404.md" or page.key == "404.html")
@@ -491,6 +505,10 @@ def _redirects(site: Site, config: Config, problems: list[Problem], warnings: li
                 continue
             redirects[alias] = page.url
             owners[alias] = f"{config.build.content_dir}/{page.rel}"
+    for page in site.pages:
+        target = redirect_target(page, config)
+        if target:
+            redirects[page.url] = target
     for redirect in config.redirects:
         if redirect.from_ in urls:
             problems.append(Problem(f"redirect from {redirect.from_} hides an existing page",

@@ -85,8 +85,14 @@ class JekyllSite:
 def read_jekyll_site(source: Path) -> JekyllSite:
     """Read ``SOURCE/_config.yml`` (absent: Jekyll's defaults) and ``SOURCE/_data/``.
 
-    A ``_config.yml`` that is not YAML, or not a mapping, is a :class:`ConfigError` at its line.
+    A ``_config.yml`` that is not YAML, or not a mapping, is a :class:`ConfigError` at its line; so is
+    Jekyll mode without python-liquid (the ``jekyll`` extra).
     """
+    try:
+        import liquid  # noqa: F401  (the extra Jekyll mode needs; loaded here to fail early, in one line)
+    except ImportError:
+        raise ConfigError('[build] conventions = "jekyll" renders Liquid with python-liquid, which is not installed',
+                          file="sitepush.toml", hint="pip install 'sitepush[jekyll]'") from None
     path = source / CONFIG_FILE
     raw = b""
     data: dict[str, Any] = {}
