@@ -68,7 +68,7 @@ def parse_sources(jobs: Sequence[ParseJob], settings: ParseSettings
             front = parse_front_matter(job.raw, job.display)
             warnings: tuple[Problem, ...] = ()
             if settings.jekyll is not None:
-                from sitepush.builder.jekyll import finish_html, prepare_document
+                from sitepush.builder.jekyll.documents import prepare_document
 
                 front, warnings = prepare_document(front, job.source, settings.jekyll, tz=settings.tz,
                                                    display=job.display)
@@ -77,6 +77,8 @@ def parse_sources(jobs: Sequence[ParseJob], settings: ParseSettings
                 meta = replace(meta, warnings=(*meta.warnings, *warnings))
             body = renderer.render(front.body)
             if settings.jekyll is not None:
+                from sitepush.builder.jekyll import finish_html
+
                 body = finish_html(body)
         except SitepushError as error:
             results.append(error.with_file(job.display).problems)

@@ -444,7 +444,8 @@ class Builder:
         """The sources; in Jekyll mode its ``_config.yml`` and ``_data/`` are read first, once a build."""
         if self.config.build.conventions != "jekyll":
             return discover_content(self.config.content_path)
-        from sitepush.builder.jekyll import discover_jekyll, read_jekyll_site
+        from sitepush.builder.jekyll.config import read_jekyll_site
+        from sitepush.builder.jekyll.paths import discover_jekyll
 
         self._jekyll = read_jekyll_site(self.config.content_path)
         return discover_jekyll(self.config.content_path, self._jekyll)

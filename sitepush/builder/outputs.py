@@ -180,9 +180,10 @@ class _Views:
         nav = self._navs.get(key)
         if nav is None:
             if self.config.build.conventions == "jekyll" and root is None and not self.config.nav:
-                from sitepush.builder.jekyll import jekyll_nav, read_jekyll_site
+                from sitepush.builder.jekyll.config import jekyll_setting
+                from sitepush.builder.jekyll.nav import jekyll_nav
 
-                nav_sort = read_jekyll_site(self.config.content_path).site.get("nav_sort")
+                nav_sort = jekyll_setting(self.config.content_path, "nav_sort")
                 nav = self._navs[key] = jekyll_nav(self.site, nav_sort=nav_sort)
             else:
                 nav = self._navs[key] = docs_nav(self.site, self.config.nav if root is None else (), root)

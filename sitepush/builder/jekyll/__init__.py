@@ -14,36 +14,42 @@ The builder's own steps do the rest (front matter fields, Markdown, links, the t
 
 from __future__ import annotations
 
-from dataclasses import replace
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from sitepush.builder.jekyll.config import JekyllSite, read_jekyll_site
-from sitepush.builder.jekyll.documents import prepare_document
-from sitepush.builder.jekyll.kramdown import convert_attribute_lists, drop_no_toc, no_toc_ids
-from sitepush.builder.jekyll.nav import jekyll_nav, nav_titles
-from sitepush.builder.jekyll.paths import discover_jekyll
-from sitepush.builder.jekyll.permalinks import expand, style_template
-from sitepush.builder.model import RenderedBody, TocEntry
+if TYPE_CHECKING:
+    from sitepush.builder.jekyll._finish import finish_html as finish_html
+    from sitepush.builder.jekyll.config import JekyllSite as JekyllSite
+    from sitepush.builder.jekyll.config import read_jekyll_site as read_jekyll_site
+    from sitepush.builder.jekyll.documents import prepare_document as prepare_document
+    from sitepush.builder.jekyll.kramdown import convert_attribute_lists as convert_attribute_lists
+    from sitepush.builder.jekyll.nav import jekyll_nav as jekyll_nav
+    from sitepush.builder.jekyll.nav import nav_titles as nav_titles
+    from sitepush.builder.jekyll.paths import discover_jekyll as discover_jekyll
+    from sitepush.builder.jekyll.permalinks import expand as expand
+    from sitepush.builder.jekyll.permalinks import style_template as style_template
+
+# Loaded on first use (PEP 562): discovering a Jekyll folder needs neither Liquid nor Markdown.
+_PUBLIC = {
+    "JekyllSite": "sitepush.builder.jekyll.config",
+    "read_jekyll_site": "sitepush.builder.jekyll.config",
+    "prepare_document": "sitepush.builder.jekyll.documents",
+    "convert_attribute_lists": "sitepush.builder.jekyll.kramdown",
+    "finish_html": "sitepush.builder.jekyll._finish",
+    "jekyll_nav": "sitepush.builder.jekyll.nav",
+    "nav_titles": "sitepush.builder.jekyll.nav",
+    "discover_jekyll": "sitepush.builder.jekyll.paths",
+    "expand": "sitepush.builder.jekyll.permalinks",
+    "style_template": "sitepush.builder.jekyll.permalinks",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sitepush.builder.jekyll' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = ["JekyllSite", "convert_attribute_lists", "discover_jekyll", "expand", "finish_html", "jekyll_nav",
            "nav_titles", "prepare_document", "read_jekyll_site", "style_template"]
-
-
-def finish_html(body: RenderedBody) -> RenderedBody:
-    """A rendered Jekyll page as kramdown would have made it: ``.no_toc`` headings out of its TOCs
-    (the ``{:toc}`` in the body and the page's own table of contents)."""
-    hidden = no_toc_ids(body.html)
-    if not hidden:
-        return body
-
-    def keep(entries: tuple[TocEntry, ...]) -> tuple[TocEntry, ...]:
-        kept: list[TocEntry] = []
-        for entry in entries:
-            children = keep(entry.children)
-            if entry.id in hidden:
-                kept.extend(children)
-            else:
-                kept.append(replace(entry, children=children))
-        return tuple(kept)
-
-    return replace(body, html=drop_no_toc(body.html, hidden), toc_html=drop_no_toc(body.toc_html, hidden),
-                   toc=keep(body.toc))

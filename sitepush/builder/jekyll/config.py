@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +89,14 @@ def read_jekyll_site(source: Path) -> JekyllSite:
     A ``_config.yml`` that is not YAML, or not a mapping, is a :class:`ConfigError` at its line; so is
     Jekyll mode without python-liquid (the ``jekyll`` extra).
     """
+    import importlib.util
+
     try:
-        import liquid  # noqa: F401  (the extra Jekyll mode needs; loaded here to fail early, in one line)
-    except ImportError:
+        # The extra Jekyll mode needs: checked here to fail early, in one line (imported on first use).
+        missing = importlib.util.find_spec("liquid") is None
+    except ValueError:  # in sys.modules as None: imports of it fail
+        missing = True
+    if missing:
         raise ConfigError('[build] conventions = "jekyll" renders Liquid with python-liquid, which is not installed',
                           file="sitepush.toml", hint="pip install 'sitepush[jekyll]'") from None
     path = source / CONFIG_FILE
@@ -146,6 +152,25 @@ def read_jekyll_site(source: Path) -> JekyllSite:
         exclude=exclude, include=include,
         baseurl=str(data.get("baseurl") or "").rstrip("/"), url=str(data.get("url") or "").rstrip("/"),
         site=site, source=source, includes_dir=includes_dir)
+
+
+@lru_cache(maxsize=16)
+def _setting_cached(path: Path, stamp: tuple[int, int], key: str) -> Any:
+    try:
+        loaded = yaml.safe_load(path.read_text("utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return loaded.get(key) if isinstance(loaded, dict) else None
+
+
+def jekyll_setting(source: Path, key: str) -> Any:
+    """One top-level ``_config.yml`` setting (None when absent), read again only when the file changes."""
+    path = source / CONFIG_FILE
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _setting_cached(path, (stat.st_mtime_ns, stat.st_size), key)
 
 
 def _list(value: Any) -> list[Any]:

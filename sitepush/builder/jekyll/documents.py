@@ -31,13 +31,13 @@ from typing import Any
 from sitepush.builder.frontmatter import date_from_filename, parse_date_string
 from sitepush.builder.jekyll.config import JekyllSite
 from sitepush.builder.jekyll.kramdown import convert_attribute_lists
-from sitepush.builder.jekyll.liquid import LiquidRenderer
 from sitepush.builder.jekyll.paths import POST_NAME_RE, document_collection, path_categories
 from sitepush.builder.jekyll.permalinks import UrlParts, expand, page_template, site_url
 from sitepush.builder.model import FrontMatter, SourceFile
 from sitepush.errors import Problem
 
-_renderers: dict[str, LiquidRenderer] = {}
+_renderers: dict[str, Any] = {}
+"""One LiquidRenderer per site digest and process (python-liquid is imported by the first page with Liquid)."""
 
 
 def prepare_document(front: FrontMatter, source: SourceFile, site: JekyllSite, *, tz: tzinfo,
@@ -75,11 +75,16 @@ def prepare_document(front: FrontMatter, source: SourceFile, site: JekyllSite, *
         data["aliases"] = [str(r) for r in (redirects if isinstance(redirects, list) else [redirects])]
     page = {**data, "url": url, "path": source.rel, "collection": collection, "id": url,
             "name": name, "dir": url.rsplit("/", 1)[0] + "/"}
-    renderer = _renderers.get(site.digest)
-    if renderer is None:
-        _renderers.clear()
-        renderer = _renderers[site.digest] = LiquidRenderer(site)
-    body, warnings = renderer.render(front.body, page, display=display, first_line=front.body_line)
+    body = front.body
+    warnings: tuple[Problem, ...] = ()
+    if "{{" in body or "{%" in body:
+        renderer = _renderers.get(site.digest)
+        if renderer is None:
+            from sitepush.builder.jekyll.liquid import LiquidRenderer
+
+            _renderers.clear()
+            renderer = _renderers[site.digest] = LiquidRenderer(site)
+        body, warnings = renderer.render(front.body, page, display=display, first_line=front.body_line)
     if name.lower().endswith((".md", ".markdown")):
         body = convert_attribute_lists(body)
     lines = dict(front.key_lines)
