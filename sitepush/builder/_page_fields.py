@@ -68,7 +68,8 @@ class _FieldReader:
         return f"`{key}: {literal}`"
 
     def fail(self, path: KeyPath, message: str, hint: str) -> BuildError:
-        return BuildError.from_problems([self.problem(path, message, hint)])
+        problem = self.problem(path, message, hint)
+        return BuildError(problem.message, file=problem.file, line=problem.line, hint=problem.hint)
 
     def problem(self, path: KeyPath, message: str, hint: str) -> Problem:
         message = message.replace("\r", "\\r").replace("\n", "\\n")  # one line, whatever the key

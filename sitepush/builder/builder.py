@@ -447,8 +447,13 @@ class Builder:
         from sitepush.builder.jekyll.config import read_jekyll_site
         from sitepush.builder.jekyll.paths import discover_jekyll
 
-        self._jekyll = read_jekyll_site(self.config.content_path)
-        return discover_jekyll(self.config.content_path, self._jekyll)
+        from sitepush.builder.jekyll.documents import site_documents
+
+        site = read_jekyll_site(self.config.content_path)
+        tree = discover_jekyll(self.config.content_path, site)
+        zone = ZoneInfo(site.timezone or self.config.site.timezone)
+        self._jekyll = site_documents(site, tree.sources, zone)  # site.posts, site.pages… for Liquid
+        return tree
 
     def _parse_settings(self) -> ParseSettings:
         jekyll = self._jekyll

@@ -23,7 +23,9 @@ Jekyll's rules (``Document#populate_categories``, ``Utils.pluralized_array_from_
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
@@ -34,26 +36,25 @@ from sitepush.builder.jekyll.kramdown import convert_attribute_lists
 from sitepush.builder.jekyll.paths import POST_NAME_RE, document_collection, path_categories
 from sitepush.builder.jekyll.permalinks import UrlParts, expand, page_template, site_url
 from sitepush.builder.model import FrontMatter, SourceFile
-from sitepush.errors import Problem
+from sitepush.errors import Problem, SitepushError
 
 _renderers: dict[str, Any] = {}
 """One LiquidRenderer per site digest and process (python-liquid is imported by the first page with Liquid)."""
 
 
-def prepare_document(front: FrontMatter, source: SourceFile, site: JekyllSite, *, tz: tzinfo,
-                     display: str) -> tuple[FrontMatter, tuple[Problem, ...]]:
-    """The front matter and body the builder reads for this source in Jekyll mode, and the warnings
-    of its Liquid (a missing include, an unknown filter)."""
-    collection = document_collection(source.rel, site)
-    data = apply_defaults(dict(front.data), source.rel, collection or "pages", site)
+def complete_front_matter(data: Mapping[str, Any], rel: str, site: JekyllSite, tz: tzinfo
+                          ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(front matter as the builder reads it, ``page.*`` for Liquid) of the source at ``rel``."""
+    collection = document_collection(rel, site)
+    data = apply_defaults(dict(data), rel, collection or "pages", site)
     data.pop("layout", None)
-    name = source.rel.rpartition("/")[2]
+    name = rel.rpartition("/")[2]
     stem = name.rsplit(".", 1)[0]
     post = POST_NAME_RE.match(name) if collection == "posts" else None
     if post is not None:
         data.setdefault("slug", post.group(2))
         data.setdefault("title", " ".join(w.capitalize() for w in post.group(2).split("-")))
-    categories = [*path_categories(source.rel), *terms(data, "category", "categories")]
+    categories = [*path_categories(rel), *terms(data, "category", "categories")]
     tags = terms(data, "tag", "tags")
     for key in ("category", "tag"):
         data.pop(key, None)
@@ -67,14 +68,23 @@ def prepare_document(front: FrontMatter, source: SourceFile, site: JekyllSite, *
     if data.get("published") is False:
         data["draft"] = True
     data.pop("published", None)
-    url = document_url(source.rel, data, collection, site, when)
+    url = document_url(rel, data, collection, site, when)
     data.pop("permalink", None)
     data["url"] = site_url(url)
     redirects = data.pop("redirect_from", None)
     if redirects:
         data["aliases"] = [str(r) for r in (redirects if isinstance(redirects, list) else [redirects])]
-    page = {**data, "url": url, "path": source.rel, "collection": collection, "id": url,
+    page = {**data, "url": url, "path": rel, "collection": collection, "id": url,
             "name": name, "dir": url.rsplit("/", 1)[0] + "/"}
+    return data, page
+
+
+def prepare_document(front: FrontMatter, source: SourceFile, site: JekyllSite, *, tz: tzinfo,
+                     display: str) -> tuple[FrontMatter, tuple[Problem, ...]]:
+    """The front matter and body the builder reads for this source in Jekyll mode, and the warnings
+    of its Liquid (a missing include, an unknown filter)."""
+    data, page = complete_front_matter(front.data, source.rel, site, tz)
+    name = source.rel.rpartition("/")[2]
     body = front.body
     warnings: tuple[Problem, ...] = ()
     if "{{" in body or "{%" in body:
@@ -91,6 +101,47 @@ def prepare_document(front: FrontMatter, source: SourceFile, site: JekyllSite, *
     if ("permalink",) in lines:
         lines[("url",)] = lines[("permalink",)]
     return replace(front, data=data, body=body, key_lines=lines), warnings
+
+
+def site_documents(site: JekyllSite, sources: Sequence[SourceFile], tz: tzinfo) -> JekyllSite:
+    """``site`` with what Liquid reads about every page: ``site.posts`` (newest first), ``site.pages``,
+    ``site.categories``/``site.tags`` (name → posts), ``site.documents`` and ``site.LABEL`` of each
+    collection — from front matter only (a page's content is not in them), so editing a body
+    re-renders that page alone."""
+    from sitepush.builder.frontmatter import parse_front_matter
+
+    posts: list[dict[str, Any]] = []
+    pages: list[dict[str, Any]] = []
+    collections: dict[str, list[dict[str, Any]]] = {}
+    for source in sources:
+        try:
+            front = parse_front_matter(source.path.read_bytes(), source.rel)
+        except (OSError, SitepushError):
+            continue  # the page's own parse says what is wrong with it
+        data, page = complete_front_matter(front.data, source.rel, site, tz)
+        if data.get("draft"):
+            continue
+        if page["collection"] == "posts":
+            posts.append(page)
+        elif page["collection"]:
+            collections.setdefault(str(page["collection"]), []).append(page)
+        else:
+            pages.append(page)
+    posts.sort(key=lambda p: (p.get("date") or datetime.min.replace(tzinfo=UTC), p["path"]), reverse=True)
+    by_category: dict[str, list[dict[str, Any]]] = {}
+    by_tag: dict[str, list[dict[str, Any]]] = {}
+    for post in posts:
+        for name in post["categories"]:
+            by_category.setdefault(name, []).append(post)
+        for name in post["tags"]:
+            by_tag.setdefault(name, []).append(post)
+    extra: dict[str, Any] = {"posts": posts, "pages": pages, "categories": by_category, "tags": by_tag,
+                             "documents": [d for docs in collections.values() for d in docs] + posts,
+                             **collections}
+    summary = json.dumps([(p["path"], p["url"], str(p.get("title")), str(p.get("date")), p["categories"],
+                           p["tags"]) for p in [*posts, *pages, *extra["documents"]]], default=str)
+    digest = hashlib.md5((site.digest + summary).encode(), usedforsecurity=False).hexdigest()
+    return replace(site, digest=digest, site={**site.site, **extra})
 
 
 def terms(data: Mapping[str, Any], singular: str, plural: str) -> list[str]:

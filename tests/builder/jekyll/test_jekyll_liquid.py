@@ -95,3 +95,20 @@ def test_outside_jekyll_mode_liquid_stays_text(tmp_path: Path) -> None:
     write(tmp_path / "site", {"content/index.md": "---\ntitle: x\n---\nKeep {{ site.title }} and {% include a.html %}.\n"})
     result = Builder(load_config(tmp_path / "site"), cache_folder=tmp_path / "cache", workers=1).build(now=NOW)
     assert "Keep {{ site.title }} and {% include a.html %}." in body_of(result, "index.html")
+
+
+def test_site_posts_pages_and_categories_list_every_document(jekyll_build: JekyllBuild) -> None:
+    result = jekyll_build({
+        "_config.yml": CONFIG,
+        "_posts/2024-05-01-first.md": "---\ntitle: First\ncategories: news\n---\n",
+        "_posts/2024-06-01-second.md": "---\ntitle: Second\ncategories: [news, go]\n---\n",
+        "_posts/2024-07-01-draft.md": "---\ntitle: Hidden\npublished: false\n---\n",
+        "about.md": "---\ntitle: About\n---\n",
+        "index.md": "---\ntitle: Home\n---\n"
+                    "{% for post in site.posts %}[{{ post.title }}]({{ post.url | relative_url }}) {% endfor %}\n\n"
+                    "news: {{ site.categories.news | size }}; pages: {{ site.pages | map: 'title' | join: ',' }}\n",
+    })
+    body = body_of(result, "index.html")
+    assert '<a href="/base/news/go/2024/06/01/second/">Second</a> <a href="/base/news/2024/05/01/first/">First</a>' \
+        in body
+    assert "news: 2; pages: About,Home" in body
