@@ -57,7 +57,7 @@ class JekyllEnvironment(Environment):
         self.warnings: list[Problem] = []
         self.where: tuple[str, str, int] = ("", "", 1)
         """(display path, body text, line of its first line) of the page being rendered."""
-        for tag in (IncludeTag, LinkTag, PostUrlTag, HighlightTag):
+        for tag in (IncludeTag, IncludeCachedTag, LinkTag, PostUrlTag, HighlightTag):
             self.add_tag(tag)
         for name, function in _filters(site).items():
             self.add_filter(name, function)
@@ -342,6 +342,41 @@ def _group_by(value: Any, key: str) -> list[dict[str, Any]]:
     return [{"name": name, "items": items, "size": len(items)} for name, items in groups.items()]
 
 
+_UNKNOWN_TAG_RE = re.compile(r"unexpected tag '([\w-]+)'")
+_MAX_UNKNOWN_TAGS = 20
+
+
+class _UnknownNode(Node):
+    def __init__(self, token: Token) -> None:
+        super().__init__(token)
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        env = context.env
+        assert isinstance(env, JekyllEnvironment)
+        env.warn(self.token, f"Liquid tag {{% {self.token.value} %}} is a Jekyll plugin's, left out",
+                 "remove it, or write what it made by hand")
+        return 0
+
+
+def _unknown_tag(tag_name: str) -> type[Tag]:
+    class UnknownTag(Tag):
+        name = tag_name
+        block = False
+
+        def parse(self, stream: TokenStream) -> Node:
+            token, _ = _raw_expression(stream)
+            return _UnknownNode(token)
+
+    return UnknownTag
+
+
+class IncludeCachedTag(IncludeTag):
+    """jekyll-include-cache's ``{% include_cached %}``: an include (rendered each time here)."""
+
+    name = "include_cached"
+
+
 class LiquidRenderer:
     """One per process and site: renders page bodies as Liquid the way Jekyll does."""
 
@@ -357,10 +392,20 @@ class LiquidRenderer:
         env = self.env
         env.warnings = []
         env.where = (display, body, first_line)
-        try:
-            template = env.from_string(body)
-        except LiquidError as error:
-            raise _error_at(error, display, body, first_line) from None
+        template = None
+        for _ in range(_MAX_UNKNOWN_TAGS):
+            try:
+                template = env.from_string(body)
+                break
+            except LiquidError as error:
+                unknown = _UNKNOWN_TAG_RE.fullmatch(getattr(error, "message", "") or "")
+                if unknown is None or unknown.group(1) in env.tags:
+                    raise _error_at(error, display, body, first_line) from None
+                # A plugin's tag (seo, include_relative, gist…): said where it is, rendered as nothing.
+                env.add_tag(_unknown_tag(unknown.group(1)))
+        if template is None:
+            raise BuildError("Liquid: too many tags sitepush does not know", file=display,
+                             hint="remove the plugins' tags from the page")
         try:
             text = template.render(site=self.site.site, page=page, paginator=None)
         except UnknownFilterError as error:

@@ -112,3 +112,13 @@ def test_site_posts_pages_and_categories_list_every_document(jekyll_build: Jekyl
     assert '<a href="/base/news/go/2024/06/01/second/">Second</a> <a href="/base/news/2024/05/01/first/">First</a>' \
         in body
     assert "news: 2; pages: About,Home" in body
+
+
+def test_a_plugins_tag_is_a_warning_and_left_out_include_cached_is_an_include(jekyll_build: JekyllBuild) -> None:
+    result = jekyll_build({
+        "_includes/x.html": "<b>x</b>",
+        "index.md": "---\ntitle: Home\n---\nBefore {% seo title=false %} after {% include_cached x.html %}.\n",
+    })
+    assert "Before  after <b>x</b>." in body_of(result, "index.html")
+    assert [w.render() for w in result.warnings] == [
+        "./index.md:4: Liquid tag {% seo %} is a Jekyll plugin's, left out — remove it, or write what it made by hand"]
