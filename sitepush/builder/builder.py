@@ -453,7 +453,10 @@ class Builder:
         tree = discover_jekyll(self.config.content_path, site)
         zone = ZoneInfo(site.timezone or self.config.site.timezone)
         self._jekyll = site_documents(site, tree.sources, zone)  # site.posts, site.pages… for Liquid
-        return tree
+        from sitepush.builder.jekyll.documents import render_liquid_files
+
+        files = render_liquid_files(tree.files, self._jekyll, self.cache_folder / "jekyll-files", zone)
+        return ContentTree(tree.sources, files)
 
     def _parse_settings(self) -> ParseSettings:
         jekyll = self._jekyll

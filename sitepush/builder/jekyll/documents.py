@@ -28,6 +28,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
 from typing import Any
 
 from sitepush.builder.frontmatter import date_from_filename, parse_date_string
@@ -35,6 +36,7 @@ from sitepush.builder.jekyll.config import JekyllSite
 from sitepush.builder.jekyll.kramdown import convert_attribute_lists
 from sitepush.builder.jekyll.paths import POST_NAME_RE, document_collection, path_categories
 from sitepush.builder.jekyll.permalinks import UrlParts, expand, page_template, site_url
+from sitepush.builder.discover import CopiedFile
 from sitepush.builder.model import FrontMatter, SourceFile
 from sitepush.errors import Problem, SitepushError
 
@@ -222,3 +224,45 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+SASS_SUFFIXES = (".scss", ".sass")
+
+
+def render_liquid_files(files: Sequence[CopiedFile], site: JekyllSite, folder: Path, tz: tzinfo
+                        ) -> tuple[CopiedFile, ...]:
+    """The files to copy, those with front matter (a feed, a search index) rendered as Liquid first
+    into ``folder``, as Jekyll does; Sass with front matter is left out (sitepush compiles no Sass).
+    A file whose rendering is unchanged is not written again."""
+    from sitepush.builder.jekyll.paths import has_front_matter
+    from sitepush.builder.frontmatter import parse_front_matter
+
+    kept: list[CopiedFile] = []
+    for item in files:
+        if item.bundle_of is not None or not has_front_matter(item.path):
+            kept.append(item)
+            continue
+        if item.rel.lower().endswith(SASS_SUFFIXES):
+            continue
+        try:
+            front = parse_front_matter(item.path.read_bytes(), item.rel)
+        except (OSError, SitepushError):
+            kept.append(item)
+            continue
+        _, page = complete_front_matter(front.data, item.rel, site, tz)
+        text = front.body
+        if "{{" in text or "{%" in text:
+            renderer = _renderers.get(site.digest)
+            if renderer is None:
+                from sitepush.builder.jekyll.liquid import LiquidRenderer
+
+                _renderers.clear()
+                renderer = _renderers[site.digest] = LiquidRenderer(site)
+            text, _ = renderer.render(text, page, display=item.rel, first_line=front.body_line)
+        target = folder / item.rel
+        data = text.encode("utf-8")
+        if not target.is_file() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        kept.append(CopiedFile(item.rel, target))
+    return tuple(kept)

@@ -122,3 +122,16 @@ def test_a_plugins_tag_is_a_warning_and_left_out_include_cached_is_an_include(je
     assert "Before  after <b>x</b>." in body_of(result, "index.html")
     assert [w.render() for w in result.warnings] == [
         "./index.md:4: Liquid tag {% seo %} is a Jekyll plugin's, left out — remove it, or write what it made by hand"]
+
+
+def test_other_files_with_front_matter_are_rendered_as_liquid_and_sass_is_left_out(jekyll_build: JekyllBuild) -> None:
+    result = jekyll_build({
+        "_config.yml": CONFIG,
+        "_posts/2024-05-01-first.md": "---\ntitle: First\n---\n",
+        "search.json": '---\n---\n[{% for p in site.posts %}"{{ p.url }}"{% endfor %}]\n',
+        "plain.json": "[1]\n",
+        "assets/main.scss": '---\n---\n@import "main";\n',
+    })
+    assert (result.output_dir / "search.json").read_text("utf-8") == '["/2024/05/01/first/"]\n'
+    assert (result.output_dir / "plain.json").read_text("utf-8") == "[1]\n"
+    assert "assets/main.scss" not in result.files
