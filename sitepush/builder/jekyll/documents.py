@@ -25,6 +25,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, tzinfo
@@ -34,7 +35,7 @@ from typing import Any
 from sitepush.builder.frontmatter import date_from_filename, parse_date_string
 from sitepush.builder.jekyll.config import JekyllSite
 from sitepush.builder.jekyll.kramdown import convert_attribute_lists
-from sitepush.builder.jekyll.paths import POST_NAME_RE, document_collection, path_categories
+from sitepush.builder.jekyll.paths import POST_NAME_RE, document_collection, is_draft, path_categories
 from sitepush.builder.jekyll.permalinks import UrlParts, expand, page_template, site_url
 from sitepush.builder.discover import CopiedFile
 from sitepush.builder.model import FrontMatter, SourceFile
@@ -53,9 +54,11 @@ def complete_front_matter(data: Mapping[str, Any], rel: str, site: JekyllSite, t
     name = rel.rpartition("/")[2]
     stem = name.rsplit(".", 1)[0]
     post = POST_NAME_RE.match(name) if collection == "posts" else None
-    if post is not None:
-        data.setdefault("slug", post.group(2))
-        data.setdefault("title", " ".join(w.capitalize() for w in post.group(2).split("-")))
+    draft = is_draft(rel)
+    if post is not None or draft:
+        slug = post.group(2) if post is not None else stem
+        data.setdefault("slug", slug)
+        data.setdefault("title", " ".join(w.capitalize() for w in slug.split("-")))
     categories = [*path_categories(rel), *terms(data, "category", "categories")]
     tags = terms(data, "tag", "tags")
     for key in ("category", "tag"):
@@ -65,6 +68,13 @@ def complete_front_matter(data: Mapping[str, Any], rel: str, site: JekyllSite, t
     when = document_date(data.get("date"), tz)
     if when is None and post is not None:
         when = date_from_filename(stem, tz)[0]
+    if draft:
+        data["draft"] = True
+        if when is None:  # Jekyll dates a draft by its file's modification time
+            try:
+                when = datetime.fromtimestamp((site.source / rel).stat().st_mtime, tz)
+            except OSError:
+                when = None
     if when is not None:
         data["date"] = when
     if data.get("published") is False:
@@ -184,7 +194,7 @@ def document_url(rel: str, data: Mapping[str, Any], collection: str | None, site
     if collection is not None:
         own = site.collection(collection)
         base = own.folder if own is not None else "_" + collection
-        inner = rel[len(base) + 1:] if collection != "posts" else rel.split("_posts/", 1)[1]
+        inner = rel[len(base) + 1:] if collection != "posts" else re.split(r"_posts/|_drafts/", rel, maxsplit=1)[1]
         template = str(permalink) if permalink else (own.permalink if own is not None else "/:path/")
         parts = UrlParts(path="/" + inner.rsplit(".", 1)[0], basename=basename, collection=collection,
                          slug=str(data["slug"]) if data.get("slug") else None, categories=categories,

@@ -6,7 +6,7 @@ Jekyll's ``EntryFilter``, folder by folder (a folder left out takes everything i
   ``include:`` names it; ``exclude:`` (globs, or prefixes of the path from the source folder) leaves
   out what ``include:`` does not name again;
 - ``_posts/`` in any published folder holds posts (``YYYY-MM-DD-title.md``; the folders above it are
-  the posts' categories); ``_label/`` of a collection with ``output: true`` holds its documents;
+  the posts' categories), ``_drafts/`` posts without a date, built only with ``--drafts``; ``_label/`` of a collection with ``output: true`` holds its documents;
 - a Markdown or HTML file that starts with front matter is a page; any other file, Markdown without
   front matter included (Jekyll copies it as it is), is copied to the same path.
 
@@ -88,8 +88,8 @@ def discover_jekyll(source: Path, site: JekyllSite) -> ContentTree:
             if is_dir:
                 if collection is None and rel in outputs:
                     walk(Path(entry.path), rel + "/", rel)
-                elif collection is None and entry.name == "_posts":
-                    walk(Path(entry.path), rel + "/", "_posts")
+                elif collection is None and entry.name in ("_posts", "_drafts"):
+                    walk(Path(entry.path), rel + "/", entry.name)
                 elif collection is not None or not is_left_out(rel, site):
                     walk(Path(entry.path), rel + "/", collection)
                 continue
@@ -116,7 +116,7 @@ def discover_jekyll(source: Path, site: JekyllSite) -> ContentTree:
 def document_collection(rel: str, site: JekyllSite) -> str | None:
     """``posts`` for a post (``news/_posts/x.md``), a collection's label for its document, else None."""
     parts = rel.split("/")
-    if "_posts" in parts[:-1]:
+    if "_posts" in parts[:-1] or "_drafts" in parts[:-1]:
         return "posts"
     for collection in site.collections:
         if collection.label != "posts" and rel.startswith(collection.folder + "/"):
@@ -127,6 +127,12 @@ def document_collection(rel: str, site: JekyllSite) -> str | None:
 def path_categories(rel: str) -> tuple[str, ...]:
     """The folders above a post's ``_posts`` folder: ``news/_posts/x.md`` → ``("news",)``."""
     parts = rel.split("/")
-    if "_posts" not in parts:
+    special = next((name for name in ("_posts", "_drafts") if name in parts[:-1]), None)
+    if special is None:
         return ()
-    return tuple(p for p in parts[:parts.index("_posts")] if p)
+    return tuple(p for p in parts[:parts.index(special)] if p)
+
+
+def is_draft(rel: str) -> bool:
+    """A file under ``_drafts/``: a post shown only with ``--drafts`` (Jekyll's ``--drafts``)."""
+    return "_drafts" in rel.split("/")[:-1]

@@ -26,10 +26,11 @@ def write(root: Path, files: dict[str, str]) -> None:
 def jekyll_build(tmp_path: Path) -> JekyllBuild:
     """``jekyll_build(files, toml_extra="", strict=False)``: the folder's sitepush.toml says
     ``conventions = "jekyll"`` and ``content_dir = "."``; built into ``_site/``."""
-    def build(files: dict[str, str], *, toml_extra: str = "", strict: bool = False) -> BuildResult:
+    def build(files: dict[str, str], *, toml_extra: str = "", strict: bool = False,
+              drafts: bool = False) -> BuildResult:
         site = tmp_path / "site"
         write(site, {"sitepush.toml": f'[build]\nconventions = "jekyll"\ncontent_dir = "."\n{toml_extra}', **files})
-        return Builder(load_config(site), strict=strict, cache_folder=tmp_path / "cache",
+        return Builder(load_config(site), strict=strict, drafts=drafts, cache_folder=tmp_path / "cache",
                        workers=1).build(now=NOW)
     return build
 

@@ -20,7 +20,9 @@ import pytest
 
 from sitepush.builder.jekyll import expand, style_template
 from sitepush.builder.jekyll.permalinks import UrlParts, jekyll_slugify, page_template, site_url
-from tests.builder.jekyll.conftest import JekyllBuild, page_keys, write
+from sitepush.builder.builder import Builder
+from sitepush.config import load_config
+from tests.builder.jekyll.conftest import NOW, JekyllBuild, page_keys, write
 
 WHEN = datetime(2016, 4, 9, 14, 5, 6, tzinfo=ZoneInfo("America/Los_Angeles"))
 POST = UrlParts(path="/2016-04-09-Hello_World", basename="Hello_World", collection="posts",
@@ -148,3 +150,16 @@ def test_the_same_folder_built_by_jekyll_has_the_same_pages(jekyll_build: Jekyll
                    capture_output=True, env={**os.environ, "JEKYLL_ENV": "production"})
     theirs = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert theirs == page_keys(result) | {"readme.md"}
+
+
+def test_drafts_are_posts_built_only_with_drafts_dated_by_their_file(jekyll_build: JekyllBuild,
+                                                                    tmp_path: Path) -> None:
+    files = {"_config.yml": "permalink: /:year/:title/\n", "_drafts/next-big-thing.md": "---\n---\nSoon.\n"}
+    assert [k for k in page_keys(jekyll_build(files)) if "thing" in k] == []
+    draft = tmp_path / "site" / "_drafts" / "next-big-thing.md"
+    stamp = datetime(2025, 3, 4, 12, 0, tzinfo=ZoneInfo("UTC")).timestamp()
+    os.utime(draft, (stamp, stamp))
+    result = Builder(load_config(tmp_path / "site"), drafts=True, cache_folder=tmp_path / "cache2",
+                     workers=1).build(now=NOW)
+    assert "2025/next-big-thing/index.html" in page_keys(result)
+    assert result.site is not None and result.site.by_rel["_drafts/next-big-thing.md"].meta.title == "Next Big Thing"
