@@ -155,14 +155,14 @@ class BuildConfig:
     layout: str = option("blog", check=_layout_check,
                          doc='"docs": a sidebar, prev/next in nav order; "blog": dated listings '
                              "(a section's `_index.md` may say `layout: docs`).")
-    workers: int = option(0, check=_non_negative,
-                          doc="Rendering processes; 0 means one per CPU core.")
-    max_page_mb: int = option(10, check=_positive,
-                              doc="Largest Markdown file built, in MB; a larger one is an error naming it.")
     conventions: str = option("sitepush", check=_conventions_check,
                               doc='"jekyll": the content folder is a Jekyll site, built as Jekyll would '
                                   "(its `_config.yml`: permalinks, collections, defaults, Liquid; "
                                   "nothing starting with `_` published). `sitepush import jekyll` sets it.")
+    workers: int = option(0, check=_non_negative,
+                          doc="Rendering processes; 0 means one per CPU core.")
+    max_page_mb: int = option(10, check=_positive,
+                              doc="Largest Markdown file built, in MB; a larger one is an error naming it.")
 
 
 def _glob_check(value: str) -> str | None:
