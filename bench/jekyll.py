@@ -15,7 +15,9 @@ Timed, interleaved in each rep (the order rotates, so neither tool always runs o
 
 - **import:** ``import_jekyll`` (in this process, median of 20 calls);
 - **jekyll:** ``jekyll build -q`` wall time (Ruby start-up included, as a user waits for it);
-- **sitepush CLI cold:** ``python3 -m sitepush build`` wall time, cache and output wiped;
+- **sitepush CLI cold:** ``python3 -m sitepush build`` wall time, cache and output wiped (with the default
+  workers, one per core, and with ``--workers 1``: on a site this small the pool's start costs more than
+  it saves);
 - **sitepush API cold:** one ``Builder.build()`` in a fresh child process (``workers=1``), cache and output
   wiped, and the seconds spent in Liquid rendering inside it: Liquid's share of the build.
 
@@ -117,11 +119,11 @@ def main() -> int:
         return run(["jekyll", "build", "-q", "-s", str(source), "-d", str(jekyll_out),
                     "--config", f"{source / '_config.yml'},{WORK / 'jekyll-bench.yml'}"], env, args.timeout)
 
-    def cli() -> float:
+    def cli(*extra: str) -> float:
         shutil.rmtree(WORK / "cache", ignore_errors=True)
         shutil.rmtree(cli_out, ignore_errors=True)
-        return run([sys.executable, "-m", "sitepush", "build", str(source), "--output", str(cli_out)], env,
-                   args.timeout)
+        return run([sys.executable, "-m", "sitepush", "build", str(source), "--output", str(cli_out), *extra],
+                   env, args.timeout)
 
     api_records: list[dict[str, float]] = []
 
@@ -136,11 +138,12 @@ def main() -> int:
         api_records.append(record)
         return float(record["build_s"])
 
-    steps = {"jekyll": jekyll, "sitepush CLI cold": cli, "sitepush API cold": api}
+    steps = {"jekyll": jekyll, "sitepush CLI cold": cli, "sitepush CLI cold --workers 1": lambda: cli("--workers", "1"),
+             "sitepush API cold": api}
     times: dict[str, list[float]] = {name: [] for name in steps}
     names = list(steps)
     for rep in range(args.reps):
-        for name in names[rep % 3:] + names[:rep % 3]:
+        for name in names[rep % len(names):] + names[:rep % len(names)]:
             times[name].append(steps[name]())
     jekyll_pages = sum(1 for p in jekyll_out.rglob("*.html"))
     median = {name: statistics.median(values) for name, values in times.items()}
@@ -160,6 +163,8 @@ def main() -> int:
               f"Residue of the import: {residue or 'none'}.", "",
               f"Ratio Jekyll / sitepush (CLI, cold): {ratio:.2f}× — target ≥ {TARGET:.0f}×: "
               f"{'PASS' if ratio >= TARGET else 'MISS'}",
+              f"Ratio Jekyll / sitepush (CLI, cold, --workers 1): "
+              f"{median['jekyll'] / median['sitepush CLI cold --workers 1']:.2f}×",
               f"Ratio Jekyll / sitepush (API build, cold): {median['jekyll'] / median['sitepush API cold']:.2f}×"]
     report = "\n".join(lines) + "\n"
     print(report, end="")
