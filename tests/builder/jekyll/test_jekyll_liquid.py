@@ -59,7 +59,7 @@ def test_a_missing_include_fails_a_strict_build(jekyll_build: JekyllBuild) -> No
         jekyll_build({"index.md": "---\ntitle: x\n---\n{% include gone.html %}\n"}, strict=True)
 
 
-def test_link_and_post_url_become_the_pages_urls_and_a_dead_one_is_a_broken_link(jekyll_build: JekyllBuild) -> None:
+def test_link_and_post_url_become_the_pages_urls_and_a_dead_one_is_a_broken_link_at_its_tag(jekyll_build: JekyllBuild) -> None:
     result = jekyll_build({
         "_config.yml": CONFIG,
         "_posts/2024-05-01-launch.md": "---\n---\nLaunched.\n",
@@ -71,7 +71,9 @@ def test_link_and_post_url_become_the_pages_urls_and_a_dead_one_is_a_broken_link
     body = body_of(result, "index.html")
     assert 'href="/docs/guide/">guide' in body and 'href="/2024/05/01/launch/">launch' in body
     assert 'href="/docs/guide/">raw' in body
-    assert [w.message for w in result.warnings] == ["broken link to /docs/gone.md: no such page"]
+    assert [w.render() for w in result.warnings] == [
+        "./index.md:6: broken link to /docs/gone.md: no such page"
+        " — fix the path (relative to this file) or remove the link"]
 
 
 def test_raw_and_highlight_keep_liquid_as_code(jekyll_build: JekyllBuild) -> None:
