@@ -371,6 +371,10 @@ def _unknown_tag(tag_name: str) -> type[Tag]:
     return UnknownTag
 
 
+def _pass_through(value: Any, *args: Any, **kwargs: Any) -> Any:
+    return value
+
+
 class IncludeCachedTag(IncludeTag):
     """jekyll-include-cache's ``{% include_cached %}``: an include (rendered each time here)."""
 
@@ -406,15 +410,27 @@ class LiquidRenderer:
         if template is None:
             raise BuildError("Liquid: too many tags sitepush does not know", file=display,
                              hint="remove the plugins' tags from the page")
-        try:
-            text = template.render(site=self.site.site, page=page, paginator=None)
-        except UnknownFilterError as error:
-            env.warn(error.token or Token("", "", 0, ""), f"Liquid: {error.message}, page left unrendered",
-                     "remove the filter (sitepush has no Jekyll plugins)")
-            return body, tuple(env.warnings)
-        except LiquidError as error:
-            raise _error_at(error, display, body, first_line) from None
-        return text, tuple(env.warnings)
+        said: list[Problem] = []
+        for _ in range(_MAX_UNKNOWN_TAGS):
+            env.warnings = []
+            try:
+                text = template.render(site=self.site.site, page=page, paginator=None)
+                return text, (*said, *env.warnings)
+            except UnknownFilterError as error:
+                found = re.search(r"unknown filter '([\w-]+)'", getattr(error, "message", "") or "")
+                if found is None:
+                    raise _error_at(error, display, body, first_line) from None
+                # A plugin's filter: said once at its line, and it hands its input on unchanged.
+                env.warnings = []
+                env.warn(error.token or Token("", "", 0, ""),
+                         f"Liquid filter {found.group(1)} is a Jekyll plugin's, its input is used as it is",
+                         "remove the filter, or write what it made by hand")
+                said.extend(env.warnings)
+                env.add_filter(found.group(1), _pass_through)
+            except LiquidError as error:
+                raise _error_at(error, display, body, first_line) from None
+        raise BuildError("Liquid: too many filters sitepush does not know", file=display,
+                         hint="remove the plugins' filters from the page")
 
 
 def _error_at(error: LiquidError, display: str, body: str, first_line: int) -> BuildError:

@@ -116,14 +116,17 @@ def test_site_posts_pages_and_categories_list_every_document(jekyll_build: Jekyl
     assert "news: 2; pages: About,Home" in body
 
 
-def test_a_plugins_tag_is_a_warning_and_left_out_include_cached_is_an_include(jekyll_build: JekyllBuild) -> None:
+def test_a_plugins_tag_or_filter_is_a_warning_and_left_out_include_cached_is_an_include(jekyll_build: JekyllBuild) -> None:
     result = jekyll_build({
         "_includes/x.html": "<b>x</b>",
-        "index.md": "---\ntitle: Home\n---\nBefore {% seo title=false %} after {% include_cached x.html %}.\n",
+        "index.md": "---\ntitle: Home\n---\nBefore {% seo title=false %} after {% include_cached x.html %}.\n\n"
+                    "{{ 'Kept' | emojify | upcase }}\n",
     })
-    assert "Before  after <b>x</b>." in body_of(result, "index.html")
-    assert [w.render() for w in result.warnings] == [
-        "./index.md:4: Liquid tag {% seo %} is a Jekyll plugin's, left out — remove it, or write what it made by hand"]
+    assert "Before  after <b>x</b>." in body_of(result, "index.html") and "KEPT" in body_of(result, "index.html")
+    assert sorted(w.render() for w in result.warnings) == [
+        "./index.md:4: Liquid tag {% seo %} is a Jekyll plugin's, left out — remove it, or write what it made by hand",
+        "./index.md:6: Liquid filter emojify is a Jekyll plugin's, its input is used as it is"
+        " — remove the filter, or write what it made by hand"]
 
 
 def test_other_files_with_front_matter_are_rendered_as_liquid_and_sass_is_left_out(jekyll_build: JekyllBuild) -> None:
