@@ -46,6 +46,12 @@ PLUGINS_DONE = {
 }
 """Plugins whose effect sitepush has itself (None: one it does not: residue)."""
 
+PLUGINS_PARTLY = {
+    "jekyll-github-metadata": "plugin jekyll-github-metadata: site.github has what `repository:` names "
+                              "(repository_url, owner_name…); contributors and releases, from GitHub's API, are empty",
+}
+"""Plugins sitepush does part of: the residue line says which part is missing."""
+
 _NAV_KEYS_RE = re.compile(r"^(?:nav_order|parent|grand_parent|has_children):", re.M)
 
 
@@ -190,7 +196,9 @@ def plan_jekyll(data: Mapping[str, Any], folder: JekyllFolder) -> ImportResult:
         residue.append(f"{what}: Jekyll layouts are not used; sitepush's theme renders every page "
                        "(override it in templates/)")
     for plugin in _plugins(data):
-        if PLUGINS_DONE.get(plugin) is None:
+        if plugin in PLUGINS_PARTLY:
+            residue.append(PLUGINS_PARTLY[plugin])
+        elif PLUGINS_DONE.get(plugin) is None:
             residue.append(f"plugin {plugin}: not run (sitepush has no Jekyll plugins)")
     if folder.sass:
         residue.append("Sass (_sass/, .scss with front matter): not compiled; sitepush's theme has its own CSS")

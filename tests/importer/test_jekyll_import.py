@@ -75,7 +75,8 @@ def test_just_the_docs_imported_builds_as_jekyll_does(tmp_path: Path) -> None:
     result = import_site("jekyll", source, source)
     assert result.residue == (
         "layout: default: Jekyll layouts are not used; sitepush's theme renders every page (override it in templates/)",
-        "plugin jekyll-github-metadata: not run (sitepush has no Jekyll plugins)",
+        "plugin jekyll-github-metadata: site.github has what `repository:` names (repository_url, owner_name…);"
+        " contributors and releases, from GitHub's API, are empty",
     )
     (source / "sitepush.toml").write_text(result.toml_text, "utf-8")
     config = load_config(source)

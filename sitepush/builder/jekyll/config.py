@@ -122,6 +122,8 @@ def read_jekyll_site(source: Path) -> JekyllSite:
     site_data, data_digest = _read_data(source / str(data.get("data_dir") or "_data"))
     site = dict(data)
     site["data"] = site_data
+    if "github" not in site and isinstance(data.get("repository"), str) and "/" in data["repository"]:
+        site["github"] = github_metadata(data["repository"], data)
     permalink = str(data["permalink"]) if data.get("permalink") else None
     collections_dir = str(data.get("collections_dir") or "").strip("/")
     collections = _collections(data.get("collections"), permalink, collections_dir)
@@ -171,6 +173,17 @@ def jekyll_setting(source: Path, key: str) -> Any:
     except OSError:
         return None
     return _setting_cached(path, (stat.st_mtime_ns, stat.st_size), key)
+
+
+def github_metadata(repository: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """What jekyll-github-metadata puts in ``site.github`` that follows from ``repository: owner/name``
+    alone (no GitHub API calls: ``contributors`` and ``releases`` are empty)."""
+    owner, _, name = repository.strip().strip("/").partition("/")
+    base = f"https://github.com/{owner}/{name}"
+    return {"repository_nwo": f"{owner}/{name}", "repository_name": name, "owner_name": owner,
+            "owner_url": f"https://github.com/{owner}", "repository_url": base, "project_title": name,
+            "issues_url": f"{base}/issues", "clone_url": f"{base}.git", "url": str(data.get("url") or ""),
+            "baseurl": str(data.get("baseurl") or ""), "contributors": [], "releases": [], "public_repositories": []}
 
 
 def _list(value: Any) -> list[Any]:

@@ -29,13 +29,15 @@ def test_site_data_page_and_jekylls_url_filters_are_rendered(jekyll_build: Jekyl
                     "Repo {{ site.repository }}; {{ page.motto }} at {{ page.url }}.\n\n"
                     "{% for p in site.data.team %}{{ p.name }},{% endfor %} {{ site.data.nested.x.v }}\n\n"
                     "[css]({{ '/assets/x.css' | relative_url }}) {{ '/a/' | absolute_url }}\n\n"
-                    "{{ 'Hello World' | slugify }} {{ site.data.team | map: 'name' | jsonify }}\n",
+                    "{{ 'Hello World' | slugify }} {{ site.data.team | map: 'name' | jsonify }}\n\n"
+                    "[source]({{ site.github.repository_url }}/blob/main/x.md)\n",
     })
     body = body_of(result, "index.html")
     assert "Repo ann/docs; Hi at /." in body
     assert "Ann,Bob, 7" in body
     assert 'href="/base/assets/x.css"' in body and "https://example.org/base/a/" in body
     assert 'hello-world ["Ann","Bob"]' in body.replace("&quot;", '"')
+    assert 'href="https://github.com/ann/docs/blob/main/x.md"' in body  # site.github from `repository:`
 
 
 def test_includes_take_parameters_and_a_missing_one_is_a_warning_at_its_line(jekyll_build: JekyllBuild) -> None:
