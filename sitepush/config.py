@@ -83,6 +83,42 @@ def _menu_url_check(value: str) -> str | None:
     return None
 
 
+def _asset_list_check(value: tuple[str, ...]) -> str | None:
+    for item in value:
+        if not item.strip() or item.strip() != item or "\\" in item or ".." in item.split("/"):
+            return f'has "{item}", not a path in the site or a URL — write e.g. "css/extra.css"'
+    return None
+
+
+def _edit_url_check(value: str) -> str | None:
+    if value and not re.match(r"^https?://\S+$", value):
+        return "must be an absolute http(s) URL — write e.g. \"https://github.com/o/r/edit/main/docs/\""
+    return None
+
+
+def _nav_url_check(value: str) -> str | None:
+    if value and not (value.startswith("/") or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", value)):
+        return "must be a site path starting with `/` or an absolute URL — write e.g. \"https://github.com/o/r\""
+    return None
+
+
+def _permalink_check(value: Mapping[str, Any]) -> str | None:
+    for section, pattern in value.items():
+        if not isinstance(pattern, str) or not pattern.startswith("/"):
+            return (f'"{section}" must map to a pattern starting with `/` — write e.g. '
+                    '`posts = "/:year/:month/:slug/"`')
+        if ".." in pattern.split("/"):
+            return f'"{section}" = "{pattern}" leaves the site — write a path from the site\'s root'
+    return None
+
+
+def _exclude_check(value: tuple[str, ...]) -> str | None:
+    for pattern in value:
+        if not pattern.strip():
+            return "has an empty pattern — remove it"
+    return None
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """``[site]``: who the site is, for templates, feeds and the sitemap."""
@@ -98,15 +134,28 @@ class SiteConfig:
                            doc="Time zone for dates written without an offset.")
     params: Mapping[str, Any] = option(default_factory=dict,
                                        doc="Free-form values passed to templates as `site.params`.")
+    extra_css: tuple[str, ...] = option((), check=_asset_list_check,
+                                        doc="Stylesheets every page links after the theme's: paths in the "
+                                            "site (`css/extra.css`) or absolute URLs (MkDocs' `extra_css`).")
+    extra_javascript: tuple[str, ...] = option((), check=_asset_list_check,
+                                               doc="Scripts every page loads (deferred): paths in the site or "
+                                                   "absolute URLs (MkDocs' `extra_javascript`).")
+    edit_url: str = option("", check=_edit_url_check,
+                           doc="Where a page's source is edited, joined with its path in the content folder "
+                               "(`https://github.com/o/r/edit/main/docs/`); each page links to it. Empty: no "
+                               "link.")
 
 
 @dataclass(frozen=True)
 class NavItem:
     """``[[nav]]``: one entry of the docs sidebar, in the shape of mkdocs.yml's ``nav:``."""
 
-    title: str = option(doc="Text of the entry.")
+    title: str = option("", doc="Text of the entry; empty: the page's own title.")
     page: str = option("", doc="Markdown source it opens, relative to the content folder "
                                "(`advanced/clients.md`); empty for a group.")
+    url: str = option("", check=_nav_url_check,
+                      doc="An address it opens instead of a page (`https://github.com/o/r`, `/api/`); not "
+                          "part of the reading order.")
     children: tuple[NavItem, ...] = option((), doc="Entries under this one (`[[nav.children]]`).")
 
 
@@ -163,6 +212,14 @@ class BuildConfig:
                           doc="Rendering processes; 0 means one per CPU core.")
     max_page_mb: int = option(10, check=_positive,
                               doc="Largest Markdown file built, in MB; a larger one is an error naming it.")
+    exclude: tuple[str, ...] = option((), check=_exclude_check,
+                                      doc="Files of the content folder neither built nor copied: gitignore-style "
+                                          "patterns (`drafts/`, `*.py`, `!keep.md`), as MkDocs' `exclude_docs`.")
+    permalinks: Mapping[str, Any] = option(default_factory=dict, check=_permalink_check,
+                                           doc="URL pattern of the pages of a top-level section, as Hugo's "
+                                               "`[permalinks]`: `posts = \"/:year/:month/:slug/\"` (tokens :year "
+                                               ":month :day :section :sections :slug :title :filename; `/` for "
+                                               "pages at the root). A page's own `url` wins.")
 
 
 def _glob_check(value: str) -> str | None:

@@ -105,7 +105,8 @@ def test_every_problem_is_reported_together_in_line_order() -> None:
 def test_an_unknown_dotted_key_points_at_its_own_line() -> None:
     lines = problems_of('[site]\ntitle = "ok"\n\nbuild.paginate = 0\n')
     assert lines == ['sitepush.toml:4: unknown key `site.build` — '
-                     'known keys here: author, base_url, description, language, params, timezone, title']
+                     'known keys here: author, base_url, description, edit_url, extra_css, extra_javascript, language, '
+                     'params, timezone, title']
 
 
 def test_a_config_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:

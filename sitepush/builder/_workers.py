@@ -35,6 +35,8 @@ class ParseSettings:
 
     tz: tzinfo
     summary_words: int
+    liquid_residue: bool = True
+    """Report ``{{ }}``/``{% %}`` left as text (not in Jekyll mode, where Liquid is rendered)."""
     jekyll: Any = None
     """The :class:`~sitepush.builder.jekyll.config.JekyllSite` in Jekyll mode, else None."""
 
@@ -58,6 +60,7 @@ def parse_sources(jobs: Sequence[ParseJob], settings: ParseSettings
     """Front matter and Markdown of each job; a failing source yields its problems instead."""
     from sitepush.builder.frontmatter import page_meta, parse_front_matter
     from sitepush.builder.markdown_render import MarkdownRenderer
+    from sitepush.builder.residue import scan_residue
 
     renderer = _renderers.get(settings)
     if renderer is None:
@@ -84,7 +87,8 @@ def parse_sources(jobs: Sequence[ParseJob], settings: ParseSettings
             results.append(error.with_file(job.display).problems)
             continue
         key_lines = {path[0].lower(): line for path, line in front.key_lines.items() if len(path) == 1}
-        results.append(ParsedSource(job.source, meta, body, job.digest, key_lines))
+        residue = scan_residue(front.body, first_line=front.body_line, liquid=settings.liquid_residue)
+        results.append(ParsedSource(job.source, meta, body, job.digest, key_lines, residue))
     return results
 
 

@@ -40,6 +40,7 @@ from sitepush.builder.links import line_of_link, resolve_links
 from sitepush.builder.output_folder import MARKER as MARKER  # re-exported: deploy skips the marker
 from sitepush.builder.output_folder import OutputFolder
 from sitepush.builder.outputs import HIGHLIGHT_CSS_KEY, RenderJob, ViewMemo, plan_outputs
+from sitepush.builder.residue import residue_warnings
 from sitepush.builder.site import ParsedSource, Site, assemble_site
 from sitepush.builder.theme_files import default_theme_dir, theme_assets
 from sitepush.builder.views import Link, PageSummary, PageView, SiteView, TermRef
@@ -136,6 +137,8 @@ class Builder:
         """(pages checked, seconds) of the last build's link check."""
         self._digests: dict[int, tuple[object, str]] = {}
         self._links_of: dict[str, PageLinks] = {}
+        self._pool: Executor | None = None
+        """The worker pool of the running build, once a step started it."""
         self._jekyll: Any = None
         """Jekyll mode: the folder's JekyllSite, read at the start of each build."""
 
@@ -217,11 +220,16 @@ class Builder:
             warnings = (*front_warnings, *link_warnings, *plan.warnings, *template_warnings)
             if warnings and self.strict:
                 raise BuildError.from_problems(warnings)
-            warnings = (*warnings, *git_warnings)  # said, but no reason to fail a --strict build
+            residue = residue_warnings((f"{config.build.content_dir}/{page.rel}", page.parsed.residue)
+                                       for page in site.pages)
+            warnings = (*warnings, *git_warnings, *residue)  # said, but no reason to fail a --strict build
             rendered, executor = self._render(jobs, templates, cache, executor)
         finally:
-            if executor is not None:
-                executor.shutdown()
+            # A step that fails after starting the pool never returns it: shut down the one _map made,
+            # or the interpreter tears it down at exit and may print a traceback after the error line.
+            pool, self._pool = executor or self._pool, None
+            if pool is not None:
+                pool.shutdown()
         contents: dict[str, tuple[str, bytes]] = {}
         for key, (render_key, text) in rendered.items():
             contents[key] = (render_key, text.encode("utf-8") if isinstance(text, str) else text)
@@ -309,6 +317,7 @@ class Builder:
             # would otherwise inherit the build's disabled collector).
             executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context(),
                                            initializer=gc.enable)
+            self._pool = executor
         chunk = max(1, min(64, len(items) // (self.workers * 4)))
         futures = [executor.submit(function, items[i:i + chunk], settings)
                    for i in range(0, len(items), chunk)]
@@ -321,7 +330,8 @@ class Builder:
                ) -> tuple[list[ParsedSource], int, Executor | None]:
         config = self.config
         settings = self._parse_settings()
-        settings_key = f"{config.site.timezone}|{config.build.summary_words}|{settings.jekyll and settings.jekyll.digest}"
+        settings_key = (f"{config.site.timezone}|{config.build.summary_words}|{settings.liquid_residue}|"
+                        f"{settings.jekyll and settings.jekyll.digest}")
         by_rel: dict[str, ParsedSource] = {}
         jobs: list[ParseJob] = []
         parse_keys: dict[str, str] = {}
@@ -443,7 +453,7 @@ class Builder:
     def _discover(self) -> ContentTree:
         """The sources; in Jekyll mode its ``_config.yml`` and ``_data/`` are read first, once a build."""
         if self.config.build.conventions != "jekyll":
-            return discover_content(self.config.content_path)
+            return discover_content(self.config.content_path, self.config.build.exclude)
         from sitepush.builder.jekyll.config import read_jekyll_site
         from sitepush.builder.jekyll.paths import discover_jekyll
 
@@ -459,9 +469,11 @@ class Builder:
         return ContentTree(tree.sources, files)
 
     def _parse_settings(self) -> ParseSettings:
+        # Jekyll mode renders Liquid, so {{ }} is no residue there ([build] conventions, the Jekyll import).
         jekyll = self._jekyll
         zone = (jekyll.timezone if jekyll is not None and jekyll.timezone else None) or self.config.site.timezone
-        return ParseSettings(ZoneInfo(zone), self.config.build.summary_words, jekyll)
+        return ParseSettings(ZoneInfo(zone), self.config.build.summary_words,
+                             liquid_residue=self.config.build.conventions != "jekyll", jekyll=jekyll)
 
     def _template_settings(self, cache: BuildCache) -> TemplateSettings:
         site_templates = self.config.templates_path
@@ -487,7 +499,7 @@ class Builder:
                 warnings.setdefault((display, job.template), Problem(
                     f'template "{job.template}" not found, using {job.fallback}', display,
                     job.template_line,
-                    f"create {self.config.build.templates_dir}/{job.template} or remove `template:`"))
+                    f"create {self.config.build.templates_dir}/{job.template} or remove `{job.template_key}:`"))
                 job = replace(job, template=job.fallback, fallback=None)
             chosen.append(job)
         return chosen, tuple(warnings.values())

@@ -28,7 +28,7 @@ from sitepush.builder.linkcheck import LinkIndex
 from sitepush.builder.site import ParsedSource
 from sitepush.errors import Problem
 
-CACHE_FORMAT = 2  # 2: the link checker's index
+CACHE_FORMAT = 3  # 2: the link checker's index; 3: residue per parsed source
 _CHUNK = 1 << 20
 
 

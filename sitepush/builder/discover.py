@@ -15,15 +15,18 @@ Rules (pinned by tests/builder/test_discover.py):
 - Any other file under the content folder is copied to the same relative path.
 - Under the static folder every file is copied; hidden names are skipped except ``.well-known/``.
 - Symbolic links are followed only when they resolve inside the folder being walked.
+- ``[build] exclude`` patterns (gitignore-style, :mod:`sitepush.builder.excludes`) drop files before all of this.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitepush.builder.excludes import is_excluded
 from sitepush.builder.model import PageKind, SourceFile
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -94,9 +97,12 @@ def _walk(root: Path, *, keep_hidden: tuple[str, ...] = ()) -> list[tuple[str, P
     return found
 
 
-def discover_content(content_dir: Path) -> ContentTree:
-    """Classify every file under the content folder into pages and copied files."""
+def discover_content(content_dir: Path, exclude: Sequence[str] = ()) -> ContentTree:
+    """Classify every file under the content folder into pages and copied files; files matching the
+    gitignore-style ``exclude`` patterns (``[build] exclude``) are neither."""
     walked = _walk(content_dir)
+    if exclude:
+        walked = [(rel, path) for rel, path in walked if not is_excluded(rel, exclude)]
     markdown_by_folder: dict[str, list[str]] = {}
     for rel, _ in walked:
         if rel.endswith(MARKDOWN_SUFFIXES):

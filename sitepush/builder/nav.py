@@ -48,7 +48,7 @@ class DocsNav:
         def walk(nodes: Sequence[NavNode], prefix: tuple[int, ...]) -> None:
             for index, node in enumerate(nodes):
                 path = (*prefix, index)
-                if node.url is not None and node.url not in self._path_of:
+                if node.url is not None and node.url not in self._path_of and not _is_external(node.url):
                     self._path_of[node.url] = path
                     self._position[node.url] = len(order)
                     order.append((node.title, node.url))
@@ -102,6 +102,11 @@ class DocsNav:
             nodes = node.children
         assert node is not None
         return node
+
+
+def _is_external(url: str) -> bool:
+    """A ``[[nav]] url`` entry (another site, or a path the tree does not own): linked, never read next."""
+    return not url.startswith("/") or url.startswith("//")
 
 
 def _first_url(node: NavNode) -> str | None:
@@ -161,8 +166,9 @@ def nav_from_config(items: Sequence[NavItem], site: Site) -> tuple[tuple[NavNode
     def convert(entries: Sequence[NavItem], where: str) -> tuple[NavNode, ...]:
         nodes: list[NavNode] = []
         for number, item in enumerate(entries, 1):
-            url = None
-            if item.page:
+            url = item.url or None
+            title = item.title
+            if item.page and not item.url:
                 page = site.by_rel.get(item.page.lstrip("/"))
                 if page is None:
                     problems.append(Problem(f'{where}[{number}] "{item.title}": page {item.page} is not a '
@@ -170,9 +176,10 @@ def nav_from_config(items: Sequence[NavItem], site: Site) -> tuple[tuple[NavNode
                                             "give its path relative to the content folder"))
                 else:
                     url = page.url
+                    title = item.title or page.meta.title
             children = convert(item.children, f"{where}[{number}].children")
             if url is not None or children:
-                nodes.append(NavNode(item.title, url, children))
+                nodes.append(NavNode(title or url or "", url, children))
         return tuple(nodes)
 
     return convert(items, "nav"), tuple(problems)

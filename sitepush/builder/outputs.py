@@ -46,6 +46,8 @@ class RenderJob:
     """The kind's own template, when ``template`` was asked for by front matter and may not exist."""
     template_line: int | None = None
     """Line of the front matter's ``template:`` key, when it chose the template."""
+    template_key: str = "template"
+    """The key the front matter chose the template with: ``template`` or ``layout`` (Jekyll, Hugo)."""
 
 
 @dataclass
@@ -303,7 +305,15 @@ def site_view(site: Site, config: Config) -> SiteView:
         search_url="/pagefind/" if config.build.search else "",
         taxonomies=tuple(TaxonomyView(name, name.replace("_", " ").title(), f"/{name}/")
                          for name in site.taxonomies),
-        params=config.site.params)
+        params=config.site.params,
+        extra_css=tuple(_asset_url(item) for item in config.site.extra_css),
+        extra_javascript=tuple(_asset_url(item) for item in config.site.extra_javascript),
+        edit_url=config.site.edit_url)
+
+
+def _asset_url(item: str) -> str:
+    """A ``[site] extra_css``/``extra_javascript`` entry as a URL: a site path is made absolute."""
+    return item if "://" in item or item.startswith("//") else "/" + item.lstrip("/")
 
 
 def _feed_entries(pages: Sequence[Page], views: _Views, config: Config) -> list[FeedEntry]:
@@ -358,7 +368,7 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
             jobs.append(RenderJob(page.key, page.meta.template or "page.html",
                                   {"site": site_v, "page": views.page(page)}, page.rel,
                                   "page.html" if page.meta.template else None,
-                                  page.parsed.line_of("template", "layout")))
+                                  page.parsed.line_of("template", "layout"), _template_key(page)))
 
     for section in site.sections.values():
         own = views.page(section.index) if section.index else views.synthetic_page(
@@ -393,7 +403,8 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
             jobs.append(RenderJob(output_key(url), template, context,
                                   section.index.rel if section.index else template, fallback,
                                   section.index.parsed.line_of("template", "layout")
-                                  if section.index else None))
+                                  if section.index else None,
+                                  _template_key(section.index) if section.index else "template"))
         subtree = _subtree_pages(site, section)
         entries = _feed_entries(subtree if not is_home else site.pages, views, config)
         if entries or is_home:
@@ -443,6 +454,12 @@ def redirect_target(page: Page, config: Config) -> str | None:
         return None
     target = target.strip()
     return target if target.startswith(("http://", "https://", "/")) else "/" + target
+
+
+def _template_key(page: Page) -> str:
+    """``template`` or ``layout``: the key that chose the page's template, as page_meta reads them."""
+    return "template" if "template" in page.parsed.key_lines or "layout" not in page.parsed.key_lines \
+        else "layout"
 
 
 def is_error_page(page: Page) -> bool:

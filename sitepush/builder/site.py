@@ -3,7 +3,9 @@
 ``assemble_site`` is pure: the parsed sources, the config and the clock in, a :class:`Site` out. It decides:
 
 - publication: drafts only with ``drafts``; future ``date``/``publish_date`` only with ``build.future``;
-  a past ``expiry_date`` hides the page;
+  a past ``expiry_date`` hides the page; Hugo's ``build``/``cascade``/``headless`` options
+  (``build_options``) hide a page that is not rendered and leave one that is not listed out of listings;
+- a page of a section with a ``[build.permalinks]`` pattern is placed by it (``permalinks``);
 - URLs (``urls.page_url``) and that no two outputs claim the same file;
 - sections: every folder holding pages (or an ``_index.md``) is a section, nested under the nearest folder
   above it that is one (in Jekyll mode, which has no folder listings, every page is in the home section); a section lists its own pages ordered by weight (weighted first), then newest date,
@@ -17,7 +19,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sitepush.builder.build_options import OptionSource, build_options
 from sitepush.builder.model import PageKind, PageMeta, RenderedBody, SourceFile
+from sitepush.builder.permalinks import expand_permalink, permalink_pattern
 from sitepush.builder.urls import output_key, page_url, slugify
 from sitepush.config import Config
 from sitepush.errors import Problem
@@ -36,6 +40,8 @@ class ParsedSource:
     """Content hash of the source bytes."""
     key_lines: Mapping[str, int] = field(default_factory=dict)
     """Line of each top-level front-matter key, lower-cased (for messages about that key)."""
+    residue: tuple[tuple[str, int, str], ...] = ()
+    """(kind, line, text) of the first construct of each kind left as text (:mod:`sitepush.builder.residue`)."""
 
     def line_of(self, *keys: str) -> int | None:
         """The line of the first of ``keys`` the front matter has, else None."""
@@ -158,20 +164,33 @@ def assemble_site(parsed: Sequence[ParsedSource], config: Config, *, drafts: boo
     problems: list[Problem] = []
     published: list[tuple[ParsedSource, str, str]] = []  # parsed, url, lang
     hidden: list[str] = []
+    # Hugo's build options (front matter `build`, `cascade`, `headless`): not rendered is not published.
+    options = build_options(OptionSource(item.source.rel, item.meta.params, item.source.kind is PageKind.SECTION)
+                            for item in parsed)
+    unlisted = {rel for rel, chosen in options.items() if chosen.render and not chosen.listed}
+
+    def shown(item: ParsedSource) -> bool:
+        return is_published(item.meta, drafts=drafts, future=config.build.future, now=now) and (
+            item.source.rel not in options or options[item.source.rel].render)
+
     # A section whose own page is not published takes its whole folder with it (Zola's rule: a
     # drafted section's pages, subsections and assets are not processed).
     hidden_folders = tuple(
         item.source.rel.rpartition("/")[0] + "/" for item in parsed
-        if item.source.kind is PageKind.SECTION
-        and not is_published(item.meta, drafts=drafts, future=config.build.future, now=now))
+        if item.source.kind is PageKind.SECTION and not shown(item))
     for item in parsed:
-        if (not is_published(item.meta, drafts=drafts, future=config.build.future, now=now)
-                or item.source.rel.startswith(hidden_folders)):
+        if not shown(item) or item.source.rel.startswith(hidden_folders):
             hidden.append(item.source.rel)
             continue
         lang = item.source.lang if item.source.lang and item.source.lang != default_lang else default_lang
-        url = page_url(item.source, slug=item.meta.slug, url=item.meta.url, pretty=pretty,
-                       default_lang=default_lang)
+        pattern = None if item.meta.url else permalink_pattern(config.build.permalinks, item.source)
+        if pattern is not None:
+            lang_prefix = f"/{lang}" if lang != default_lang else ""
+            url = lang_prefix + expand_permalink(pattern, item.source, title=item.meta.title,
+                                                 slug=item.meta.slug, date=item.meta.date)
+        else:
+            url = page_url(item.source, slug=item.meta.slug, url=item.meta.url, pretty=pretty,
+                           default_lang=default_lang)
         published.append((item, url, lang))
 
     # Sections: folders with an index page or with regular pages.
@@ -221,7 +240,7 @@ def assemble_site(parsed: Sequence[ParsedSource], config: Config, *, drafts: boo
 
     by_folder: dict[str, list[Page]] = {}
     for page in pages:
-        if page.kind is PageKind.PAGE and page.section is not None:
+        if page.kind is PageKind.PAGE and page.section is not None and page.rel not in unlisted:
             by_folder.setdefault(page.section, []).append(page)
     index_pages = {section_id(p.rel.rpartition("/")[0], p.lang): p for p in pages
                    if p.kind in (PageKind.HOME, PageKind.SECTION)}
@@ -255,7 +274,8 @@ def assemble_site(parsed: Sequence[ParsedSource], config: Config, *, drafts: boo
                     "give the page another `slug` or `url`, or rename the folder"))
             claimed[key] = f"{folder}/"
 
-    taxonomies = _collect_terms(pages, config, claimed, problems, display_prefix)
+    taxonomies = _collect_terms([p for p in pages if p.rel not in unlisted], config, claimed, problems,
+                                display_prefix)
     return Site(tuple(pages), sections, taxonomies, sections[section_id("", default_lang)],
                 tuple(hidden), hidden_folders, {p.rel: p for p in pages}, tuple(problems))
 
@@ -265,6 +285,18 @@ def _folder_title(folder: str) -> str:
     return name[:1].upper() + name[1:] if name else folder
 
 
+def _terms_of(page: Page, taxonomy: str) -> tuple[str, ...]:
+    """The page's terms of ``taxonomy``: from tags/categories/[taxonomies], else (Hugo: any configured
+    taxonomy is a front-matter key of its own, ``series: [intro]``) the top-level key of that name."""
+    found = page.meta.taxonomies.get(taxonomy)
+    if found is not None:
+        return found
+    value = page.meta.params.get(taxonomy)
+    items = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    return tuple(dict.fromkeys(str(item).strip() for item in items
+                               if isinstance(item, (str, int, float)) and str(item).strip()))
+
+
 def _collect_terms(pages: Sequence[Page], config: Config, claimed: dict[str, str],
                    problems: list[Problem], display_prefix: str) -> dict[str, tuple[Term, ...]]:
     taxonomies: dict[str, tuple[Term, ...]] = {}
@@ -272,7 +304,7 @@ def _collect_terms(pages: Sequence[Page], config: Config, claimed: dict[str, str
         names: dict[str, str] = {}
         members: dict[str, list[Page]] = {}
         for page in pages:
-            for name in page.meta.taxonomies.get(taxonomy, ()):
+            for name in _terms_of(page, taxonomy):
                 slug = slugify(name) or "-"
                 names.setdefault(slug, name)
                 if page not in members.setdefault(slug, []):

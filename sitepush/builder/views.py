@@ -158,3 +158,9 @@ class SiteView:
     search_url: str = ""
     """Site-absolute folder of the Pagefind search index and UI (``/pagefind/``); empty when search
     is off."""
+    extra_css: tuple[str, ...] = ()
+    """Stylesheets every page links after the theme's (``[site] extra_css``), as URLs."""
+    extra_javascript: tuple[str, ...] = ()
+    """Scripts every page loads, deferred (``[site] extra_javascript``), as URLs."""
+    edit_url: str = ""
+    """``[site] edit_url``: a page's "edit this page" link is this plus ``page.source``; empty: none."""

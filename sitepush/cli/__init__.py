@@ -4,7 +4,8 @@
 
     main(argv) → make_parser() → args.handler(args) → exit code
                                    │
-                 one module a command: new, build, deploy, serve, configure, dns_check, history, sandbox
+                 one module a command: new, build, deploy, serve, configure, dns_check, history, sandbox,
+                 import_site
                  (each ``add_commands(commands)`` adds its parsers and sets ``handler``)
 
 Heavy modules (boto3, moto, Jinja2, Markdown, Pygments, watchdog) are imported inside the handlers, so
@@ -35,6 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sitepush.cli.dns_check",
     "sitepush.cli.history",
     "sitepush.cli.sandbox",
+    "sitepush.cli.import_site",
 )
 """Modules adding the commands, in the order ``--help`` lists them."""
 

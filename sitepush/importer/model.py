@@ -18,7 +18,8 @@ class ImportResult:
     toml_text: str
     """The commented sitepush.toml, deterministic: the same source gives the same bytes."""
     residue: tuple[str, ...]
-    """One line each: what could not be carried over (a theme, a plugin, a shortcode, …), sorted."""
+    """One line each: what could not be carried over — the config's (a theme, a plugin, …) sorted, then the
+    content's (shortcodes, directives, … once per kind with its first file:line)."""
 
 
 Importer = Callable[[Path, Path], ImportResult]

@@ -103,6 +103,10 @@ ERRORS: list[tuple[str, dict[str, str | bytes], tuple[str, ...], str]] = [
      {"content/x.md": "---\ntitle: Hello\ntemplate: fancy.html\n---\nBody.\n"}, ("--strict",),
      'content/x.md:3: template "fancy.html" not found, using page.html'
      " — create templates/fancy.html or remove `template:`"),
+    ("page layout missing under --strict: the hint names the key the file uses",
+     {"content/x.md": "---\ntitle: Hello\nlayout: fancy\n---\nBody.\n"}, ("--strict",),
+     'content/x.md:3: template "fancy.html" not found, using page.html'
+     " — create templates/fancy.html or remove `layout:`"),
     ("broken .md link under --strict",
      {"content/x.md": "---\ntitle: Hello\n---\n\nSee [the guide](guide.md) for more.\n"}, ("--strict",),
      f"content/x.md:5: broken link to guide.md: no such page — {LINK_HINT}"),
