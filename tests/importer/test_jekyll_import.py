@@ -85,3 +85,22 @@ def test_just_the_docs_imported_builds_as_jekyll_does(tmp_path: Path) -> None:
     assert built.stats.published == 45
     assert {"index.html", "docs/navigation/main/x/index.html", "404.html"} <= set(built.files)
     assert not [k for k in built.files if k.startswith(("_", "sitepush")) or k in ("README.md", "LICENSE.txt")]
+
+
+@pytest.mark.slow
+def test_sitepush_import_jekyll_then_build_from_the_command_line(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitepush.cli import main
+
+    monkeypatch.setenv("SITEPUSH_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "just-the-docs"
+    shutil.copytree(corpus_dir("just-the-docs"), source)
+    assert main(["import", "jekyll", str(source)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [f"wrote {source / 'sitepush.toml'} from the jekyll config in {source}", "not carried over (2):"]
+    assert main(["build", str(source)]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert (source / "_site" / "docs" / "navigation" / "main" / "x" / "index.html").is_file()
+    assert not (source / "_site" / "_config.yml").exists()
