@@ -147,7 +147,8 @@ def site_documents(site: JekyllSite, sources: Sequence[SourceFile], tz: tzinfo) 
             by_category.setdefault(name, []).append(post)
         for name in post["tags"]:
             by_tag.setdefault(name, []).append(post)
-    extra: dict[str, Any] = {"posts": posts, "pages": pages, "categories": by_category, "tags": by_tag,
+    html_pages = [p for p in pages if str(p["url"]).endswith(("/", ".html"))]
+    extra: dict[str, Any] = {"posts": posts, "pages": pages, "html_pages": html_pages, "categories": by_category, "tags": by_tag,
                              "documents": [d for docs in collections.values() for d in docs] + posts,
                              **collections}
     summary = json.dumps([(p["path"], p["url"], str(p.get("title")), str(p.get("date")), p["categories"],

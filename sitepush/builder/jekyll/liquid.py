@@ -57,7 +57,7 @@ class JekyllEnvironment(Environment):
         self.warnings: list[Problem] = []
         self.where: tuple[str, str, int] = ("", "", 1)
         """(display path, body text, line of its first line) of the page being rendered."""
-        for tag in (IncludeTag, IncludeCachedTag, LinkTag, PostUrlTag, HighlightTag):
+        for tag in (IncludeTag, IncludeCachedTag, IncludeRelativeTag, LinkTag, PostUrlTag, HighlightTag):
             self.add_tag(tag)
         for name, function in _filters(site).items():
             self.add_filter(name, function)
@@ -107,9 +107,10 @@ def _evaluate(expression: str, context: RenderContext) -> Any:
 
 
 class _IncludeNode(Node):
-    def __init__(self, token: Token, text: str) -> None:
+    def __init__(self, token: Token, text: str, relative: bool = False) -> None:
         super().__init__(token)
         self.text = text
+        self.relative = relative
         self.blank = False
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
@@ -123,12 +124,30 @@ class _IncludeNode(Node):
                 params[key] = raw[1:-1]
             else:
                 params[key] = _evaluate(raw, context)
+        if self.relative:
+            return self._render_relative(env, context, name, params, buffer)
         try:
             template = env.get_template(name, context=context, tag="include")
         except TemplateNotFoundError:
             env.warn(self.token, f"include {name} is not in {env.site.includes_dir.name}/, left out",
                      f"add {env.site.includes_dir.name}/{name} or remove the include")
             return 0
+        with context.extend({"include": params}, template=template):
+            template.render_with_context(context, buffer, partial=True)
+        return 1
+
+
+    def _render_relative(self, env: JekyllEnvironment, context: RenderContext, name: str,
+                         params: dict[str, Any], buffer: TextIO) -> int:
+        page = context.resolve("page")
+        folder = str(page.get("path", "")).rpartition("/")[0] if isinstance(page, Mapping) else ""
+        source = env.site.source.resolve()
+        path = (source / folder / name).resolve()
+        if not path.is_relative_to(source) or not path.is_file():
+            env.warn(self.token, f"include_relative {name} is not beside the page, left out",
+                     "give a path relative to the page's folder, inside the site")
+            return 0
+        template = env.from_string(path.read_text("utf-8", errors="replace"))
         with context.extend({"include": params}, template=template):
             template.render_with_context(context, buffer, partial=True)
         return 1
@@ -369,6 +388,17 @@ def _unknown_tag(tag_name: str) -> type[Tag]:
             return _UnknownNode(token)
 
     return UnknownTag
+
+
+class IncludeRelativeTag(Tag):
+    """``{% include_relative snippet.md %}``: a file beside the page, rendered in its place."""
+
+    name = "include_relative"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, text = _raw_expression(stream)
+        return _IncludeNode(token, text, relative=True)
 
 
 def _pass_through(value: Any, *args: Any, **kwargs: Any) -> Any:

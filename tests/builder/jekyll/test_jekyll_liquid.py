@@ -142,3 +142,14 @@ def test_other_files_with_front_matter_are_rendered_as_liquid_and_sass_is_left_o
     assert (result.output_dir / "search.json").read_text("utf-8") == '["/2024/05/01/first/"]\n'
     assert (result.output_dir / "plain.json").read_text("utf-8") == "[1]\n"
     assert "assets/main.scss" not in result.files
+
+
+def test_include_relative_renders_a_file_beside_the_page(jekyll_build: JekyllBuild) -> None:
+    result = jekyll_build({
+        "docs/guide.md": "---\ntitle: Guide\n---\nIntro.\n\n{% include_relative parts/step.md n=2 %}\n\n"
+                         "{% include_relative ../../outside.md %}\n",
+        "docs/parts/step.md": "Step {{ include.n }} of {{ page.title }}.\n",
+    })
+    assert "<p>Step 2 of Guide.</p>" in body_of(result, "docs/guide.html")  # the default style: /:path/:basename.html
+    assert [w.render().split(" — ")[0] for w in result.warnings] == [
+        "./docs/guide.md:8: include_relative ../../outside.md is not beside the page, left out"]
