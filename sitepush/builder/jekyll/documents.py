@@ -115,6 +115,10 @@ def prepare_document(front: FrontMatter, source: SourceFile, site: JekyllSite, *
     return replace(front, data=data, body=body, key_lines=lines), warnings
 
 
+_fronts: dict[str, tuple[tuple[int, int], Mapping[str, Any]]] = {}
+"""Front matter of each source by path, with the (mtime, size) it was read at."""
+
+
 def site_documents(site: JekyllSite, sources: Sequence[SourceFile], tz: tzinfo) -> JekyllSite:
     """``site`` with what Liquid reads about every page: ``site.posts`` (newest first), ``site.pages``,
     ``site.categories``/``site.tags`` (name → posts), ``site.documents`` and ``site.LABEL`` of each
@@ -127,10 +131,17 @@ def site_documents(site: JekyllSite, sources: Sequence[SourceFile], tz: tzinfo) 
     collections: dict[str, list[dict[str, Any]]] = {}
     for source in sources:
         try:
-            front = parse_front_matter(source.path.read_bytes(), source.rel)
+            stat = source.path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            known = _fronts.get(str(source.path))
+            if known is not None and known[0] == stamp:
+                front_data = known[1]
+            else:  # read again only when the file changed: a long-lived preview builds often
+                front_data = parse_front_matter(source.path.read_bytes(), source.rel).data
+                _fronts[str(source.path)] = (stamp, front_data)
         except (OSError, SitepushError):
             continue  # the page's own parse says what is wrong with it
-        data, page = complete_front_matter(front.data, source.rel, site, tz)
+        data, page = complete_front_matter(front_data, source.rel, site, tz)
         if data.get("draft"):
             continue
         if page["collection"] == "posts":

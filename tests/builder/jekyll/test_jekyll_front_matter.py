@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +83,23 @@ def test_a_broken_config_yml_is_one_line_at_its_line(jekyll_build: JekyllBuild) 
     with pytest.raises(ConfigError) as caught:
         jekyll_build({"_config.yml": "title: ok\npermalink: [unclosed\n", "index.md": "---\n---\n"})
     assert caught.value.render().startswith("_config.yml:3: invalid YAML: ")
+
+
+def test_a_body_edit_reparses_that_page_alone_and_a_title_edit_every_page(tmp_path: Path) -> None:
+    from sitepush.builder.builder import Builder
+    from sitepush.config import load_config
+    from tests.builder.jekyll.conftest import NOW, write
+
+    site = tmp_path / "site"
+    write(site, {"sitepush.toml": '[build]\nconventions = "jekyll"\ncontent_dir = "."\n',
+                 "_posts/2024-01-02-a.md": "---\ntitle: A\n---\nBody A.\n",
+                 "_posts/2024-01-03-b.md": "---\ntitle: B\n---\nBody B.\n",
+                 "index.md": "---\ntitle: Home\n---\n{% for p in site.posts %}{{ p.title }} {% endfor %}\n"})
+    builder = Builder(load_config(site), cache_folder=tmp_path / "cache", workers=1)
+    assert builder.build(now=NOW).stats.parsed == 3
+    (site / "_posts/2024-01-02-a.md").write_text("---\ntitle: A\n---\nBody A, edited.\n", "utf-8")
+    assert builder.build(now=NOW).stats.parsed == 1
+    (site / "_posts/2024-01-02-a.md").write_text("---\ntitle: Renamed\n---\nBody A, edited.\n", "utf-8")
+    result = builder.build(now=NOW)
+    assert result.stats.parsed == 3  # site.posts changed: every page's Liquid may read it
+    assert "Renamed" in (result.output_dir / "index.html").read_text("utf-8")
