@@ -11,8 +11,9 @@ tests/builder/test_date_formats.py, whose table was made with Ruby's ``Time.pars
 - Ruby's ``Time.parse`` (Jekyll): the leading date and time, the zone written right after the time
   (``-0800``, ``Z``, ``UTC``, ``PST``…), and whatever follows ignored — ``2023-01-29 18:30:22 2023
   -0800`` is 18:30:22 in the site's zone, as Ruby reads it (the ``-0800`` is not next to the time);
-- Hugo's (spf13/cast) layouts: RFC 1123/822/850, ANSIC, Unix and Ruby dates, ``02 Jan 2006``,
-  ``January 2, 2006``; the MkDocs date plugins' ISO forms are the first case.
+- Hugo's (spf13/cast) layouts: RFC 1123/822/850, ANSIC, Unix and Ruby dates, ``02 Jan 2006`` (and
+  Ruby's ``January 2, 2006``); a zone name is read as Ruby reads it (``GMT`` is +0000, where Hugo keeps
+  the wall clock in the site's zone); the MkDocs date plugins' ISO forms are the first case.
 """
 
 from __future__ import annotations

@@ -3,7 +3,10 @@
 The Ruby rows were made with Debian's ruby 3 (``TZ=America/Los_Angeles ruby -e 'require "time";
 p Time.parse(s)'``): ``Time.parse`` reads the leading date and time, takes a zone only when it is
 written right after the time, and ignores the rest. The Hugo rows are spf13/cast's ``StringToDate``
-layouts (RFC 1123/822, ANSIC, UnixDate, RubyDate, ``02 Jan 2006``); the MkDocs date plugins write ISO.
+layouts (RFC 1123/822, ANSIC, UnixDate, RubyDate, ``02 Jan 2006``), checked with Debian's hugo 0.111
+(``timeZone = "America/Los_Angeles"``, ``{{ .Date }}``) — Ruby reads every one of them the same way. Where
+the two differ, a zone name other than the site's own (``GMT``, ``MST``: Hugo keeps the wall clock in the
+site's zone, Ruby applies the name's offset), sitepush follows Ruby. The MkDocs date plugins write ISO.
 A date that none of them reads is a warning with its line, never a stopped build (``--strict`` fails).
 """
 
@@ -45,14 +48,14 @@ DATES = [
     ("2006-01-02T15:04:05-0700", at("2006-01-02 15:04:05 -0700")),
     ("2006-01-02T15:04:05", at("2006-01-02 15:04:05 -0800")),
     ("2006-01-02 15:04:05 -07:00", at("2006-01-02 15:04:05 -0700")),
-    ("Mon, 02 Jan 2006 15:04:05 MST", at("2006-01-02 15:04:05 -0700")),
+    ("Mon, 02 Jan 2006 15:04:05 PST", at("2006-01-02 15:04:05 -0800")),
     ("Mon, 02 Jan 2006 15:04:05 -0700", at("2006-01-02 15:04:05 -0700")),
     ("02 Jan 06 15:04 -0700", at("2006-01-02 15:04:00 -0700")),
     ("Mon Jan  2 15:04:05 2006", at("2006-01-02 15:04:05 -0800")),
-    ("Mon Jan  2 15:04:05 MST 2006", at("2006-01-02 15:04:05 -0700")),
+    ("Mon Jan  2 15:04:05 PST 2006", at("2006-01-02 15:04:05 -0800")),
     ("Mon Jan 02 15:04:05 -0700 2006", at("2006-01-02 15:04:05 -0700")),
     ("02 Jan 2006", at("2006-01-02 00:00:00 -0800")),
-    ("January 2, 2006", at("2006-01-02 00:00:00 -0800")),
+    ("January 2, 2006", at("2006-01-02 00:00:00 -0800")),  # Ruby's; Hugo 0.111 reads no date here
     # MkDocs date plugins (ISO)
     ("2024-03-01", at("2024-03-01 00:00:00 -0800")),
     ("2024-03-01 10:30:00", at("2024-03-01 10:30:00 -0800")),
