@@ -170,6 +170,10 @@ class NavItem:
     children: tuple[NavItem, ...] = option((), doc="Entries under this one (`[[nav.children]]`).")
 
 
+def _conventions_check(value: str) -> str | None:
+    return None if value in ("sitepush", "jekyll") else 'must be "sitepush" or "jekyll"'
+
+
 def _layout_check(value: str) -> str | None:
     return None if value in ("blog", "docs") else 'must be "blog" or "docs"'
 
@@ -211,6 +215,10 @@ class BuildConfig:
     layout: str = option("blog", check=_layout_check,
                          doc='"docs": a sidebar, prev/next in nav order; "blog": dated listings '
                              "(a section's `_index.md` may say `layout: docs`).")
+    conventions: str = option("sitepush", check=_conventions_check,
+                              doc='"jekyll": the content folder is a Jekyll site, built as Jekyll would '
+                                  "(its `_config.yml`: permalinks, collections, defaults, Liquid; "
+                                  "nothing starting with `_` published). `sitepush import jekyll` sets it.")
     workers: int = option(0, check=_non_negative,
                           doc="Rendering processes; 0 means one per CPU core.")
     max_page_mb: int = option(10, check=_positive,

@@ -14,7 +14,7 @@ from tests.fixtures.paths import REPO
 
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
 TEST_RUNNERS = {"pytest", "pytest-timeout", "hypothesis"}
-"""What the lowest environment needs beyond sitepush[sandbox] to run the fast tests."""
+"""What the lowest environment needs beyond sitepush[sandbox,jekyll] to run the fast tests."""
 
 
 def _name(requirement: str) -> str:
@@ -48,7 +48,8 @@ def test_every_runtime_dependency_has_a_floor() -> None:
 
 def test_the_lowest_environment_pins_every_declared_floor_exactly() -> None:
     project = PYPROJECT["project"]
-    declared = floors(project["dependencies"]) | floors(project["optional-dependencies"]["sandbox"])
+    declared = floors(project["dependencies"]) | floors(project["optional-dependencies"]["sandbox"]) \
+        | floors(project["optional-dependencies"]["jekyll"])
     test_extra = floors([r for r in project["optional-dependencies"]["test"] if _name(r) in TEST_RUNNERS])
     pinned = constraints()
     # botocore is pinned beside boto3: boto3 X.Y.0 takes any botocore X.Y.*, so the floor of the

@@ -125,7 +125,7 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", [*ROLES, "builder/jekyll"])
 def test_each_role_is_a_package_that_draws_its_flow_and_exports_its_surface(role: str) -> None:
     init = PACKAGE / role / "__init__.py"
     assert init.is_file(), f"sitepush/{role}/ is not a package"

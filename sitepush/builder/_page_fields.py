@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from dataclasses import replace
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
 from sitepush.builder._dates import aware_datetime, date_from_filename, parse_date_string
 from sitepush.builder.model import FrontMatter, PageMeta, SourceFile
-from sitepush.errors import BuildError
+from sitepush.errors import BuildError, Problem
 
 __all__ = ["page_meta"]
 
@@ -41,6 +42,7 @@ class _FieldReader:
         for key in front.data:
             self._by_lower.setdefault(str(key).lower(), key)
         self._taken: set[str] = set()
+        self.warnings: list[Problem] = []
 
     def take(self, *names: str) -> tuple[str, Any] | None:
         """(key as written, value) of the first of ``names`` with a value; all of them are used up."""
@@ -66,10 +68,14 @@ class _FieldReader:
         return f"`{key}: {literal}`"
 
     def fail(self, path: KeyPath, message: str, hint: str) -> BuildError:
+        problem = self.problem(path, message, hint)
+        return BuildError(problem.message, file=problem.file, line=problem.line, hint=problem.hint)
+
+    def problem(self, path: KeyPath, message: str, hint: str) -> Problem:
         message = message.replace("\r", "\\r").replace("\n", "\\n")  # one line, whatever the key
         line = next((self._lines[path[:end]] for end in range(len(path), 0, -1)
                      if path[:end] in self._lines), 1)
-        return BuildError(message, file=self._display, line=line, hint=hint)
+        return Problem(message, self._display, line, hint)
 
     def text(self, found: tuple[str, Any] | None, literal: str) -> str | None:
         """A text value; numbers, dates and booleans are written out, lists and tables refused."""
@@ -138,6 +144,10 @@ def page_meta(front: FrontMatter, source: SourceFile, *, tz: tzinfo, display: st
     page_date = _date_field(reader, ("date",), tz)
     if page_date is None:
         page_date = date_from_filename(_source_name(source), tz)[0]
+        if reader.warnings and reader.warnings[-1].message.startswith("date "):
+            fallback = "takes its file name's date" if page_date else "has no date"
+            reader.warnings[-1] = replace(reader.warnings[-1],
+                                          message=f"{reader.warnings[-1].message}, so the page {fallback}")
     template = reader.text(reader.take("template", "layout"), '"page.html"') or None
     if template is not None and not posixpath.splitext(template)[1]:
         template += ".html"
@@ -157,6 +167,7 @@ def page_meta(front: FrontMatter, source: SourceFile, *, tz: tzinfo, display: st
         template=template,
         summary=reader.text(reader.take("summary"), '"One sentence."') or None,
         params=_params(reader, tz),
+        warnings=tuple(reader.warnings),
     )
 
 
@@ -172,7 +183,8 @@ def _date_field(reader: _FieldReader, names: tuple[str, ...], tz: tzinfo) -> dat
     if isinstance(value, str):
         parsed = parse_date_string(value, tz)
         if parsed is None:
-            raise reader.fail((key,), f"{key} {_quoted(value)} is not a date", _DATE_HINT)
+            # What no generator reads is said and left out: the page builds (``--strict`` fails).
+            reader.warnings.append(reader.problem((key,), f"{key} {_quoted(value)} is not a date", _DATE_HINT))
         return parsed
     raise reader.fail((key,), f"{key} must be a date, not {_kind(value)}", _DATE_HINT)
 

@@ -7,7 +7,7 @@ return problems as data: a SitepushError crossing a process boundary would lose 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,8 @@ class ParseSettings:
     summary_words: int
     liquid_residue: bool = True
     """Report ``{{ }}``/``{% %}`` left as text (not in Jekyll mode, where Liquid is rendered)."""
+    jekyll: Any = None
+    """The :class:`~sitepush.builder.jekyll.config.JekyllSite` in Jekyll mode, else None."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,20 @@ def parse_sources(jobs: Sequence[ParseJob], settings: ParseSettings
     for job in jobs:
         try:
             front = parse_front_matter(job.raw, job.display)
+            warnings: tuple[Problem, ...] = ()
+            if settings.jekyll is not None:
+                from sitepush.builder.jekyll.documents import prepare_document
+
+                front, warnings = prepare_document(front, job.source, settings.jekyll, tz=settings.tz,
+                                                   display=job.display)
             meta = page_meta(front, job.source, tz=settings.tz, display=job.display)
+            if warnings:
+                meta = replace(meta, warnings=(*meta.warnings, *warnings))
             body = renderer.render(front.body)
+            if settings.jekyll is not None:
+                from sitepush.builder.jekyll import finish_html
+
+                body = finish_html(body)
         except SitepushError as error:
             results.append(error.with_file(job.display).problems)
             continue

@@ -144,6 +144,8 @@ class Builder:
         self._links_of: dict[str, PageLinks] = {}
         self._pool: Executor | None = None
         """The worker pool of the running build, once a step started it."""
+        self._jekyll: Any = None
+        """Jekyll mode: the folder's JekyllSite, read at the start of each build."""
 
     # -- orchestration ------------------------------------------------------------------------------
 
@@ -184,14 +186,17 @@ class Builder:
         if self.cache is None:
             self.cache = BuildCache.load(self.cache_folder)
         cache = self.cache
-        self.folder.claim(config.root.resolve(), (
-            ("content", config.content_path), ("static", config.static_path),
-            ("templates", config.templates_path)))
+        watched = [("content", config.content_path), ("static", config.static_path),
+                   ("templates", config.templates_path)]
+        if config.build.conventions == "jekyll" and self.output_dir.is_relative_to(config.content_path) \
+                and self.output_dir.relative_to(config.content_path).parts[0].startswith(("_", ".")):
+            watched = watched[1:]  # Jekyll's own rule: _site/ inside the source is never read
+        self.folder.claim(config.root.resolve(), watched)
         if not config.content_path.is_dir():
             raise BuildError(f"content folder {config.build.content_dir}/ does not exist",
                              file="sitepush.toml",
                              hint="create it with your Markdown pages, or set [build] content_dir")
-        tree = discover_content(config.content_path, config.build.exclude)
+        tree = self._discover()
         static = discover_static(config.static_path)
         executor: Executor | None = None
         try:
@@ -280,6 +285,7 @@ class Builder:
 
         digest = hashlib.md5(usedforsecurity=False)
         digest.update(repr((self.config, self.drafts, self.strict, str(self.output_dir))).encode())
+        digest.update(str(self._jekyll and self._jekyll.digest).encode())  # _config.yml, _data/, _includes/
         digest.update(templates.templates_digest.encode())
         digest.update(head_state(self.config.content_path).encode())  # lastmod dates come from git
         for item in parsed:
@@ -340,7 +346,8 @@ class Builder:
                ) -> tuple[list[ParsedSource], int, Executor | None]:
         config = self.config
         settings = self._parse_settings()
-        settings_key = f"{config.site.timezone}|{config.build.summary_words}|{settings.liquid_residue}"
+        settings_key = (f"{config.site.timezone}|{config.build.summary_words}|{settings.liquid_residue}|"
+                        f"{settings.jekyll and settings.jekyll.digest}")
         by_rel: dict[str, ParsedSource] = {}
         jobs: list[ParseJob] = []
         parse_keys: dict[str, str] = {}
@@ -459,11 +466,30 @@ class Builder:
         dates = self._git[1]
         return dates.dates, (shallow_warning(),) if dates.shallow else ()
 
+    def _discover(self) -> ContentTree:
+        """The sources; in Jekyll mode its ``_config.yml`` and ``_data/`` are read first, once a build."""
+        if self.config.build.conventions != "jekyll":
+            return discover_content(self.config.content_path, self.config.build.exclude)
+        from sitepush.builder.jekyll.config import read_jekyll_site
+        from sitepush.builder.jekyll.paths import discover_jekyll
+
+        from sitepush.builder.jekyll.documents import site_documents
+
+        site = read_jekyll_site(self.config.content_path)
+        tree = discover_jekyll(self.config.content_path, site)
+        zone = ZoneInfo(site.timezone or self.config.site.timezone)
+        self._jekyll = site_documents(site, tree.sources, zone)  # site.posts, site.pages… for Liquid
+        from sitepush.builder.jekyll.documents import render_liquid_files
+
+        files = render_liquid_files(tree.files, self._jekyll, self.cache_folder / "jekyll-files", zone)
+        return ContentTree(tree.sources, files)
+
     def _parse_settings(self) -> ParseSettings:
         # Jekyll mode renders Liquid, so {{ }} is no residue there ([build] conventions, the Jekyll import).
-        jekyll = getattr(self.config.build, "conventions", "") == "jekyll"
-        return ParseSettings(ZoneInfo(self.config.site.timezone), self.config.build.summary_words,
-                             liquid_residue=not jekyll)
+        jekyll = self._jekyll
+        zone = (jekyll.timezone if jekyll is not None and jekyll.timezone else None) or self.config.site.timezone
+        return ParseSettings(ZoneInfo(zone), self.config.build.summary_words,
+                             liquid_residue=self.config.build.conventions != "jekyll", jekyll=jekyll)
 
     def _template_settings(self, cache: BuildCache) -> TemplateSettings:
         site_templates = self.config.templates_path

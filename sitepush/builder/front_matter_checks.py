@@ -5,7 +5,8 @@
     front_matter_warnings(parsed, display) → [Problem]      pure, one per suspicious key
 
 * a key close to one the builder understands (``titel``): it would silently become ``page.params.titel``;
-* a term list written as one string with commas (``tags: meta, writing``): one tag "meta, writing".
+* a term list written as one string with commas (``tags: meta, writing``): one tag "meta, writing";
+* what reading the page left out (:attr:`PageMeta.warnings`): a date no generator reads, a missing include.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ KNOWN_KEYS = ("title", "date", "lastmod", "updated", "modified", "publishdate", 
 
 def front_matter_warnings(parsed: ParsedSource, display: str) -> list[Problem]:
     """The warnings of one source's front matter; ``display`` is its path as messages name it."""
-    warnings = []
+    warnings = list(parsed.meta.warnings)
     for key in parsed.meta.params:
         lowered = str(key).lower()
         if lowered in KNOWN_KEYS:

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from sitepush.builder._dates import date_from_filename
+from sitepush.builder._dates import date_from_filename, parse_date_string
 from sitepush.builder._page_fields import page_meta
 from sitepush.builder.model import FrontMatter
 from sitepush.errors import BuildError
@@ -39,6 +39,7 @@ __all__ = [
     "MAX_VALUES",
     "date_from_filename",
     "page_meta",
+    "parse_date_string",
     "parse_front_matter",
 ]
 

@@ -102,6 +102,12 @@ def line_of_link(text: str, target: str, occurrence: int = 0) -> int | None:
     matches = list(pattern.finditer(text))
     if not matches:
         at = text.find(target)
+        if at < 0 and target.startswith("/"):
+            # Jekyll's {% link docs/x.md %} / {% post_url name %}, which Liquid made into /docs/x.md
+            tag = re.search(rf"\{{%-?\s*(?:link\s+/?{re.escape(target[1:])}"
+                            rf"|post_url\s+{re.escape(target.rsplit('/', 1)[-1].rsplit('.', 1)[0])})\s*-?%\}}",
+                            text)
+            at = tag.start() if tag else -1
         return text.count("\n", 0, at) + 1 if at >= 0 else None
     match = matches[min(occurrence, len(matches) - 1)]
     return text.count("\n", 0, match.start()) + 1

@@ -17,6 +17,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Mapping
 
+from sitepush.errors import Problem
+
 
 class PageKind(str, Enum):
     """What a Markdown source becomes."""
@@ -86,6 +88,9 @@ class PageMeta:
     """An explicit summary from front matter, if any."""
     params: Mapping[str, Any] = field(default_factory=dict)
     """Every other front-matter key (``params``, ``extra`` and unknown keys), for templates."""
+    warnings: tuple[Problem, ...] = ()
+    """What reading the front matter (or, in Jekyll mode, its Liquid) could not take as written:
+    a date no tool reads, a missing include. The page still builds; ``--strict`` fails on them."""
 
 
 @dataclass(frozen=True)

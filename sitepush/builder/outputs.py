@@ -181,7 +181,14 @@ class _Views:
         key = root.id if root is not None else ""
         nav = self._navs.get(key)
         if nav is None:
-            nav = self._navs[key] = docs_nav(self.site, self.config.nav if root is None else (), root)
+            if self.config.build.conventions == "jekyll" and root is None and not self.config.nav:
+                from sitepush.builder.jekyll.config import jekyll_setting
+                from sitepush.builder.jekyll.nav import jekyll_nav
+
+                nav_sort = jekyll_setting(self.config.content_path, "nav_sort")
+                nav = self._navs[key] = jekyll_nav(self.site, nav_sort=nav_sort)
+            else:
+                nav = self._navs[key] = docs_nav(self.site, self.config.nav if root is None else (), root)
             self.problems.extend(nav.problems)
         return nav
 
@@ -355,7 +362,7 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
     not_found = error_page(site, config, problems)
 
     for page in site.pages:
-        if page is not_found:
+        if page is not_found or redirect_target(page, config):
             continue
         if page.kind is PageKind.PAGE:
             jobs.append(RenderJob(page.key, page.meta.template or "page.html",
@@ -435,6 +442,20 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
     return OutputPlan(tuple(jobs), generated, redirects, tuple(problems), tuple(warnings), views.new)
 
 
+def redirect_target(page: Page, config: Config) -> str | None:
+    """Jekyll mode: where a page with ``redirect_to`` (jekyll-redirect-from) sends its URL instead of
+    being rendered; a path is made site-absolute."""
+    if config.build.conventions != "jekyll":
+        return None
+    target = page.meta.params.get("redirect_to")
+    if isinstance(target, list):
+        target = target[0] if target else None
+    if not isinstance(target, str) or not target.strip():
+        return None
+    target = target.strip()
+    return target if target.startswith(("http://", "https://", "/")) else "/" + target
+
+
 def _template_key(page: Page) -> str:
     """``template`` or ``layout``: the key that chose the page's template, as page_meta reads them."""
     return "template" if "template" in page.parsed.key_lines or "layout" not in page.parsed.key_lines \
@@ -502,6 +523,10 @@ def _redirects(site: Site, config: Config, problems: list[Problem], warnings: li
                 continue
             redirects[alias] = page.url
             owners[alias] = f"{config.build.content_dir}/{page.rel}"
+    for page in site.pages:
+        target = redirect_target(page, config)
+        if target:
+            redirects[page.url] = target
     for redirect in config.redirects:
         if redirect.from_ in urls:
             problems.append(Problem(f"redirect from {redirect.from_} hides an existing page",

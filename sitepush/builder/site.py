@@ -8,7 +8,7 @@
 - a page of a section with a ``[build.permalinks]`` pattern is placed by it (``permalinks``);
 - URLs (``urls.page_url``) and that no two outputs claim the same file;
 - sections: every folder holding pages (or an ``_index.md``) is a section, nested under the nearest folder
-  above it that is one; a section lists its own pages ordered by weight (weighted first), then newest date,
+  above it that is one (in Jekyll mode, which has no folder listings, every page is in the home section); a section lists its own pages ordered by weight (weighted first), then newest date,
   then title;
 - taxonomies: the names in ``build.taxonomies``; terms merge when their slugs are equal (``Go``/``go``).
 """
@@ -155,6 +155,12 @@ def assemble_site(parsed: Sequence[ParsedSource], config: Config, *, drafts: boo
     """Decide what is published and where; problems (URL clashes) are returned, not raised."""
     default_lang = config.site.language.split("-")[0].lower()
     pretty = config.build.pretty_urls
+    # Jekyll has no folder listings: in Jekyll mode every page belongs to the home section.
+    jekyll = config.build.conventions == "jekyll"
+
+    def folder_of(source: SourceFile) -> str:
+        return "" if jekyll else _section_folder(source)
+
     problems: list[Problem] = []
     published: list[tuple[ParsedSource, str, str]] = []  # parsed, url, lang
     hidden: list[str] = []
@@ -194,7 +200,7 @@ def assemble_site(parsed: Sequence[ParsedSource], config: Config, *, drafts: boo
             folders[(item.source.rel.rpartition("/")[0], lang)] = item
     for item, _url, lang in published:
         if item.source.kind is PageKind.PAGE:
-            folders.setdefault((_section_folder(item.source), lang), None)
+            folders.setdefault((folder_of(item.source), lang), None)
     for folder, lang in list(folders):
         if lang != default_lang:
             folders.setdefault(("", lang), None)
@@ -217,7 +223,7 @@ def assemble_site(parsed: Sequence[ParsedSource], config: Config, *, drafts: boo
     for item, url, lang in published:
         source = item.source
         if source.kind is PageKind.PAGE:
-            section: str | None = section_id(_section_folder(source), lang)
+            section: str | None = section_id(folder_of(source), lang)
         elif source.kind is PageKind.SECTION:
             section = parent_of(source.rel.rpartition("/")[0], lang)
         else:

@@ -65,12 +65,14 @@ ERRORS: list[tuple[str, dict[str, str | bytes], tuple[str, ...], str]] = [
     ("unclosed front matter",
      {"content/x.md": "---\ntitle: Hello\n\nBody.\n"}, (),
      "content/x.md:1: front matter opened with --- is never closed — add a closing --- line"),
-    ("date that is not a date (YAML)",
-     {"content/x.md": "---\ntitle: Hello\ndate: next tuesday\n---\nBody.\n"}, (),
-     'content/x.md:3: date "next tuesday" is not a date — write it as 2024-05-01 or 2024-05-01T10:00:00Z'),
-    ("date that is not a date (TOML string)",
-     {"content/x.md": '+++\ntitle = "Hello"\n\ndate = "yesterday"\n+++\nBody.\n'}, (),
-     'content/x.md:4: date "yesterday" is not a date — write it as 2024-05-01 or 2024-05-01T10:00:00Z'),
+    ("date that is not a date (YAML) under --strict",
+     {"content/x.md": "---\ntitle: Hello\ndate: next tuesday\n---\nBody.\n"}, ("--strict",),
+     'content/x.md:3: date "next tuesday" is not a date, so the page has no date'
+     ' — write it as 2024-05-01 or 2024-05-01T10:00:00Z'),
+    ("date that is not a date (TOML string) under --strict",
+     {"content/2024-05-01-x.md": '+++\ntitle = "Hello"\n\ndate = "yesterday"\n+++\nBody.\n'}, ("--strict",),
+     'content/2024-05-01-x.md:4: date "yesterday" is not a date, so the page takes its file name\'s date'
+     ' — write it as 2024-05-01 or 2024-05-01T10:00:00Z'),
     ("date that does not exist",
      {"content/x.md": "---\ntitle: Hello\ndate: 2025-02-30\n---\nBody.\n"}, (),
      'content/x.md:3: invalid front matter: "2025-02-30" is not a real date (day is out of range for month)'
@@ -148,14 +150,13 @@ def test_broken_input_exits_1_with_one_error_line(run: Run, files: dict[str, str
 
 
 def test_every_broken_source_is_reported_in_one_run_in_file_order(run: Run) -> None:
-    code, _, err = run({"content/b.md": "---\ndate: nope\n---\n", "content/a.md": "---\ntitle: [\n---\n",
+    code, _, err = run({"content/b.md": "---\ndraft: nope\n---\n", "content/a.md": "---\ntitle: [\n---\n",
                           "content/c.md": PAGE})
     assert code == 1
     assert err == (
         "error: content/a.md:3: invalid front matter: did not find expected node content (while parsing a flow"
         " node) — fix the YAML between the --- lines\n"
-        'error: content/b.md:2: date "nope" is not a date'
-        " — write it as 2024-05-01 or 2024-05-01T10:00:00Z\n")
+        'error: content/b.md:2: draft must be true or false, not "nope" — write `draft: true`\n')
 
 
 @pytest.mark.parametrize(("files", "warning"), [
