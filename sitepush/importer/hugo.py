@@ -28,7 +28,7 @@ from sitepush.errors import ConfigError
 from sitepush.importer._yaml import read_yaml
 from sitepush.importer.content_scan import content_residue
 from sitepush.importer.model import ImportResult
-from sitepush.importer.toml_writer import TomlDocument
+from sitepush.importer.toml_writer import TomlDocument, tomlable
 
 # Hugo's lookup order ("Configure Hugo: configuration file"): hugo.* before config.*.
 CONFIG_NAMES = tuple(f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json"))
@@ -263,7 +263,7 @@ def plan_hugo(data: Mapping[str, Any], *, config_names: tuple[str, ...], content
         doc.table("site.params", comment="params: templates read them as site.params (keys lower-cased, as "
                                          "Hugo's .Site.Params)")
         for key, value in sorted(params.items()):
-            doc.key(str(key), _plain(value))
+            doc.key(str(key), tomlable(value))
     if permalinks:
         doc.table("build.permalinks", comment="permalinks: each section's URL pattern, Hugo's tokens")
         for section, pattern in sorted(permalinks.items()):
@@ -405,13 +405,3 @@ def _page_ref_url(ref: Any) -> str | None:
     return "/" if path in ("", "/", "/_index", "/index") else path + "/"
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_plain(v) for v in value if v is not None]
-    if value is None:
-        return ""
-    if isinstance(value, (str, bool, int, float)):
-        return value
-    return str(value)

@@ -28,7 +28,7 @@ from sitepush.errors import ConfigError
 from sitepush.importer._yaml import read_yaml
 from sitepush.importer.content_scan import content_residue
 from sitepush.importer.model import ImportResult
-from sitepush.importer.toml_writer import TomlDocument
+from sitepush.importer.toml_writer import TomlDocument, tomlable
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
@@ -177,7 +177,7 @@ def plan_mkdocs(data: Mapping[str, Any], *, content_dir: str, config_name: str =
     if isinstance(params, dict) and params:
         doc.table("site.params", comment="extra: what the MkDocs theme read as config.extra")
         for key, value in params.items():
-            doc.key(str(key), _plain(value))
+            doc.key(str(key), tomlable(value))
 
     nav = data.get("nav")
     if isinstance(nav, list) and nav:
@@ -248,19 +248,6 @@ def _excludes(data: Mapping[str, Any], inside: Sequence[str], has_templates: boo
         patterns.extend(line.strip() for line in written.splitlines()
                         if line.strip() and not line.strip().startswith("#"))
     return list(dict.fromkeys(patterns))
-
-
-def _plain(value: Any) -> Any:
-    """A YAML value TOML can hold: None is dropped from tables and lists, dates written out."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_plain(v) for v in value if v is not None]
-    if value is None:
-        return ""
-    if isinstance(value, (str, bool, int, float)):
-        return value
-    return str(value)
 
 
 def _write_nav(doc: TomlDocument, entries: list[Any], table: str, residue: list[str]) -> None:

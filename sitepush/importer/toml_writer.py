@@ -103,3 +103,16 @@ class TomlDocument:
         while lines and lines[-1] == "":
             lines.pop()
         return "\n".join(lines) + "\n"
+
+
+def tomlable(value: Any) -> Any:
+    """A YAML value TOML can hold: None is dropped from tables and lists, dates written out."""
+    if isinstance(value, dict):
+        return {str(k): tomlable(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [tomlable(v) for v in value if v is not None]
+    if value is None:
+        return ""
+    if isinstance(value, (str, bool, int, float)):
+        return value
+    return str(value)
