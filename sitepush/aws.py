@@ -251,6 +251,7 @@ def aws_error(error: BaseException, *, action: str, resource: str) -> SitepushEr
     from botocore.exceptions import (
         ClientError,
         EndpointConnectionError,
+        MissingDependencyException,
         NoCredentialsError,
         NoRegionError,
         PartialCredentialsError,
@@ -279,6 +280,10 @@ def aws_error(error: BaseException, *, action: str, resource: str) -> SitepushEr
     if isinstance(error, NoRegionError):
         return DeployError(f"cannot {action} {resource}: no region is set",
                            hint="set `region` in [deploy] or pass --region")
+    if isinstance(error, MissingDependencyException):
+        # The CloudFront KeyValueStore API signs with SigV4A, which botocore does only through awscrt.
+        return DeployError(f"cannot {action} {resource}: this AWS API signs with SigV4A, which needs the "
+                           "awscrt package", hint="pip install 'sitepush[edge]', then rerun")
     if isinstance(error, ClientError):
         return _client_error(error, action=action, resource=resource)
     return AwsRefused(f"cannot {action} {resource}: {_redact(str(error))}",

@@ -92,3 +92,15 @@ def test_every_client_reads_a_listings_timestamps_with_the_fast_parser(sandbox: 
     headed = s3.head_object(Bucket="timestamps-fast", Key="a.html")["LastModified"]  # an HTTP-date header
     assert isinstance(listed, datetime) and listed.utcoffset() is not None
     assert listed == headed
+
+
+def test_an_api_that_needs_awscrt_says_which_extra_installs_it() -> None:
+    from botocore.exceptions import MissingDependencyException
+
+    from sitepush.aws import aws_error
+
+    error = aws_error(MissingDependencyException(msg="Using SigV4A requires awscrt"),
+                      action="update the key value store", resource="arn:aws:cloudfront::1:key-value-store/x")
+    assert error.render() == ("cannot update the key value store arn:aws:cloudfront::1:key-value-store/x: this AWS "
+                              "API signs with SigV4A, which needs the awscrt package — pip install "
+                              "'sitepush[edge]', then rerun")
