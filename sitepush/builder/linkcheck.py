@@ -23,9 +23,12 @@ from urllib.parse import unquote, urlsplit
 
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 _SCRIPT_RE = re.compile(r"(<(script|style)\b[^<>]*>).*?(</\2\s*>)", re.DOTALL | re.IGNORECASE)
-# Attributes with quoted values, as every tag Python-Markdown, Pygments and Jinja2 write has them.
-# Searched over the whole page (in C) and kept only inside a tag: text and code never hold a raw `<`.
-_ATTR_RE = re.compile(r"""\s(href|src|srcset|id|name)=(?:"([^"]*)"|'([^']*)')""")
+# Attribute values double-quoted, single-quoted or unquoted (raw HTML in Markdown may write
+# `<a href=foo.html>`: HTML's unquoted value runs to whitespace or `>` and holds none of "'=<>`), names in
+# any case, spaces allowed around `=` (HTML Living Standard, 13.1.2.3 "Attributes"). Searched over the whole
+# page (in C) and kept only inside a tag: text and code never hold a raw `<`.
+_ATTR_RE = re.compile(r"""\s(href|src|srcset|id|name)[ \t\n\r\f]*=[ \t\n\r\f]*"""
+                      r"""(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 # A fragment every browser answers without an element of that id (HTML: "the top of the document").
 _ALWAYS_FRAGMENTS = frozenset({"", "top"})
@@ -63,16 +66,16 @@ def extract_links(page: str) -> PageLinks:
     for attr in _ATTR_RE.finditer(page):
         at = attr.start()
         opened = rfind("<", 0, at)
-        if opened < rfind(">", 0, at):
-            continue  # in text, not in a tag
-        kind = attr[1]
-        value = attr[2] if attr[2] is not None else attr[3]
+        if opened < rfind(">", 0, at) or page.count('"', opened, at) % 2:
+            continue  # in text, not in a tag; or inside another attribute's quoted value
+        kind = attr[1].lower()
+        value = attr[2] if attr[2] is not None else attr[3] if attr[3] is not None else attr[4]
         if "&" in value:
             value = html.unescape(value)
         if kind == "id":
             ids.add(value)
         elif kind == "name":
-            if page.startswith(("<a ", "<a\t", "<a\n"), opened):
+            if page.startswith(("<a ", "<a\t", "<a\n", "<A ", "<A\t", "<A\n"), opened):
                 ids.add(value)
         elif kind == "srcset":
             targets.extend(candidate.split()[0] for candidate in value.split(",") if candidate.strip())

@@ -53,6 +53,30 @@ def test_links_are_read_from_tags_only_never_from_text_code_comments_or_scripts(
                                             frozenset({"part", "old"}))
 
 
+def test_unquoted_and_upper_case_attribute_values_are_read_as_html_reads_them() -> None:
+    # HTML allows an unquoted value (to whitespace or `>`), any case in names and spaces around `=`;
+    # raw HTML in Markdown writes all three. A quoted value holding `href=` is text, not a link.
+    page = ('<a href=guide.html>g</a><IMG SRC=/img/x.png alt=x><a href = "/spaced/">s</a>'
+            '<p id=intro title="see href=/not-a-link/">p</p><A NAME=old></A><a href=/last/>')
+    assert extract_links(page) == PageLinks(("guide.html", "/img/x.png", "/spaced/", "/last/"),
+                                            frozenset({"intro", "old"}))
+
+
+def test_raw_html_links_without_quotes_are_checked_and_named_at_their_line(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "guide.md": "# Guide\n\n<a href=missing.html>gone</a>\n\nText <a href=/other/>ok</a> "
+                    "and <img src=nowhere.png alt=x>\n\n<a href=/other/#nope>frag</a>\n",
+        "other.md": "# Other\n",
+    })
+    result = builder(tmp_path, site).build(now=NOW)
+    hint = "fix the path (relative to this file) or remove the link"
+    assert broken(result) == [
+        f"content/guide.md:3: broken link to missing.html: no such page or file in the site — {hint}",
+        f"content/guide.md:5: broken link to nowhere.png: no such page or file in the site — {hint}",
+        f'content/guide.md:7: broken link to /other/#nope: /other/ has no element with id "nope" — {hint}',
+    ]
+
+
 @pytest.mark.parametrize(("target", "expected"), [
     ("img/x.png", ("/a/b/img/x.png", "")),        # as a browser resolves it against /a/b/
     ("../c/#part", ("/a/c/", "part")),
