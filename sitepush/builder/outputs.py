@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from markupsafe import Markup
 from sitepush.builder.feeds import FeedEntry, SitemapEntry, atom_feed, robots_txt, sitemap
 from sitepush.builder.headings import page_heading
 from sitepush.builder.model import PageKind
-from sitepush.builder.nav import DocsNav, docs_nav
+from sitepush.builder.nav import DocsNav, docs_nav, nav_from_folders
 from sitepush.builder.site import Page, Section, Site, Term
 from sitepush.builder.urls import join_url, output_key, paginated_url, slugify
 from sitepush.builder.views import Link, PageSummary, PageView, Paginator, SiteView, TaxonomyView, TermRef
@@ -256,6 +256,31 @@ class _Views:
             nav=Markup(nav_html),
         )
 
+    def folder_page(self, section: Section) -> PageView | None:
+        """The page of a docs folder without an index page: a section of the nav (its branch open, its
+        entries listed in nav order), not a dated listing; None outside docs sections."""
+        nav = self.docs_nav(section.id)
+        if nav is None:
+            return None
+        members = [p.url for p in self._listed.get(section.id, ())]
+        path = nav.group_path(section.url, members)
+        if path is not None:
+            nav_html, entries = nav.group_sidebar(path), nav.group_entries(path)
+            crumbs = (Link("Home", self.site.home.url), *(Link(title, url) for title, url
+                                                            in nav.group_crumbs(path)
+                                                            if url != self.site.home.url))
+        else:  # the tree does not hold the folder: list its pages and subfolders as the folder orders them
+            nav_html, crumbs = nav.sidebar(section.url), self.breadcrumbs(section.parent)
+            entries = tuple((node.title, node.url or "") for node in nav_from_folders(self.site, section)
+                            if node.url is not None)
+        listing = "".join(f'<li><a href="{html.escape(url)}">{html.escape(title)}</a></li>'
+                          for title, url in entries)
+        view = self.synthetic_page(section.title, section.url, "section", section.parent)
+        return replace(view, content=Markup(f'<ul class="section-entries">{listing}</ul>' if listing else ""),
+                       nav=Markup(nav_html), breadcrumbs=crumbs,
+                       section=self.section_link(self.site.sections[section.parent])
+                       if section.parent and self.site.sections[section.parent].folder else None)
+
     def synthetic_page(self, title: str, url: str, kind: str, section: str | None) -> PageView:
         return PageView(kind=kind, title=title, url=url,
                         permalink=join_url(self.config.site.base_url, url), content=Markup(""),
@@ -354,7 +379,8 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
                                   page.parsed.line_of("template", "layout")))
 
     for section in site.sections.values():
-        own = views.page(section.index) if section.index else views.synthetic_page(
+        own = views.page(section.index) if section.index else (
+            section.folder and views.folder_page(section)) or views.synthetic_page(
             section.title, section.url, "home" if not section.folder else "section", section.parent)
         is_home = section is site.home or (not section.folder)
         if is_home:
