@@ -27,8 +27,9 @@ _SCRIPT_RE = re.compile(r"(<(script|style)\b[^<>]*>).*?(</\2\s*>)", re.DOTALL | 
 # `<a href=foo.html>`: HTML's unquoted value runs to whitespace or `>` and holds none of "'=<>`), names in
 # any case, spaces allowed around `=` (HTML Living Standard, 13.1.2.3 "Attributes"). Searched over the whole
 # page (in C) and kept only inside a tag: text and code never hold a raw `<`.
-_ATTR_RE = re.compile(r"""\s(href|src|srcset|id|name)[ \t\n\r\f]*=[ \t\n\r\f]*"""
-                      r"""(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+# Letter classes rather than re.IGNORECASE, which makes the scan twice as slow.
+_ATTR_RE = re.compile(r"""\s([hH][rR][eE][fF]|[sS][rR][cC](?:[sS][eE][tT])?|[iI][dD]|[nN][aA][mM][eE])"""
+                      r"""[ \t\n\r\f]*=[ \t\n\r\f]*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 # A fragment every browser answers without an element of that id (HTML: "the top of the document").
 _ALWAYS_FRAGMENTS = frozenset({"", "top"})
