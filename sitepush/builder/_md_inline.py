@@ -71,10 +71,14 @@ class ListedInlineProcessor(InlineProcessor):
         start = 0
         while patternIndex < count:
             pattern, needs = patterns[patternIndex]
-            if needs and not any(part in data for part in needs):
-                patternIndex += 1
-                start = 0
-                continue
+            if needs:
+                for part in needs:
+                    if part in data:
+                        break
+                else:  # a match only takes text away (leaving a placeholder): it stays unmatched
+                    patternIndex += 1
+                    start = 0
+                    continue
             data, matched, start = apply(pattern, data, patternIndex, start)
             if not matched:
                 patternIndex += 1

@@ -111,6 +111,9 @@ class MarkdownRenderer:
         """
         md = self._md
         md.reset()
+        # The toc's [TOC] marker search walks every element's text; a body without the marker
+        # cannot hold it (escaped or entity-written brackets are placeholders at that point).
+        md.treeprocessors["toc"].marker = "[TOC]" if "[TOC]" in body else ""  # type: ignore[attr-defined]
         try:
             body_html = md.convert(body)
         except RecursionError:

@@ -84,3 +84,11 @@ def test_corpus_pages_render_as_with_python_markdowns_own_inline_pass(folder: st
     for path in paths:
         body = parse_front_matter(path.read_bytes(), str(path)).body
         assert ours.render(body) == stock.render(body), str(path)
+
+
+def test_a_toc_marker_is_replaced_by_the_table_of_contents_and_only_where_written() -> None:
+    renderer = MarkdownRenderer()
+    with_marker = renderer.render("[TOC]\n\n## One\n\n## Two\n").html
+    assert with_marker.startswith('<div class="toc">\n<ul>\n<li><a href="#one">One</a></li>')
+    without = renderer.render("## One\n\nNo marker: \\[TOC\\] is escaped.\n").html
+    assert '<div class="toc">' not in without and "[TOC] is escaped" in without
