@@ -134,8 +134,18 @@ class Builder:
         self._described: dict[tuple[str, str, str, str], Problem | None] = {}
         self.last_link_check: tuple[int, float] = (0, 0.0)
         """(pages checked, seconds) of the last build's link check."""
+        self.last_work: dict[str, int] = {}
+        """What the last build did per page, for tests of incrementality: pages whose links were
+        resolved (``resolved``), whose front matter was checked (``checked``), outputs whose context
+        was hashed (``hashed``)."""
         self._digests: dict[int, tuple[object, str]] = {}
         self._links_of: dict[str, PageLinks] = {}
+        self._front_checked: dict[str, tuple[ParsedSource, tuple[Problem, ...]]] = {}
+        self._resolved: dict[str, Any] = {}
+        """Source rel → (the ParsedSource, its resolved HTML, warnings, origins, broken pairs)."""
+        self._resolved_maps: tuple[dict[str, str], dict[str, str], set[str]] | None = None
+        self._render_keys: dict[str, tuple[str, tuple[object, ...], str]] = {}
+        """Output key → (template, the context's values, render key) of the last build."""
 
     # -- orchestration ------------------------------------------------------------------------------
 
@@ -171,6 +181,7 @@ class Builder:
 
     def _build(self, now: datetime | None) -> BuildResult:
         started = time.perf_counter()
+        self.last_work = {"resolved": 0, "checked": 0, "hashed": 0}
         now = now or datetime.now(timezone.utc)
         config = self.config
         if self.cache is None:
@@ -207,8 +218,7 @@ class Builder:
             if plan.problems:
                 raise BuildError.from_problems(plan.problems)
             jobs, template_warnings = self._choose_templates(plan.jobs)
-            front_warnings = [warning for source in parsed for warning in front_matter_warnings(
-                source, f"{config.build.content_dir}/{source.source.rel}")]
+            front_warnings = self._front_matter_warnings(parsed)
             warnings = (*front_warnings, *link_warnings, *plan.warnings, *template_warnings)
             if warnings and self.strict:
                 raise BuildError.from_problems(warnings)
@@ -372,31 +382,67 @@ class Builder:
         asset_url_of = {item.rel: "/" + key for item in tree.files
                         if (key := content_file_key(item, site)) is not None}
         hidden = set(site.hidden)
+        # A page whose parse and every page and file URL are as last time resolves as last time:
+        # a one-page edit resolves that page only, not the site (the maps compare in C).
+        maps = (url_of, asset_url_of, hidden)
+        known = self._resolved if self._resolved_maps == maps else {}
+        resolved: dict[str, tuple[ParsedSource, str, tuple[Problem, ...], dict[str, str], set[tuple[str, str]]]] = {}
         html_of: dict[str, str] = {}
         origins_of: dict[str, dict[str, str]] = {}
         warnings: list[Problem] = []
         self._markdown_broken = set()
         for page in site.pages:
-            origins: dict[str, str] = {}
-            html, broken = resolve_links(page.parsed.body.html, page.rel, url_of, hidden.__contains__,
-                                         asset_url_of, origins)
+            entry = known.get(page.rel)
+            if entry is None or entry[0] is not page.parsed:
+                entry = (page.parsed, *self._resolve_page(page, url_of, hidden, asset_url_of))
+                self.last_work["resolved"] += 1
+            resolved[page.rel] = entry
+            _, html, page_warnings, origins, page_broken = entry
             html_of[page.rel] = html
             if origins:
                 origins_of[page.rel] = origins
-            if broken:
-                display = f"{self.config.build.content_dir}/{page.rel}"
-                try:
-                    text = page.parsed.source.path.read_text("utf-8", errors="replace")
-                except OSError:
-                    text = ""
-                seen: dict[str, int] = {}
-                for link in broken:
-                    self._markdown_broken.add((page.rel, link.target))
-                    occurrence = seen[link.target] = seen.get(link.target, -1) + 1
-                    warnings.append(Problem(f"broken link to {link.target}: {link.reason}", display,
-                                            line_of_link(text, link.target, occurrence),
-                                            "fix the path (relative to this file) or remove the link"))
+            warnings.extend(page_warnings)
+            self._markdown_broken |= page_broken
+        self._resolved, self._resolved_maps = resolved, maps
         return html_of, tuple(warnings), origins_of
+
+    def _resolve_page(self, page: Any, url_of: dict[str, str], hidden: set[str],
+                      asset_url_of: dict[str, str]
+                      ) -> tuple[str, tuple[Problem, ...], dict[str, str], set[tuple[str, str]]]:
+        """One page's resolved HTML, its broken-link warnings, rewritten targets and broken pairs."""
+        origins: dict[str, str] = {}
+        html, broken = resolve_links(page.parsed.body.html, page.rel, url_of, hidden.__contains__,
+                                     asset_url_of, origins)
+        warnings: list[Problem] = []
+        pairs: set[tuple[str, str]] = set()
+        if broken:
+            display = f"{self.config.build.content_dir}/{page.rel}"
+            try:
+                text = page.parsed.source.path.read_text("utf-8", errors="replace")
+            except OSError:
+                text = ""
+            seen: dict[str, int] = {}
+            for link in broken:
+                pairs.add((page.rel, link.target))
+                occurrence = seen[link.target] = seen.get(link.target, -1) + 1
+                warnings.append(Problem(f"broken link to {link.target}: {link.reason}", display,
+                                        line_of_link(text, link.target, occurrence),
+                                        "fix the path (relative to this file) or remove the link"))
+        return html, tuple(warnings), origins, pairs
+
+    def _front_matter_warnings(self, parsed: Sequence[ParsedSource]) -> list[Problem]:
+        """The front-matter warnings of every source; a source parsed as last time keeps its own."""
+        known, self._front_checked = self._front_checked, {}
+        warnings: list[Problem] = []
+        for source in parsed:
+            entry = known.get(source.source.rel)
+            if entry is None or entry[0] is not source:
+                entry = (source, tuple(front_matter_warnings(
+                    source, f"{self.config.build.content_dir}/{source.source.rel}")))
+                self.last_work["checked"] += 1
+            self._front_checked[source.source.rel] = entry
+            warnings.extend(entry[1])
+        return warnings
 
     def _html_removed(self, files: dict[str, OutputFile], cache: BuildCache) -> bool:
         return any(key.endswith(".html") and key not in files for key in cache.outputs)
@@ -474,11 +520,23 @@ class Builder:
         todo: list[tuple[str, str, Any, str]] = []
         render_keys: dict[str, str] = {}
         digests: dict[int, tuple[object, str]] = {}
+        last_keys, self._render_keys = self._render_keys, {}
         for job in jobs:
-            parts = [job.template, digest]
-            for name in sorted(job.context):
-                parts.append(f"{name}={self._digest_of(job.context[name], digests)}")
-            render_key = hashlib.md5("|".join(parts).encode(), usedforsecurity=False).hexdigest()
+            names = sorted(job.context)
+            values = tuple(job.context[name] for name in names)
+            last = last_keys.get(job.key)
+            # The very objects of last time (views reused from the memo are frozen): the same key,
+            # without hashing the context again.
+            if last is not None and last[0] == f"{job.template}|{digest}|{names}" and \
+                    len(last[1]) == len(values) and all(a is b for a, b in zip(last[1], values)):
+                render_key = last[2]
+            else:
+                self.last_work["hashed"] += 1
+                parts = [job.template, digest]
+                for name, value in zip(names, values):
+                    parts.append(f"{name}={self._digest_of(value, digests)}")
+                render_key = hashlib.md5("|".join(parts).encode(), usedforsecurity=False).hexdigest()
+            self._render_keys[job.key] = (f"{job.template}|{digest}|{names}", values, render_key)
             render_keys[job.key] = render_key
             known = cache.outputs.get(job.key)
             if known and known[0] == render_key and self.folder.intact(job.key, known[2], known[3]):

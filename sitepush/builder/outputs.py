@@ -62,6 +62,8 @@ class ViewMemo:
     site: SiteView | None = None
     generated: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
     """Feeds and the sitemap by output key, with the arguments they were made from."""
+    shape: tuple[Any, ...] | None = None
+    """What every page's view reads of the other pages (see :func:`site_shape`)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class _Views:
         self.problems: list[Problem] = []
         self.old = memo or ViewMemo()
         self.new = ViewMemo()
+        self.same_shape = False
 
     def generate(self, key: str, make: Callable[..., bytes], *args: Any, **kwargs: Any) -> bytes:
         """``make(*args, **kwargs)``, or last build's bytes when the arguments are equal."""
@@ -184,6 +187,13 @@ class _Views:
         return nav
 
     def page(self, page: Page) -> PageView:
+        if self.same_shape:
+            # Nothing a view reads of other pages changed: a page parsed and resolved as last time
+            # (the very objects) has last time's view; only edited pages are looked at again.
+            old = self.old.pages.get(page.rel)
+            if old is not None and old[0][0] is page.parsed and old[0][1] is self.html_of[page.rel]:
+                self.new.pages[page.rel] = old
+                return old[1]
         neighbours: tuple[Link | None, Link | None] = (None, None)
         section = self.site.sections.get(page.section) if page.section else None
         own_section = page.rel.rpartition("/")[0] if page.kind is PageKind.SECTION else None
@@ -358,6 +368,8 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
     """
     views = _Views(site, config, html_of, memo)
     views.lastmod = lastmod or {}
+    views.new.shape = site_shape(site, config, views.lastmod)
+    views.same_shape = views.old.shape is not None and views.old.shape == views.new.shape
     site_v = site_view(site, config)
     if views.old.site is not None and views.old.site == site_v:
         site_v = views.old.site
@@ -448,6 +460,20 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
     redirects = _redirects(site, config, problems, warnings)
     warnings.extend(views.problems)  # [[nav]] entries naming no published page
     return OutputPlan(tuple(jobs), generated, redirects, tuple(problems), tuple(warnings), views.new)
+
+
+def site_shape(site: Site, config: Config, lastmod: Mapping[str, datetime]) -> tuple[Any, ...]:
+    """Everything a page's view takes from beyond its own source: each page's place, URL, title,
+    weight, template and terms (neighbours, the nav, breadcrumbs and term counts read them), each
+    section's title, URL, pages in order and children, the git dates, ``[[nav]]`` and the layout.
+    Equal shapes, equal source: equal view."""
+    pages = tuple((p.rel, p.url, p.key, p.lang, p.section, p.kind, p.meta.title, p.meta.weight,
+                   p.meta.template, p.meta.draft, p.meta.taxonomies) for p in site.pages)
+    sections = tuple((s.id, s.url, s.title, s.folder, s.parent, s.children,
+                      s.index.rel if s.index is not None else None, tuple(p.rel for p in s.pages))
+                     for s in site.sections.values())
+    return (pages, sections, dict(lastmod), config.nav, config.build.layout, config.site.base_url,
+            config.site.title, config.site.language, tuple(site.taxonomies), site.home.id)
 
 
 def is_error_page(page: Page) -> bool:
