@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sitepush.builder._workers import ParseJob, ParseSettings, TemplateSettings, parse_sources, render_pages
+from sitepush.builder._workers import (ParseJob, ParseSettings, TemplateSettings, WrittenPage, parse_sources,
+                                       render_pages)
 from sitepush.builder.cache import BuildCache
 from sitepush.builder._link_report import check_output, describe
 from sitepush.builder.copies import content_file_key, plan_copies
@@ -223,22 +224,24 @@ class Builder:
             if warnings and self.strict:
                 raise BuildError.from_problems(warnings)
             warnings = (*warnings, *git_warnings)  # said, but no reason to fail a --strict build
-            rendered, executor = self._render(jobs, templates, cache, executor)
+            produced = {job.key for job in jobs} | set(plan.generated) | {HIGHLIGHT_CSS_KEY}
+            copies = plan_copies(theme_assets(default_theme_dir()), tree.files, static, site, produced,
+                                 content_dir=config.build.content_dir,
+                                 static_dir=config.build.static_dir)
+            rendered, executor = self._render(jobs, templates, cache, executor, set(copies))
         finally:
             if executor is not None:
                 executor.shutdown()
-        contents: dict[str, tuple[str, bytes]] = {}
+        contents: dict[str, tuple[str, bytes | WrittenPage]] = {}
         for key, (render_key, text) in rendered.items():
             contents[key] = (render_key, text.encode("utf-8") if isinstance(text, str) else text)
         for key, data in plan.generated.items():
             contents[key] = ("", data)
-        copies = plan_copies(theme_assets(default_theme_dir()), tree.files, static, site, set(contents),
-                             content_dir=config.build.content_dir,
-                             static_dir=config.build.static_dir)
         files, written = self._write(contents, copies, cache)
         if config.build.search:
             written += self._search_index(files, cache, html_changed=any(
-                isinstance(v[1], str) for v in rendered.values()) or self._html_removed(files, cache))
+                isinstance(v[1], (str, WrittenPage)) for v in rendered.values())
+                or self._html_removed(files, cache))
         removed = self.folder.sweep(set(files))
         checked = time.perf_counter()
         broken = check_output(cache.links, self.output_dir, {k: f.md5 for k, f in files.items()},
@@ -259,7 +262,7 @@ class Builder:
         if self.persist:
             self.save_cache()
         stats = BuildStats(sources=len(tree.sources), published=len(site.pages), parsed=parsed_count,
-                           rendered=sum(1 for v in rendered.values() if isinstance(v[1], str)),
+                           rendered=sum(1 for v in rendered.values() if isinstance(v[1], (str, WrittenPage))),
                            written=written, removed=removed,
                            seconds=time.perf_counter() - started)
         return BuildResult(self.output_dir, files, dict(plan.redirects), warnings, stats, site)
@@ -313,7 +316,8 @@ class Builder:
             # would otherwise inherit the build's disabled collector).
             executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context(),
                                            initializer=gc.enable)
-        chunk = max(1, min(64, len(items) // (self.workers * 4)))
+        # Small chunks: the last one a worker takes is what the other may wait for at the end.
+        chunk = max(1, min(16, len(items) // (self.workers * 4)))
         futures = [executor.submit(function, items[i:i + chunk], settings)
                    for i in range(0, len(items), chunk)]
         results: list[R] = []
@@ -487,7 +491,7 @@ class Builder:
         site_templates = self.config.templates_path
         return TemplateSettings(site_templates if site_templates.is_dir() else None, self.config.root,
                                 self.config.site.base_url,
-                                _templates_digest(self._template_folders(), cache))
+                                _templates_digest(self._template_folders(), cache), self.output_dir)
 
     def _template_folders(self) -> list[Path]:
         site_templates = self.config.templates_path
@@ -513,11 +517,12 @@ class Builder:
         return chosen, tuple(warnings.values())
 
     def _render(self, jobs: Sequence[Any], settings: TemplateSettings, cache: BuildCache,
-                executor: Executor | None) -> tuple[dict[str, tuple[str, str | bytes]], Executor | None]:
+                executor: Executor | None, copied: set[str]
+                ) -> tuple[dict[str, tuple[str, str | bytes | WrittenPage]], Executor | None]:
         config = self.config
         digest = settings.templates_digest
-        out: dict[str, tuple[str, str | bytes]] = {}
-        todo: list[tuple[str, str, Any, str]] = []
+        out: dict[str, tuple[str, str | bytes | WrittenPage]] = {}
+        todo: list[tuple[str, str, Any, str, tuple[str, int, int] | None, bool]] = []
         render_keys: dict[str, str] = {}
         digests: dict[int, tuple[object, str]] = {}
         last_keys, self._render_keys = self._render_keys, {}
@@ -544,13 +549,15 @@ class Builder:
                 continue
             origin = job.origin if job.origin.endswith(".html") else \
                 f"{config.build.content_dir}/{job.origin}"
-            todo.append((job.key, job.template, job.context, origin))
+            # The worker writes the page itself, unless a copied file of that name wins (404.html).
+            todo.append((job.key, job.template, job.context, origin,
+                         known[1:] if known else None, job.key not in copied))
         self._digests = digests
         results, executor = self._map(executor, render_pages, todo, settings)
         problems: list[Problem] = []
         self._links_of = {}
         for key, result, links in results:
-            if isinstance(result, str):
+            if isinstance(result, (str, WrittenPage)):
                 out[key] = (render_keys[key], result)
                 if links is not None:
                     self._links_of[key] = links
@@ -591,13 +598,18 @@ class Builder:
         digests[id(value)] = known
         return known[1]
 
-    def _write(self, contents: dict[str, tuple[str, bytes]], copies: dict[str, Path],
+    def _write(self, contents: dict[str, tuple[str, bytes | WrittenPage]], copies: dict[str, Path],
                cache: BuildCache) -> tuple[dict[str, OutputFile], int]:
         files: dict[str, OutputFile] = {}
         written = 0
         for key, (render_key, data) in contents.items():
             if key in copies:
                 continue  # a static file of the same name wins
+            if isinstance(data, WrittenPage):  # the render worker wrote it
+                written += data.written
+                cache.outputs[key] = (render_key, data.md5, data.size, data.mtime_ns)
+                files[key] = OutputFile(key, data.md5, data.size)
+                continue
             known = cache.outputs.get(key)
             if not data and known and known[0] == render_key and render_key:
                 files[key] = OutputFile(key, known[1], known[2])

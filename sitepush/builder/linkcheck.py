@@ -144,20 +144,35 @@ def target_key(path: str, files: SiteFiles) -> str | None:
 
 
 def check_page(key: str, links: PageLinks, files: SiteFiles,
-               ids_of: Mapping[str, frozenset[str]]) -> tuple[tuple[BrokenTarget, ...], frozenset[str]]:
-    """The broken links of one page, and the output keys it depends on (for re-checking)."""
+               ids_of: Mapping[str, frozenset[str]],
+               memo: dict[tuple[str, str], tuple[str, str, str | None] | None] | None = None
+               ) -> tuple[tuple[BrokenTarget, ...], frozenset[str]]:
+    """The broken links of one page, and the output keys it depends on (for re-checking).
+
+    ``memo`` (shared by the pages of one check over the same ``files``) keeps what a target
+    resolves to, by the folder it is written in: the theme's links are the same on every page."""
     broken: list[BrokenTarget] = []
     depends: set[str] = set()
     seen: set[str] = set()
+    folder = key.rpartition("/")[0]
     for target in links.targets:
         if target in seen:
             continue
         seen.add(target)
-        where = resolve(target, key, files)
-        if where is None:
+        # A site-absolute path or a URL resolves alike from every page; a relative one per folder.
+        # ("", "#x" and "?q" name the page itself, so they are per page.)
+        memo_key = (folder if not target.startswith("/") or target.startswith("//") else "", target) \
+            if target and target[0] not in "#?" else None
+        if memo is not None and memo_key is not None and memo_key in memo:
+            known = memo[memo_key]
+        else:
+            where = resolve(target, key, files)
+            known = None if where is None else (*where, target_key(where[0], files))
+            if memo is not None and memo_key is not None:
+                memo[memo_key] = known
+        if known is None:
             continue
-        path, fragment = where
-        found = target_key(path, files)
+        path, fragment, found = known
         depends.add(path)
         if found is None:
             broken.append(BrokenTarget(key, target, "no such page or file in the site"))
@@ -212,10 +227,11 @@ class LinkIndex:
         ids_of = {key: links.ids for key, (_, links) in self.pages.items()}
         self.checked = 0
         broken: list[BrokenTarget] = []
+        memo: dict[tuple[str, str], tuple[str, str, str | None] | None] = {}
         for key in sorted(self.pages):
             verdict = self.verdicts.get(key)
             if verdict is None:
-                verdict = self.verdicts[key] = check_page(key, self.pages[key][1], files, ids_of)
+                verdict = self.verdicts[key] = check_page(key, self.pages[key][1], files, ids_of, memo)
                 self.checked += 1
             broken.extend(verdict[0])
         return tuple(broken)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sitepush.builder.builder import Builder, BuildResult
-from sitepush.builder.linkcheck import LinkIndex, PageLinks, SiteFiles, extract_links, resolve
+from sitepush.builder.linkcheck import LinkIndex, PageLinks, SiteFiles, check_page, extract_links, resolve
 from sitepush.config import load_config
 from sitepush.errors import BuildError
 from tests.fixtures.paths import corpus_dir
@@ -256,3 +256,15 @@ def test_hugo_docs_broken_links_are_features_of_hugos_own_theme(tmp_path_factory
         else:
             kinds["page reference"] += 1  # `methods/page/date/`: Hugo's link render hook looks pages up
     assert kinds == {"glossary": 287, "shortcode": 36, "fragment": 120, "page reference": 10}
+
+
+def test_a_target_resolves_once_per_folder_it_is_written_in_and_the_page_itself_per_page() -> None:
+    files = SiteFiles(frozenset({"a/x.html", "a/y.html", "b/index.html", "a/img.png"}), frozenset(),
+                      "example.org", "/")
+    ids = {"a/x.html": frozenset({"in-x"}), "a/y.html": frozenset(), "b/index.html": frozenset()}
+    memo: dict[tuple[str, str], tuple[str, str, str | None] | None] = {}
+    links = PageLinks(("/b/", "img.png", "?q=1#in-x", "#in-x", "gone.png"), frozenset())
+    for key in ("a/x.html", "a/y.html"):
+        assert [b.target for b in check_page(key, links, files, ids, memo)[0]] == \
+            (["gone.png"] if key == "a/x.html" else ["?q=1#in-x", "#in-x", "gone.png"])
+    assert set(memo) == {("", "/b/"), ("a", "img.png"), ("a", "gone.png")}
