@@ -37,6 +37,7 @@ from sitepush.builder._md_docs import mkdocs_slug as mkdocs_slug
 from sitepush.builder._md_docs import zola_slug as zola_slug
 from sitepush.builder._md_extensions import SitepushExtension
 from sitepush.builder._md_inline import ListedInlineExtension
+from sitepush.builder._md_inline import ListedInlineProcessor as ListedInlineProcessor  # tests reach it here
 from sitepush.builder.model import RenderedBody, TocEntry
 from sitepush.errors import BuildError
 

@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from markdown.treeprocessors import InlineProcessor
 
-from sitepush.builder._md_inline import ListedInlineProcessor
 from sitepush.builder.frontmatter import parse_front_matter
-from sitepush.builder.markdown_render import MarkdownRenderer
+from sitepush.builder.markdown_render import ListedInlineProcessor, MarkdownRenderer
 from tests.fixtures.paths import REPO, corpus_dir
 
 EVERY_INLINE = """\
