@@ -145,7 +145,7 @@ class Builder:
         self._resolved: dict[str, Any] = {}
         """Source rel → (the ParsedSource, its resolved HTML, warnings, origins, broken pairs)."""
         self._resolved_maps: tuple[dict[str, str], dict[str, str], set[str]] | None = None
-        self._render_keys: dict[str, tuple[str, tuple[object, ...], str]] = {}
+        self._render_keys: dict[str, tuple[tuple[str, str, tuple[str, ...]], tuple[object, ...], str]] = {}
         """Output key → (template, the context's values, render key) of the last build."""
 
     # -- orchestration ------------------------------------------------------------------------------
@@ -527,12 +527,13 @@ class Builder:
         digests: dict[int, tuple[object, str]] = {}
         last_keys, self._render_keys = self._render_keys, {}
         for job in jobs:
-            names = sorted(job.context)
+            names = tuple(sorted(job.context))
             values = tuple(job.context[name] for name in names)
+            shape = (job.template, digest, names)
             last = last_keys.get(job.key)
             # The very objects of last time (views reused from the memo are frozen): the same key,
             # without hashing the context again.
-            if last is not None and last[0] == f"{job.template}|{digest}|{names}" and \
+            if last is not None and last[0] == shape and \
                     len(last[1]) == len(values) and all(a is b for a, b in zip(last[1], values)):
                 render_key = last[2]
             else:
@@ -541,7 +542,7 @@ class Builder:
                 for name, value in zip(names, values):
                     parts.append(f"{name}={self._digest_of(value, digests)}")
                 render_key = hashlib.md5("|".join(parts).encode(), usedforsecurity=False).hexdigest()
-            self._render_keys[job.key] = (f"{job.template}|{digest}|{names}", values, render_key)
+            self._render_keys[job.key] = (shape, values, render_key)
             render_keys[job.key] = render_key
             known = cache.outputs.get(job.key)
             if known and known[0] == render_key and self.folder.intact(job.key, known[2], known[3]):
