@@ -50,7 +50,7 @@ TARGET_FEATURES = 0.25
 """Docs nav + link check + search together: at most this much over the cold build without them."""
 RUNS = 3
 """How many of the CLI's runs (cold, no change, one page) to time; --cold-only makes it 1."""
-BUILT = re.compile(r"Built (\d+) pages from \d+ sources in ([\d.]+) s \(([^)]*)\)")
+BUILT = re.compile(r"Built ([\d,]+) pages? from [\d,]+ sources? in ([\d.]+) s \(([^)]*)\)")
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,7 @@ def sitepush_cli(corpus: Corpus, rep: int, timeout: float) -> dict[str, Run]:
         if code != 0 or not match:
             runs[run] = Run(seconds, 0, error=fail(code, text))
             break
-        runs[run] = Run(seconds, int(match.group(1)),
+        runs[run] = Run(seconds, int(match.group(1).replace(",", "")),
                         note=f"builder {match.group(2)} s; {match.group(3)}")
     corpus.restore()
     return runs
