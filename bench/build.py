@@ -46,7 +46,11 @@ EXTENSIONS = ("abbr", "admonition", "attr_list", "codehilite", "def_list", "fenc
               "footnotes", "md_in_html", "tables", "toc")
 CODEHILITE: dict[str, object] = {"guess_lang": False, "css_class": "highlight"}
 TARGET_FACTOR, TARGET_PAGES_S, TARGET_NO_CHANGE_S, TARGET_ONE_PAGE_S = 10.0, 400.0, 0.3, 0.1
-BUILT = re.compile(r"Built (\d+) pages from \d+ sources in ([\d.]+) s \(([^)]*)\)")
+TARGET_FEATURES = 0.25
+"""Docs nav + link check + search together: at most this much over the cold build without them."""
+RUNS = 3
+"""How many of the CLI's runs (cold, no change, one page) to time; --cold-only makes it 1."""
+BUILT = re.compile(r"Built ([\d,]+) pages? from [\d,]+ sources? in ([\d.]+) s \(([^)]*)\)")
 
 
 @dataclass(frozen=True)
@@ -214,7 +218,7 @@ def sitepush_cli(corpus: Corpus, rep: int, timeout: float) -> dict[str, Run]:
     corpus.restore()
     cmd = [sys.executable, "-m", "sitepush", "build", str(WORK / "sitepush"), "--output", str(out)]
     runs: dict[str, Run] = {}
-    for run in ("cold", "no change", "one page"):
+    for run in ("cold", "no change", "one page")[:RUNS]:
         if run == "one page":
             corpus.edit(rep)
         seconds, code, text = run_timed(cmd, timeout, env=sitepush_env(cache))
@@ -222,7 +226,7 @@ def sitepush_cli(corpus: Corpus, rep: int, timeout: float) -> dict[str, Run]:
         if code != 0 or not match:
             runs[run] = Run(seconds, 0, error=fail(code, text))
             break
-        runs[run] = Run(seconds, int(match.group(1)),
+        runs[run] = Run(seconds, int(match.group(1).replace(",", "")),
                         note=f"builder {match.group(2)} s; {match.group(3)}")
     corpus.restore()
     return runs
@@ -232,7 +236,7 @@ def sitepush_api(corpus: Corpus, rep: int, timeout: float) -> dict[str, Run]:
     """The same three builds through one in-memory Builder, in a fresh child process."""
     corpus.restore()
     cmd = [sys.executable, str(Path(__file__).resolve()), "--api-child", str(rep),
-           "--corpus", str(corpus.source)]
+           "--corpus", str(corpus.source), *(["--features"] if FEATURES else [])]
     seconds, code, text = run_timed(cmd, timeout, env=sitepush_env(WORK / "cache" / "unused"))
     corpus.restore()
     try:
@@ -267,12 +271,52 @@ def api_child(corpus: Corpus, rep: int) -> None:
             s = result.stats
             report[run] = {"seconds": seconds, "pages": s.published,
                            "note": f"parsed {s.parsed}, rendered {s.rendered}, wrote {s.written}"}
+        if FEATURES:
+            report.update(features_runs(builder))
     except Exception as error:  # the report must carry sitepush's exact error, whatever it is
         text = error.render() if hasattr(error, "render") else traceback.format_exc()
         report[next(r for r in ("cold", "no change", "one page", "one page, warm")
                     if r not in report)] = {
             "seconds": 0.0, "pages": 0, "error": text}
     print(json.dumps(report))
+
+
+FEATURES = False
+"""--features: the API child also times cold builds with the docs layout and search on."""
+
+
+def features_runs(plain: object) -> dict[str, dict[str, object]]:
+    """Cold builds (fresh Builder, no cache) of the same corpus: as the bench builds it (link check
+    on, as on every build: its seconds are reported), and with ``layout = "docs"`` and
+    ``search = true``. CPU seconds of this process (the builds run with workers=1, so CPU is all of
+    the work, whatever else the machine runs)."""
+    from sitepush.builder.builder import Builder
+    from sitepush.config import load_config
+
+    runs: dict[str, dict[str, object]] = {}
+    toml = WORK / "sitepush" / "sitepush.toml"
+    plain_toml = toml.read_text()
+    try:
+        for name, extra in (("cold, 1 worker", ""), ("cold, 1 worker, docs", 'layout = "docs"\n'),
+                            ("cold, 1 worker, docs + search", 'layout = "docs"\nsearch = true\n')):
+            toml.write_text(plain_toml + extra)
+            out, cache = WORK / "out" / "sitepush-features", WORK / "cache" / "features"
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            builder = Builder(load_config(WORK / "sitepush"), output_dir=out, cache_folder=cache, workers=1)
+            before = os.times()
+            started, cpu = time.perf_counter(), time.process_time()
+            result = builder.build()
+            seconds, spent = time.perf_counter() - started, time.process_time() - cpu
+            after = os.times()
+            child = (after.children_user + after.children_system) - (before.children_user + before.children_system)
+            checked, check_s = builder.last_link_check
+            runs[name] = {"seconds": spent + child, "pages": result.stats.published,
+                          "note": f"CPU s, this process {spent:.2f} + Pagefind {child:.2f} (wall {seconds:.2f} s); "
+                                  f"link check {check_s:.2f} s over {checked} pages"}
+    finally:
+        toml.write_text(plain_toml)
+    return runs
 
 
 # -- peers --------------------------------------------------------------------------------------
@@ -371,6 +415,25 @@ def targets(rows: list[Row]) -> list[str]:
                f"{TARGET_PAGES_S:g} pages/s (CLI wall): " + (f"{cold.pages_per_s:.0f}" if cold else "-"))
     out.append(f"{verdict(api.seconds <= TARGET_NO_CHANGE_S if api else None)} no-change rebuild ≤ "
                f"{TARGET_NO_CHANGE_S} s (in-process): " + (f"{api.seconds:.4f} s" if api else "-"))
+    hugo = find(rows, "Hugo", "cold")
+    if cold and hugo:
+        out.append(f"{verdict(cold.pages_per_s >= hugo.pages_per_s)} cold build ≥ Hugo's pages/s (CLI wall, "
+                   f"each tool's own page count): {cold.pages_per_s:.0f} vs {hugo.pages_per_s:.0f} pages/s; "
+                   f"same corpus, sitepush {cold.seconds:.2f} s / Hugo {hugo.seconds:.2f} s = "
+                   f"{cold.seconds / hugo.seconds:.2f}×")
+    plain, full = find(rows, "sitepush (API)", "cold, 1 worker"), find(rows, "sitepush (API)", "cold, 1 worker, docs + search")
+    if plain and full:
+        check_s = statistics.median(float(r.note.split("link check ")[1].split(" s")[0]) for r in plain.runs)
+        base = plain.seconds - check_s
+        extra = (full.seconds - base) / base
+        out.append(f"{verdict(extra <= TARGET_FEATURES)} docs nav + link check + search ≤ "
+                   f"{TARGET_FEATURES:.0%} over the build without them (CPU, 1 worker): +{extra:.0%} "
+                   f"(without them {base:.2f} s, link check {check_s:.2f} s, with all three {full.seconds:.2f} s)")
+        docs = find(rows, "sitepush (API)", "cold, 1 worker, docs")
+        if docs:
+            out.append(f"{verdict((docs.seconds - base) / base <= TARGET_FEATURES)} docs nav + link check "
+                       f"(search off, as by default) ≤ {TARGET_FEATURES:.0%}: +{(docs.seconds - base) / base:.0%} "
+                       f"({docs.seconds:.2f} s); Pagefind alone: +{(full.seconds - docs.seconds) / base:.0%}")
     out.append(f"{verdict(one.seconds <= TARGET_ONE_PAGE_S if one else None)} one-page change ≤ "
                f"{TARGET_ONE_PAGE_S} s (in-process, warm builder as the preview server keeps it): "
                + (f"{one.seconds:.4f} s" if one else "-"))
@@ -389,8 +452,14 @@ def main() -> None:
                              "the issue's reference figures)")
     parser.add_argument("--scale", type=int, default=1,
                         help="build the corpus copied this many times (copies drop explicit url/slug lines)")
+    parser.add_argument("--cold-only", action="store_true",
+                        help="time only sitepush's CLI cold build (no API runs): for --scale 10")
+    parser.add_argument("--features", action="store_true",
+                        help="also time cold builds (1 worker, CPU s) with the docs layout and search on")
     parser.add_argument("--api-child", type=int, metavar="REP", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global RUNS, FEATURES
+    RUNS, FEATURES = (1 if args.cold_only else 3), args.features
     corpus = Corpus.at(args.corpus.resolve())
     if args.api_child is not None:
         api_child(corpus, args.api_child)
@@ -426,7 +495,8 @@ def main() -> None:
         found: list[tuple[str, str, Run]] = []
         if "sitepush" in tools:
             found += [("sitepush (CLI)", k, v) for k, v in sitepush_cli(corpus, rep, args.timeout).items()]
-            found += [("sitepush (API)", k, v) for k, v in sitepush_api(corpus, rep, args.timeout).items()]
+            if not args.cold_only:
+                found += [("sitepush (API)", k, v) for k, v in sitepush_api(corpus, rep, args.timeout).items()]
         if "hugo" in tools:
             found.append(("Hugo", "cold", hugo_cold(args.timeout)))
         if "mkdocs" in tools:

@@ -61,7 +61,9 @@ def scale_corpus(docs: Path, factor: int) -> int:
             if path.suffix == ".md":
                 text = path.read_text("utf-8", errors="replace")
                 head, sep, body = text.partition("\n---\n") if text.startswith("---\n") else ("", "", text)
-                out.write_text(_EXPLICIT_URL_RE.sub("", head) + sep + body if sep else text, "utf-8")
+                # head lacks the newline before the closing ---: add it so its last line matches too
+                kept = _EXPLICIT_URL_RE.sub("", head + "\n").removesuffix("\n")
+                out.write_text(kept + sep + body if sep else text, "utf-8")
             else:
                 shutil.copyfile(path, out)
     return sum(1 for _ in docs.rglob("*.md"))

@@ -69,7 +69,7 @@ def describe(broken: Sequence[BrokenTarget], jobs: Mapping[str, RenderJob], site
         page = site.by_rel.get(job.origin) if job is not None else None
         url = "/" + item.key.removesuffix("index.html")
         body = html_of.get(page.rel, "") if page is not None else ""
-        if page is not None and (f'="{item.target}"' in body or f'="{html.escape(item.target)}"' in body):
+        if page is not None and _written_in(body, item.target):
             memo_key = (page.rel, item.target, item.reason, page.parsed.digest)
             if memo_key in memo:
                 known = memo[memo_key]
@@ -98,3 +98,17 @@ def describe(broken: Sequence[BrokenTarget], jobs: Mapping[str, RenderJob], site
         problems.append(Problem(f"broken link to {target} (on {where}): {reason}",
                                 f"template {template}", None, TEMPLATE_HINT))
     return tuple(dict.fromkeys(problems))
+
+
+def _written_in(body: str, target: str) -> bool:
+    """Does the page's own HTML hold an attribute with the value ``target`` (quoted or not)?"""
+    for value in dict.fromkeys((target, html.escape(target))):
+        if f'="{value}"' in body or f"='{value}'" in body:
+            return True
+        at = body.find(f"={value}")
+        while at >= 0:
+            end = at + 1 + len(value)
+            if end == len(body) or body[end] in " \t\n\r\f>":
+                return True
+            at = body.find(f"={value}", end)
+    return False

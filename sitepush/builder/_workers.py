@@ -49,6 +49,19 @@ class TemplateSettings:
     site_root: Path
     base_url: str
     templates_digest: str
+    output_dir: Path | None = None
+    """Where :func:`render_pages` writes what it renders (None: it returns the HTML instead)."""
+
+
+@dataclass(frozen=True)
+class WrittenPage:
+    """A rendered page the worker put into the output folder itself: what the cache records of it."""
+
+    md5: str
+    size: int
+    mtime_ns: int
+    written: bool
+    """False when the folder already held these very bytes (nothing was written)."""
 
 
 _renderers: dict[ParseSettings, Any] = {}
@@ -92,11 +105,18 @@ def parse_sources(jobs: Sequence[ParseJob], settings: ParseSettings
     return results
 
 
-def render_pages(jobs: Sequence[tuple[str, str, Any, str]], settings: TemplateSettings
-                 ) -> list[tuple[str, str | tuple[Problem, ...], PageLinks | None]]:
-    """(key, HTML, its links for the link checker) for each (key, template, context, origin);
-    problems instead of HTML (and no links) on failure."""
+def render_pages(jobs: Sequence[tuple[str, str, Any, str, tuple[str, int, int] | None, bool]],
+                 settings: TemplateSettings
+                 ) -> list[tuple[str, str | WrittenPage | tuple[Problem, ...], PageLinks | None]]:
+    """(key, HTML, its links for the link checker) for each (key, template, context, origin, the
+    (md5, size, mtime_ns) the cache has of the file, whether to write it); problems instead of HTML
+    (and no links) on failure. With ``settings.output_dir`` a page to write is written there (unless
+    the folder holds these bytes already) and a :class:`WrittenPage` stands for its HTML: the workers
+    write their own pages, in parallel, and send back no HTML."""
+    import hashlib
+
     from sitepush.builder.linkcheck import extract_links
+    from sitepush.builder.output_folder import OutputFolder
     from sitepush.builder.theme import make_environment, render_template
 
     env = _environments.get(settings)
@@ -104,13 +124,28 @@ def render_pages(jobs: Sequence[tuple[str, str, Any, str]], settings: TemplateSe
         _environments.clear()  # templates changed: the old environment is stale
         env = _environments[settings] = make_environment(
             settings.site_templates, site_root=settings.site_root, base_url=settings.base_url)
-    results: list[tuple[str, str | tuple[Problem, ...], PageLinks | None]] = []
-    for key, template, context, origin in jobs:
+    folder = OutputFolder(settings.output_dir) if settings.output_dir is not None else None
+    results: list[tuple[str, str | WrittenPage | tuple[Problem, ...], PageLinks | None]] = []
+    for key, template, context, origin, known, write in jobs:
         try:
             text = render_template(env, template, context)
         except SitepushError as error:
             results.append((key, error.with_file(origin).problems, None))
             continue
         # Read here, in the worker that has the text, so that the check costs no second pass.
-        results.append((key, text, extract_links(text)))
+        links = extract_links(text)
+        if folder is None or not write:
+            results.append((key, text, links))
+            continue
+        data = text.encode("utf-8")
+        md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        same = known is not None and known[0] == md5 and folder.intact(key, known[1], known[2])
+        try:
+            if not same:
+                folder.write_bytes(key, data)
+            stat = folder.stat(key)
+        except SitepushError as error:
+            results.append((key, error.with_file(origin).problems, None))
+            continue
+        results.append((key, WrittenPage(md5, len(data), stat.st_mtime_ns, not same), links))
     return results

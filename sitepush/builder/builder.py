@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sitepush.builder._workers import ParseJob, ParseSettings, TemplateSettings, parse_sources, render_pages
+from sitepush.builder._workers import (ParseJob, ParseSettings, TemplateSettings, WrittenPage, parse_sources,
+                                       render_pages)
 from sitepush.builder.cache import BuildCache
 from sitepush.builder._link_report import check_output, describe
 from sitepush.builder.copies import content_file_key, plan_copies
@@ -140,12 +141,22 @@ class Builder:
         self._described: dict[tuple[str, str, str, str], Problem | None] = {}
         self.last_link_check: tuple[int, float] = (0, 0.0)
         """(pages checked, seconds) of the last build's link check."""
+        self.last_work: dict[str, int] = {}
+        """What the last build did per page, for tests of incrementality: pages whose links were
+        resolved (``resolved``), whose front matter was checked (``checked``), outputs whose context
+        was hashed (``hashed``)."""
         self._digests: dict[int, tuple[object, str]] = {}
         self._links_of: dict[str, PageLinks] = {}
         self._pool: Executor | None = None
         """The worker pool of the running build, once a step started it."""
         self._jekyll: Any = None
         """Jekyll mode: the folder's JekyllSite, read at the start of each build."""
+        self._front_checked: dict[str, tuple[ParsedSource, tuple[Problem, ...]]] = {}
+        self._resolved: dict[str, Any] = {}
+        """Source rel → (the ParsedSource, its resolved HTML, warnings, origins, broken pairs)."""
+        self._resolved_maps: tuple[dict[str, str], dict[str, str], set[str]] | None = None
+        self._render_keys: dict[str, tuple[tuple[str, str, tuple[str, ...]], tuple[object, ...], str]] = {}
+        """Output key → (template, the context's values, render key) of the last build."""
 
     # -- orchestration ------------------------------------------------------------------------------
 
@@ -181,6 +192,7 @@ class Builder:
 
     def _build(self, now: datetime | None) -> BuildResult:
         started = time.perf_counter()
+        self.last_work = {"resolved": 0, "checked": 0, "hashed": 0}
         now = now or datetime.now(timezone.utc)
         config = self.config
         if self.cache is None:
@@ -220,33 +232,34 @@ class Builder:
             if plan.problems:
                 raise BuildError.from_problems(plan.problems)
             jobs, template_warnings = self._choose_templates(plan.jobs)
-            front_warnings = [warning for source in parsed for warning in front_matter_warnings(
-                source, f"{config.build.content_dir}/{source.source.rel}")]
+            front_warnings = self._front_matter_warnings(parsed)
             warnings = (*front_warnings, *link_warnings, *plan.warnings, *template_warnings)
             if warnings and self.strict:
                 raise BuildError.from_problems(warnings)
             residue = residue_warnings((f"{config.build.content_dir}/{page.rel}", page.parsed.residue)
                                        for page in site.pages)
             warnings = (*warnings, *git_warnings, *residue)  # said, but no reason to fail a --strict build
-            rendered, executor = self._render(jobs, templates, cache, executor)
+            produced = {job.key for job in jobs} | set(plan.generated) | {HIGHLIGHT_CSS_KEY}
+            copies = plan_copies(theme_assets(default_theme_dir()), tree.files, static, site, produced,
+                                 content_dir=config.build.content_dir,
+                                 static_dir=config.build.static_dir)
+            rendered, executor = self._render(jobs, templates, cache, executor, set(copies))
         finally:
             # A step that fails after starting the pool never returns it: shut down the one _map made,
             # or the interpreter tears it down at exit and may print a traceback after the error line.
             pool, self._pool = executor or self._pool, None
             if pool is not None:
                 pool.shutdown()
-        contents: dict[str, tuple[str, bytes]] = {}
+        contents: dict[str, tuple[str, bytes | WrittenPage]] = {}
         for key, (render_key, text) in rendered.items():
             contents[key] = (render_key, text.encode("utf-8") if isinstance(text, str) else text)
         for key, data in plan.generated.items():
             contents[key] = ("", data)
-        copies = plan_copies(theme_assets(default_theme_dir()), tree.files, static, site, set(contents),
-                             content_dir=config.build.content_dir,
-                             static_dir=config.build.static_dir)
         files, written = self._write(contents, copies, cache)
         if config.build.search:
             written += self._search_index(files, cache, html_changed=any(
-                isinstance(v[1], str) for v in rendered.values()) or self._html_removed(files, cache))
+                isinstance(v[1], (str, WrittenPage)) for v in rendered.values())
+                or self._html_removed(files, cache))
         removed = self.folder.sweep(set(files))
         checked = time.perf_counter()
         broken = check_output(cache.links, self.output_dir, {k: f.md5 for k, f in files.items()},
@@ -267,7 +280,7 @@ class Builder:
         if self.persist:
             self.save_cache()
         stats = BuildStats(sources=len(tree.sources), published=len(site.pages), parsed=parsed_count,
-                           rendered=sum(1 for v in rendered.values() if isinstance(v[1], str)),
+                           rendered=sum(1 for v in rendered.values() if isinstance(v[1], (str, WrittenPage))),
                            written=written, removed=removed,
                            seconds=time.perf_counter() - started)
         return BuildResult(self.output_dir, files, dict(plan.redirects), warnings, stats, site)
@@ -330,7 +343,8 @@ class Builder:
             executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context(),
                                            initializer=gc.enable)
             self._pool = executor
-        chunk = max(1, min(64, len(items) // (self.workers * 4)))
+        # Small chunks: the last one a worker takes is what the other may wait for at the end.
+        chunk = max(1, min(16, len(items) // (self.workers * 4)))
         futures = [executor.submit(function, items[i:i + chunk], settings)
                    for i in range(0, len(items), chunk)]
         for future in futures:
@@ -404,31 +418,67 @@ class Builder:
         asset_url_of = {item.rel: "/" + key for item in tree.files
                         if (key := content_file_key(item, site)) is not None}
         hidden = set(site.hidden)
+        # A page whose parse and every page and file URL are as last time resolves as last time:
+        # a one-page edit resolves that page only, not the site (the maps compare in C).
+        maps = (url_of, asset_url_of, hidden)
+        known = self._resolved if self._resolved_maps == maps else {}
+        resolved: dict[str, tuple[ParsedSource, str, tuple[Problem, ...], dict[str, str], set[tuple[str, str]]]] = {}
         html_of: dict[str, str] = {}
         origins_of: dict[str, dict[str, str]] = {}
         warnings: list[Problem] = []
         self._markdown_broken = set()
         for page in site.pages:
-            origins: dict[str, str] = {}
-            html, broken = resolve_links(page.parsed.body.html, page.rel, url_of, hidden.__contains__,
-                                         asset_url_of, origins)
+            entry = known.get(page.rel)
+            if entry is None or entry[0] is not page.parsed:
+                entry = (page.parsed, *self._resolve_page(page, url_of, hidden, asset_url_of))
+                self.last_work["resolved"] += 1
+            resolved[page.rel] = entry
+            _, html, page_warnings, origins, page_broken = entry
             html_of[page.rel] = html
             if origins:
                 origins_of[page.rel] = origins
-            if broken:
-                display = f"{self.config.build.content_dir}/{page.rel}"
-                try:
-                    text = page.parsed.source.path.read_text("utf-8", errors="replace")
-                except OSError:
-                    text = ""
-                seen: dict[str, int] = {}
-                for link in broken:
-                    self._markdown_broken.add((page.rel, link.target))
-                    occurrence = seen[link.target] = seen.get(link.target, -1) + 1
-                    warnings.append(Problem(f"broken link to {link.target}: {link.reason}", display,
-                                            line_of_link(text, link.target, occurrence),
-                                            "fix the path (relative to this file) or remove the link"))
+            warnings.extend(page_warnings)
+            self._markdown_broken |= page_broken
+        self._resolved, self._resolved_maps = resolved, maps
         return html_of, tuple(warnings), origins_of
+
+    def _resolve_page(self, page: Any, url_of: dict[str, str], hidden: set[str],
+                      asset_url_of: dict[str, str]
+                      ) -> tuple[str, tuple[Problem, ...], dict[str, str], set[tuple[str, str]]]:
+        """One page's resolved HTML, its broken-link warnings, rewritten targets and broken pairs."""
+        origins: dict[str, str] = {}
+        html, broken = resolve_links(page.parsed.body.html, page.rel, url_of, hidden.__contains__,
+                                     asset_url_of, origins)
+        warnings: list[Problem] = []
+        pairs: set[tuple[str, str]] = set()
+        if broken:
+            display = f"{self.config.build.content_dir}/{page.rel}"
+            try:
+                text = page.parsed.source.path.read_text("utf-8", errors="replace")
+            except OSError:
+                text = ""
+            seen: dict[str, int] = {}
+            for link in broken:
+                pairs.add((page.rel, link.target))
+                occurrence = seen[link.target] = seen.get(link.target, -1) + 1
+                warnings.append(Problem(f"broken link to {link.target}: {link.reason}", display,
+                                        line_of_link(text, link.target, occurrence),
+                                        "fix the path (relative to this file) or remove the link"))
+        return html, tuple(warnings), origins, pairs
+
+    def _front_matter_warnings(self, parsed: Sequence[ParsedSource]) -> list[Problem]:
+        """The front-matter warnings of every source; a source parsed as last time keeps its own."""
+        known, self._front_checked = self._front_checked, {}
+        warnings: list[Problem] = []
+        for source in parsed:
+            entry = known.get(source.source.rel)
+            if entry is None or entry[0] is not source:
+                entry = (source, tuple(front_matter_warnings(
+                    source, f"{self.config.build.content_dir}/{source.source.rel}")))
+                self.last_work["checked"] += 1
+            self._front_checked[source.source.rel] = entry
+            warnings.extend(entry[1])
+        return warnings
 
     def _html_removed(self, files: dict[str, OutputFile], cache: BuildCache) -> bool:
         return any(key.endswith(".html") and key not in files for key in cache.outputs)
@@ -495,7 +545,7 @@ class Builder:
         site_templates = self.config.templates_path
         return TemplateSettings(site_templates if site_templates.is_dir() else None, self.config.root,
                                 self.config.site.base_url,
-                                _templates_digest(self._template_folders(), cache))
+                                _templates_digest(self._template_folders(), cache), self.output_dir)
 
     def _template_folders(self) -> list[Path]:
         site_templates = self.config.templates_path
@@ -521,18 +571,32 @@ class Builder:
         return chosen, tuple(warnings.values())
 
     def _render(self, jobs: Sequence[Any], settings: TemplateSettings, cache: BuildCache,
-                executor: Executor | None) -> tuple[dict[str, tuple[str, str | bytes]], Executor | None]:
+                executor: Executor | None, copied: set[str]
+                ) -> tuple[dict[str, tuple[str, str | bytes | WrittenPage]], Executor | None]:
         config = self.config
         digest = settings.templates_digest
-        out: dict[str, tuple[str, str | bytes]] = {}
-        todo: list[tuple[str, str, Any, str]] = []
+        out: dict[str, tuple[str, str | bytes | WrittenPage]] = {}
+        todo: list[tuple[str, str, Any, str, tuple[str, int, int] | None, bool]] = []
         render_keys: dict[str, str] = {}
         digests: dict[int, tuple[object, str]] = {}
+        last_keys, self._render_keys = self._render_keys, {}
         for job in jobs:
-            parts = [job.template, digest]
-            for name in sorted(job.context):
-                parts.append(f"{name}={self._digest_of(job.context[name], digests)}")
-            render_key = hashlib.md5("|".join(parts).encode(), usedforsecurity=False).hexdigest()
+            names = tuple(sorted(job.context))
+            values = tuple(job.context[name] for name in names)
+            shape = (job.template, digest, names)
+            last = last_keys.get(job.key)
+            # The very objects of last time (views reused from the memo are frozen): the same key,
+            # without hashing the context again.
+            if last is not None and last[0] == shape and \
+                    len(last[1]) == len(values) and all(a is b for a, b in zip(last[1], values)):
+                render_key = last[2]
+            else:
+                self.last_work["hashed"] += 1
+                parts = [job.template, digest]
+                for name, value in zip(names, values):
+                    parts.append(f"{name}={self._digest_of(value, digests)}")
+                render_key = hashlib.md5("|".join(parts).encode(), usedforsecurity=False).hexdigest()
+            self._render_keys[job.key] = (shape, values, render_key)
             render_keys[job.key] = render_key
             known = cache.outputs.get(job.key)
             if known and known[0] == render_key and self.folder.intact(job.key, known[2], known[3]):
@@ -540,13 +604,15 @@ class Builder:
                 continue
             origin = job.origin if job.origin.endswith(".html") else \
                 f"{config.build.content_dir}/{job.origin}"
-            todo.append((job.key, job.template, job.context, origin))
+            # The worker writes the page itself, unless a copied file of that name wins (404.html).
+            todo.append((job.key, job.template, job.context, origin,
+                         known[1:] if known else None, job.key not in copied))
         self._digests = digests
         results, executor = self._map(executor, render_pages, todo, settings, "rendered")
         problems: list[Problem] = []
         self._links_of = {}
         for key, result, links in results:
-            if isinstance(result, str):
+            if isinstance(result, (str, WrittenPage)):
                 out[key] = (render_keys[key], result)
                 if links is not None:
                     self._links_of[key] = links
@@ -587,13 +653,18 @@ class Builder:
         digests[id(value)] = known
         return known[1]
 
-    def _write(self, contents: dict[str, tuple[str, bytes]], copies: dict[str, Path],
+    def _write(self, contents: dict[str, tuple[str, bytes | WrittenPage]], copies: dict[str, Path],
                cache: BuildCache) -> tuple[dict[str, OutputFile], int]:
         files: dict[str, OutputFile] = {}
         written = 0
         for key, (render_key, data) in contents.items():
             if key in copies:
                 continue  # a static file of the same name wins
+            if isinstance(data, WrittenPage):  # the render worker wrote it
+                written += data.written
+                cache.outputs[key] = (render_key, data.md5, data.size, data.mtime_ns)
+                files[key] = OutputFile(key, data.md5, data.size)
+                continue
             known = cache.outputs.get(key)
             if not data and known and known[0] == render_key and render_key:
                 files[key] = OutputFile(key, known[1], known[2])

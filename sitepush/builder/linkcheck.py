@@ -23,9 +23,13 @@ from urllib.parse import unquote, urlsplit
 
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 _SCRIPT_RE = re.compile(r"(<(script|style)\b[^<>]*>).*?(</\2\s*>)", re.DOTALL | re.IGNORECASE)
-# Attributes with quoted values, as every tag Python-Markdown, Pygments and Jinja2 write has them.
-# Searched over the whole page (in C) and kept only inside a tag: text and code never hold a raw `<`.
-_ATTR_RE = re.compile(r"""\s(href|src|srcset|id|name)=(?:"([^"]*)"|'([^']*)')""")
+# Attribute values double-quoted, single-quoted or unquoted (raw HTML in Markdown may write
+# `<a href=foo.html>`: HTML's unquoted value runs to whitespace or `>` and holds none of "'=<>`), names in
+# any case, spaces allowed around `=` (HTML Living Standard, 13.1.2.3 "Attributes"). Searched over the whole
+# page (in C) and kept only inside a tag: text and code never hold a raw `<`.
+# Letter classes rather than re.IGNORECASE, which makes the scan twice as slow.
+_ATTR_RE = re.compile(r"""\s([hH][rR][eE][fF]|[sS][rR][cC](?:[sS][eE][tT])?|[iI][dD]|[nN][aA][mM][eE])"""
+                      r"""[ \t\n\r\f]*=[ \t\n\r\f]*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 # A fragment every browser answers without an element of that id (HTML: "the top of the document").
 _ALWAYS_FRAGMENTS = frozenset({"", "top"})
@@ -63,16 +67,16 @@ def extract_links(page: str) -> PageLinks:
     for attr in _ATTR_RE.finditer(page):
         at = attr.start()
         opened = rfind("<", 0, at)
-        if opened < rfind(">", 0, at):
-            continue  # in text, not in a tag
-        kind = attr[1]
-        value = attr[2] if attr[2] is not None else attr[3]
+        if opened < rfind(">", 0, at) or page.count('"', opened, at) % 2:
+            continue  # in text, not in a tag; or inside another attribute's quoted value
+        kind = attr[1].lower()
+        value = attr[2] if attr[2] is not None else attr[3] if attr[3] is not None else attr[4]
         if "&" in value:
             value = html.unescape(value)
         if kind == "id":
             ids.add(value)
         elif kind == "name":
-            if page.startswith(("<a ", "<a\t", "<a\n"), opened):
+            if page.startswith(("<a ", "<a\t", "<a\n", "<A ", "<A\t", "<A\n"), opened):
                 ids.add(value)
         elif kind == "srcset":
             targets.extend(candidate.split()[0] for candidate in value.split(",") if candidate.strip())
@@ -140,20 +144,35 @@ def target_key(path: str, files: SiteFiles) -> str | None:
 
 
 def check_page(key: str, links: PageLinks, files: SiteFiles,
-               ids_of: Mapping[str, frozenset[str]]) -> tuple[tuple[BrokenTarget, ...], frozenset[str]]:
-    """The broken links of one page, and the output keys it depends on (for re-checking)."""
+               ids_of: Mapping[str, frozenset[str]],
+               memo: dict[tuple[str, str], tuple[str, str, str | None] | None] | None = None
+               ) -> tuple[tuple[BrokenTarget, ...], frozenset[str]]:
+    """The broken links of one page, and the output keys it depends on (for re-checking).
+
+    ``memo`` (shared by the pages of one check over the same ``files``) keeps what a target
+    resolves to, by the folder it is written in: the theme's links are the same on every page."""
     broken: list[BrokenTarget] = []
     depends: set[str] = set()
     seen: set[str] = set()
+    folder = key.rpartition("/")[0]
     for target in links.targets:
         if target in seen:
             continue
         seen.add(target)
-        where = resolve(target, key, files)
-        if where is None:
+        # A site-absolute path or a URL resolves alike from every page; a relative one per folder.
+        # ("", "#x" and "?q" name the page itself, so they are per page.)
+        memo_key = (folder if not target.startswith("/") or target.startswith("//") else "", target) \
+            if target and target[0] not in "#?" else None
+        if memo is not None and memo_key is not None and memo_key in memo:
+            known = memo[memo_key]
+        else:
+            where = resolve(target, key, files)
+            known = None if where is None else (*where, target_key(where[0], files))
+            if memo is not None and memo_key is not None:
+                memo[memo_key] = known
+        if known is None:
             continue
-        path, fragment = where
-        found = target_key(path, files)
+        path, fragment, found = known
         depends.add(path)
         if found is None:
             broken.append(BrokenTarget(key, target, "no such page or file in the site"))
@@ -208,10 +227,11 @@ class LinkIndex:
         ids_of = {key: links.ids for key, (_, links) in self.pages.items()}
         self.checked = 0
         broken: list[BrokenTarget] = []
+        memo: dict[tuple[str, str], tuple[str, str, str | None] | None] = {}
         for key in sorted(self.pages):
             verdict = self.verdicts.get(key)
             if verdict is None:
-                verdict = self.verdicts[key] = check_page(key, self.pages[key][1], files, ids_of)
+                verdict = self.verdicts[key] = check_page(key, self.pages[key][1], files, ids_of, memo)
                 self.checked += 1
             broken.extend(verdict[0])
         return tuple(broken)

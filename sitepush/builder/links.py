@@ -9,6 +9,7 @@ A target that is no published page is reported as a broken link with the line it
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from posixpath import normpath
@@ -93,14 +94,21 @@ def line_of_link(text: str, target: str, occurrence: int = 0) -> int | None:
     reference definition ``[ref]: target`` — with the target ending where the syntax ends, so
     ``guide.md`` does not match inside ``guide.md#intro``.
     """
+    lines = _link_lines(text, target)
+    return lines[min(occurrence, len(lines) - 1)] if lines else None
+
+
+@lru_cache(maxsize=256)
+def _link_lines(text: str, target: str) -> tuple[int, ...]:
+    # Cached: a page with twenty broken links to the same target is scanned once, not twenty times.
     escaped = re.escape(target)
     pattern = re.compile(
         rf"\]\(\s*<?{escaped}>?(?:\s+[\"'(][^)]*)?\)"        # [text](target "title")
         rf"|^[ ]{{0,3}}\[[^\]]+\]:\s*<?{escaped}>?(?:\s|$)"   # [ref]: target
         rf"|<{escaped}>",                                       # <target>
         re.MULTILINE)
-    matches = list(pattern.finditer(text))
-    if not matches:
+    starts = [match.start() for match in pattern.finditer(text)]
+    if not starts:
         at = text.find(target)
         if at < 0 and target.startswith("/"):
             # Jekyll's {% link docs/x.md %} / {% post_url name %}, which Liquid made into /docs/x.md
@@ -108,6 +116,5 @@ def line_of_link(text: str, target: str, occurrence: int = 0) -> int | None:
                             rf"|post_url\s+{re.escape(target.rsplit('/', 1)[-1].rsplit('.', 1)[0])})\s*-?%\}}",
                             text)
             at = tag.start() if tag else -1
-        return text.count("\n", 0, at) + 1 if at >= 0 else None
-    match = matches[min(occurrence, len(matches) - 1)]
-    return text.count("\n", 0, match.start()) + 1
+        return (text.count("\n", 0, at) + 1,) if at >= 0 else ()
+    return tuple(text.count("\n", 0, start) + 1 for start in starts)

@@ -36,6 +36,8 @@ from sitepush.builder._md_docs import github_slug as github_slug
 from sitepush.builder._md_docs import mkdocs_slug as mkdocs_slug
 from sitepush.builder._md_docs import zola_slug as zola_slug
 from sitepush.builder._md_extensions import SitepushExtension
+from sitepush.builder._md_inline import ListedInlineExtension
+from sitepush.builder._md_inline import ListedInlineProcessor as ListedInlineProcessor  # tests reach it here
 from sitepush.builder.model import RenderedBody, TocEntry
 from sitepush.errors import BuildError
 
@@ -91,6 +93,7 @@ class MarkdownRenderer:
                 slugify=slugify_heading,
             ),
             self._sitepush,
+            ListedInlineExtension(),  # the stock inline pass, cheaper (same output)
         ])
 
     # A process pool may pickle the renderer into its workers: send the settings, rebuild the rest.
@@ -109,6 +112,9 @@ class MarkdownRenderer:
         """
         md = self._md
         md.reset()
+        # The toc's [TOC] marker search walks every element's text; a body without the marker
+        # cannot hold it (escaped or entity-written brackets are placeholders at that point).
+        md.treeprocessors["toc"].marker = "[TOC]" if "[TOC]" in body else ""  # type: ignore[attr-defined]
         try:
             body_html = md.convert(body)
         except RecursionError:

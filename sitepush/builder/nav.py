@@ -28,6 +28,9 @@ class NavNode:
     title: str
     url: str | None
     children: tuple[NavNode, ...] = ()
+    folder: str | None = None
+    """For a group made from a folder without an index page: the folder's URL, whose page the build
+    renders as this group's (its branch open, its entries listed)."""
 
 
 @dataclass
@@ -39,6 +42,7 @@ class DocsNav:
     order: tuple[tuple[str, str], ...] = ()
     """(title, url) of every page in the tree, in reading order (a pre-order walk)."""
     _path_of: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _group_of: dict[str, tuple[int, ...]] = field(default_factory=dict)
     _position: dict[str, int] = field(default_factory=dict)
     _sidebars: dict[tuple[int, ...], str] = field(default_factory=dict)
 
@@ -52,6 +56,8 @@ class DocsNav:
                     self._path_of[node.url] = path
                     self._position[node.url] = len(order)
                     order.append((node.title, node.url))
+                if node.url is None and node.folder is not None:
+                    self._group_of.setdefault(node.folder, path)
                 walk(node.children, path)
 
         walk(self.roots, ())
@@ -70,16 +76,7 @@ class DocsNav:
 
     def crumbs(self, url: str) -> tuple[tuple[str, str], ...]:
         """(title, url) of the ancestors of ``url``; a group links to its first page."""
-        path = self._path_of.get(url, ())
-        crumbs: list[tuple[str, str]] = []
-        nodes = self.roots
-        for index in path[:-1]:
-            node = nodes[index]
-            target = node.url or _first_url(node)
-            if target is not None:
-                crumbs.append((node.title, target))
-            nodes = node.children
-        return tuple(crumbs)
+        return self.group_crumbs(self._path_of.get(url, ()))
 
     def sidebar(self, url: str) -> str:
         """The sidebar's HTML for the page at ``url``: its branch open, the page marked current; a page
@@ -94,6 +91,48 @@ class DocsNav:
             fragment = self._sidebars[branch] = _render(self.roots, branch, 0)
         marker = f'<a href="{html.escape(url)}">'
         return fragment.replace(marker, f'<a href="{html.escape(url)}" aria-current="page">', 1)
+
+    def group_path(self, folder_url: str, member_urls: Sequence[str] = ()) -> tuple[int, ...] | None:
+        """Where the tree holds the folder at ``folder_url`` (a folder without an index page): the group
+        made from it, else (a ``[[nav]]`` tree) the group holding the first of ``member_urls`` (the
+        folder's own pages) that the tree lists below its top level; None when neither is there."""
+        found = self._group_of.get(folder_url)
+        if found is not None:
+            return found
+        for url in member_urls:
+            path = self._path_of.get(url)
+            if path is not None and len(path) > 1:
+                return path[:-1]
+        return None
+
+    def group_sidebar(self, path: tuple[int, ...]) -> str:
+        """The sidebar of a group's own page: the group's branch open, no entry marked current."""
+        fragment = self._sidebars.get(path)
+        if fragment is None:
+            fragment = self._sidebars[path] = _render(self.roots, path, 0)
+        return fragment
+
+    def group_crumbs(self, path: tuple[int, ...]) -> tuple[tuple[str, str], ...]:
+        """(title, url) of the ancestors of the entry at ``path`` (itself left out)."""
+        crumbs: list[tuple[str, str]] = []
+        nodes = self.roots
+        for index in path[:-1]:
+            node = nodes[index]
+            target = node.url or _first_url(node)
+            if target is not None:
+                crumbs.append((node.title, target))
+            nodes = node.children
+        return tuple(crumbs)
+
+    def group_entries(self, path: tuple[int, ...]) -> tuple[tuple[str, str], ...]:
+        """(title, url) of the entries of the group at ``path``, in tree order; a subgroup links to its
+        first page."""
+        entries: list[tuple[str, str]] = []
+        for node in self._node(path).children:
+            target = node.url or _first_url(node)
+            if target is not None:
+                entries.append((node.title, target))
+        return tuple(entries)
 
     def _node(self, path: tuple[int, ...]) -> NavNode:
         nodes, node = self.roots, None
@@ -151,7 +190,7 @@ def nav_from_folders(site: Site, section: Section) -> tuple[NavNode, ...]:
         child = site.sections[child_id]
         weight = child.index.meta.weight if child.index is not None else 0
         node = NavNode(child.title, child.url if child.index is not None else None,
-                       nav_from_folders(site, child))
+                       nav_from_folders(site, child), None if child.index is not None else child.url)
         if node.url is None and not node.children:
             continue
         entries.append((_sort_key(child.title, weight), node))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from markupsafe import Markup
 from sitepush.builder.feeds import FeedEntry, SitemapEntry, atom_feed, robots_txt, sitemap
 from sitepush.builder.headings import page_heading
 from sitepush.builder.model import PageKind
-from sitepush.builder.nav import DocsNav, docs_nav
+from sitepush.builder.nav import DocsNav, docs_nav, nav_from_folders
 from sitepush.builder.site import Page, Section, Site, Term
 from sitepush.builder.urls import join_url, output_key, paginated_url, slugify
 from sitepush.builder.views import Link, PageSummary, PageView, Paginator, SiteView, TaxonomyView, TermRef
@@ -64,6 +64,8 @@ class ViewMemo:
     site: SiteView | None = None
     generated: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
     """Feeds and the sitemap by output key, with the arguments they were made from."""
+    shape: tuple[Any, ...] | None = None
+    """What every page's view reads of the other pages (see :func:`site_shape`)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class _Views:
         self.problems: list[Problem] = []
         self.old = memo or ViewMemo()
         self.new = ViewMemo()
+        self.same_shape = False
 
     def generate(self, key: str, make: Callable[..., bytes], *args: Any, **kwargs: Any) -> bytes:
         """``make(*args, **kwargs)``, or last build's bytes when the arguments are equal."""
@@ -193,6 +196,13 @@ class _Views:
         return nav
 
     def page(self, page: Page) -> PageView:
+        if self.same_shape:
+            # Nothing a view reads of other pages changed: a page parsed and resolved as last time
+            # (the very objects) has last time's view; only edited pages are looked at again.
+            old = self.old.pages.get(page.rel)
+            if old is not None and old[0][0] is page.parsed and old[0][1] is self.html_of[page.rel]:
+                self.new.pages[page.rel] = old
+                return old[1]
         neighbours: tuple[Link | None, Link | None] = (None, None)
         section = self.site.sections.get(page.section) if page.section else None
         own_section = page.rel.rpartition("/")[0] if page.kind is PageKind.SECTION else None
@@ -264,6 +274,31 @@ class _Views:
             title_in_body=heading.in_body,
             nav=Markup(nav_html),
         )
+
+    def folder_page(self, section: Section) -> PageView | None:
+        """The page of a docs folder without an index page: a section of the nav (its branch open, its
+        entries listed in nav order), not a dated listing; None outside docs sections."""
+        nav = self.docs_nav(section.id)
+        if nav is None:
+            return None
+        members = [p.url for p in self._listed.get(section.id, ())]
+        path = nav.group_path(section.url, members)
+        if path is not None:
+            nav_html, entries = nav.group_sidebar(path), nav.group_entries(path)
+            crumbs = (Link("Home", self.site.home.url), *(Link(title, url) for title, url
+                                                            in nav.group_crumbs(path)
+                                                            if url != self.site.home.url))
+        else:  # the tree does not hold the folder: list its pages and subfolders as the folder orders them
+            nav_html, crumbs = nav.sidebar(section.url), self.breadcrumbs(section.parent)
+            entries = tuple((node.title, node.url or "") for node in nav_from_folders(self.site, section)
+                            if node.url is not None)
+        listing = "".join(f'<li><a href="{html.escape(url)}">{html.escape(title)}</a></li>'
+                          for title, url in entries)
+        view = self.synthetic_page(section.title, section.url, "section", section.parent)
+        return replace(view, content=Markup(f'<ul class="section-entries">{listing}</ul>' if listing else ""),
+                       nav=Markup(nav_html), breadcrumbs=crumbs,
+                       section=self.section_link(self.site.sections[section.parent])
+                       if section.parent and self.site.sections[section.parent].folder else None)
 
     def synthetic_page(self, title: str, url: str, kind: str, section: str | None) -> PageView:
         return PageView(kind=kind, title=title, url=url,
@@ -350,6 +385,8 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
     """
     views = _Views(site, config, html_of, memo)
     views.lastmod = lastmod or {}
+    views.new.shape = site_shape(site, config, views.lastmod)
+    views.same_shape = views.old.shape is not None and views.old.shape == views.new.shape
     site_v = site_view(site, config)
     if views.old.site is not None and views.old.site == site_v:
         site_v = views.old.site
@@ -371,7 +408,8 @@ def plan_outputs(site: Site, config: Config, html_of: Mapping[str, str],
                                   page.parsed.line_of("template", "layout"), _template_key(page)))
 
     for section in site.sections.values():
-        own = views.page(section.index) if section.index else views.synthetic_page(
+        own = views.page(section.index) if section.index else (
+            section.folder and views.folder_page(section)) or views.synthetic_page(
             section.title, section.url, "home" if not section.folder else "section", section.parent)
         is_home = section is site.home or (not section.folder)
         if is_home:
@@ -460,6 +498,26 @@ def _template_key(page: Page) -> str:
     """``template`` or ``layout``: the key that chose the page's template, as page_meta reads them."""
     return "template" if "template" in page.parsed.key_lines or "layout" not in page.parsed.key_lines \
         else "layout"
+
+
+_SHAPE_PARAMS = ("parent", "grand_parent", "nav_order", "nav_exclude", "has_children", "redirect_to")
+"""Front-matter params that move a page within the site (Jekyll mode's navigation), beyond its own view."""
+
+
+def site_shape(site: Site, config: Config, lastmod: Mapping[str, datetime]) -> tuple[Any, ...]:
+    """Everything a page's view takes from beyond its own source: each page's place, URL, title,
+    weight, template and terms (neighbours, the nav, breadcrumbs and term counts read them), each
+    section's title, URL, pages in order and children, the git dates, ``[[nav]]`` and the layout.
+    Equal shapes, equal source: equal view. Jekyll mode's navigation keys (just-the-docs' ``parent``,
+    ``grand_parent``, ``nav_order``, ``nav_exclude``) and ``redirect_to`` place a page in the tree too."""
+    pages = tuple((p.rel, p.url, p.key, p.lang, p.section, p.kind, p.meta.title, p.meta.weight,
+                   p.meta.template, p.meta.draft, p.meta.taxonomies,
+                   tuple(repr(p.meta.params.get(key)) for key in _SHAPE_PARAMS)) for p in site.pages)
+    sections = tuple((s.id, s.url, s.title, s.folder, s.parent, s.children,
+                      s.index.rel if s.index is not None else None, tuple(p.rel for p in s.pages))
+                     for s in site.sections.values())
+    return (pages, sections, dict(lastmod), config.nav, config.build.layout, config.site.base_url,
+            config.site.title, config.site.language, tuple(site.taxonomies), site.home.id)
 
 
 def is_error_page(page: Page) -> bool:

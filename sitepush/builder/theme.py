@@ -48,6 +48,28 @@ class ThemeEnvironment(jinja2.sandbox.SandboxedEnvironment):
     template_roots: tuple[tuple[Path, str], ...] = ()
     """(folder, label) pairs in search order: the site's folder relative to the site, then the theme."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._safe_attributes: set[tuple[type, str]] = set()
+
+    # The sandbox's verdict on an attribute depends on the object's type and the name alone
+    # (jinja2.sandbox.is_internal_attribute tests isinstance against function, method, type, code,
+    # traceback, frame and generator types, then the name). Every page asks it a few hundred times
+    # for the same (PageView, "title") pairs, so a pair found safe once takes the short way after.
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        safe = super().is_safe_attribute(obj, attr, value)
+        if safe:
+            self._safe_attributes.add((type(obj), attr))
+        return bool(safe)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if (type(obj), attribute) in self._safe_attributes:
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        return super().getattr(obj, attribute)
+
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     """Templates compiled once per machine, not once per command: Jinja2's bytecode cache in the user cache.

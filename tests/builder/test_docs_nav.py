@@ -96,7 +96,7 @@ def httpx(tmp_path_factory: pytest.TempPathFactory, httpx_nav: list[Any]) -> Bui
 def test_every_httpx_page_shows_the_mkdocs_nav_order_and_marks_itself(httpx: BuildResult,
                                                                       httpx_nav: list[Any]) -> None:
     top = [next(iter(entry)) for entry in httpx_nav]
-    # advanced/index.html is the listing of a folder without an index page: no nav entry opens it.
+    # advanced/index.html is the page of a folder without an index page: no entry of its own (below).
     pages = [key for key in httpx.files if key.endswith("index.html")
              and key not in ("index.html", "advanced/index.html") and not key.startswith("overrides/")]
     assert len(pages) == 22
@@ -125,7 +125,43 @@ def test_the_current_branch_is_open_and_the_others_closed(httpx: BuildResult) ->
     assert "Text Encodings" not in fragment   # a closed branch's pages are not in this page's HTML
 
 
+@pytest.mark.slow
+def test_an_httpx_folder_without_an_index_page_opens_its_group_of_the_nav(httpx: BuildResult) -> None:
+    html = (httpx.output_dir / "advanced/index.html").read_text("utf-8")
+    fragment = sidebar(httpx, "advanced/index.html")
+    assert '<li class="nav-open"><span>Advanced</span><ul><li><a href="/advanced/clients/">' in fragment
+    assert "aria-current" not in fragment and 'class="listing-pages"' not in html
+    entries = re.search(r'<ul class="section-entries">(.*?)</ul>', html)
+    assert entries and re.findall(r'href="([^"]+)"', entries[1])[:2] == ["/advanced/clients/",
+                                                                         "/advanced/authentication/"]
+
+
 # --- folders, weights, README, per-section layout ---------------------------------------------------
+
+def test_a_docs_folder_without_an_index_page_is_a_section_of_the_nav_not_a_listing(tmp_path: Path) -> None:
+    result = build_site(tmp_path, {
+        "index.md": "# Home\n",
+        "guide/zeta.md": "# Zeta\n",
+        "guide/alpha.md": "# Alpha\n",
+        "guide/deeper/inner.md": "# Inner\n",
+        "blog/_index.md": "---\ntitle: Blog\n---\n",
+    }, '[build]\nlayout = "docs"\n')
+    html = (result.output_dir / "guide/index.html").read_text("utf-8")
+    assert 'class="listing-pages"' not in html and "min read" not in html   # no dated listing
+    fragment = sidebar(result, "guide/index.html")
+    assert '<li class="nav-open"><span>Guide</span><ul><li><a href="/guide/alpha/">Alpha</a></li>' in fragment
+    assert "aria-current" not in fragment          # the folder is no entry of its own
+    entries = re.search(r'<ul class="section-entries">(.*?)</ul>', html)
+    assert entries and link_texts(entries[1]) == ["Alpha", "Deeper", "Zeta"]  # the nav order
+    assert 'href="/guide/deeper/inner/">Deeper' in entries[1]   # a subfolder links to its first page
+    assert re.search(r'<nav class="breadcrumbs".*?<a href="/">Home</a>.*?aria-current="page">Guide<', html,
+                     re.DOTALL)
+    # A deeper folder without an index page: its own branch open, its parent in the crumbs.
+    deeper = (result.output_dir / "guide/deeper/index.html").read_text("utf-8")
+    assert '<span>Deeper</span><ul><li><a href="/guide/deeper/inner/">Inner</a>' in sidebar(result, "guide/deeper/index.html")
+    assert re.search(r'<a href="/guide/alpha/">Guide</a>', deeper)
+
+
 
 def test_without_nav_the_sidebar_follows_weight_then_title_and_readme_is_the_index(tmp_path: Path) -> None:
     result = build_site(tmp_path, {

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sitepush.builder.builder import Builder, BuildResult
-from sitepush.builder.linkcheck import LinkIndex, PageLinks, SiteFiles, extract_links, resolve
+from sitepush.builder.linkcheck import LinkIndex, PageLinks, SiteFiles, check_page, extract_links, resolve
 from sitepush.config import load_config
 from sitepush.errors import BuildError
 from tests.fixtures.paths import corpus_dir
@@ -51,6 +51,30 @@ def test_links_are_read_from_tags_only_never_from_text_code_comments_or_scripts(
             '<a href="/q?a=1&amp;b=2">q</a>')
     assert extract_links(page) == PageLinks(("/a/", "b.png", "c.png", "/d.png", "/q?a=1&b=2"),
                                             frozenset({"part", "old"}))
+
+
+def test_unquoted_and_upper_case_attribute_values_are_read_as_html_reads_them() -> None:
+    # HTML allows an unquoted value (to whitespace or `>`), any case in names and spaces around `=`;
+    # raw HTML in Markdown writes all three. A quoted value holding `href=` is text, not a link.
+    page = ('<a href=guide.html>g</a><IMG SRC=/img/x.png alt=x><a href = "/spaced/">s</a>'
+            '<p id=intro title="see href=/not-a-link/">p</p><A NAME=old></A><a href=/last/>')
+    assert extract_links(page) == PageLinks(("guide.html", "/img/x.png", "/spaced/", "/last/"),
+                                            frozenset({"intro", "old"}))
+
+
+def test_raw_html_links_without_quotes_are_checked_and_named_at_their_line(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "guide.md": "# Guide\n\n<a href=missing.html>gone</a>\n\nText <a href=/other/>ok</a> "
+                    "and <img src=nowhere.png alt=x>\n\n<a href=/other/#nope>frag</a>\n",
+        "other.md": "# Other\n",
+    })
+    result = builder(tmp_path, site).build(now=NOW)
+    hint = "fix the path (relative to this file) or remove the link"
+    assert broken(result) == [
+        f"content/guide.md:3: broken link to missing.html: no such page or file in the site — {hint}",
+        f"content/guide.md:5: broken link to nowhere.png: no such page or file in the site — {hint}",
+        f'content/guide.md:7: broken link to /other/#nope: /other/ has no element with id "nope" — {hint}',
+    ]
 
 
 @pytest.mark.parametrize(("target", "expected"), [
@@ -233,3 +257,15 @@ def test_hugo_docs_broken_links_are_features_of_hugos_own_theme(tmp_path_factory
             kinds["page reference"] += 1  # `methods/page/date/`: Hugo's link render hook looks pages up
     # Counted on the published pages only: _common/ snippets and glossary terms are not rendered (cascade).
     assert kinds == {"glossary": 175, "shortcode": 31, "fragment": 110, "page reference": 9}
+
+
+def test_a_target_resolves_once_per_folder_it_is_written_in_and_the_page_itself_per_page() -> None:
+    files = SiteFiles(frozenset({"a/x.html", "a/y.html", "b/index.html", "a/img.png"}), frozenset(),
+                      "example.org", "/")
+    ids = {"a/x.html": frozenset({"in-x"}), "a/y.html": frozenset(), "b/index.html": frozenset()}
+    memo: dict[tuple[str, str], tuple[str, str, str | None] | None] = {}
+    links = PageLinks(("/b/", "img.png", "?q=1#in-x", "#in-x", "gone.png"), frozenset())
+    for key in ("a/x.html", "a/y.html"):
+        assert [b.target for b in check_page(key, links, files, ids, memo)[0]] == \
+            (["gone.png"] if key == "a/x.html" else ["?q=1#in-x", "#in-x", "gone.png"])
+    assert set(memo) == {("", "/b/"), ("a", "img.png"), ("a", "gone.png")}

@@ -298,3 +298,18 @@ def test_the_sandbox_still_renders_what_themes_use(tmp_path: Path) -> None:
         "{{ dict(a=1).items() | list }}</p>{% endblock %}\n")})
     html = render("page.html", contexts()["page.html"], site_root=tmp_path, site_templates=templates)
     assert "<p>3 DEPLOYING TO S3 1-2 ok! [(&#39;a&#39;, 1)]</p>" in html
+
+
+def test_an_attribute_found_safe_once_is_read_directly_and_internals_stay_refused(tmp_path: Path) -> None:
+    import jinja2.sandbox
+
+    env = theme.make_environment(None, site_root=tmp_path, base_url="https://example.org/")
+    page = contexts()["page.html"]["page"]
+    assert env.from_string("{{ page.title }}|{{ page.title }}").render(page=page) == \
+        f"{page.title}|{page.title}"
+    assert (type(page), "title") in env._safe_attributes  # type: ignore[attr-defined]
+    for payload in ("{{ page.__class__ }}", "{{ page.title.__class__.__mro__ }}",
+                    "{{ cycler.__init__.__globals__ }}"):
+        with pytest.raises(jinja2.sandbox.SecurityError):
+            env.from_string(payload).render(page=page)
+    assert not any(name.startswith("_") for _, name in env._safe_attributes)  # type: ignore[attr-defined]
