@@ -170,13 +170,24 @@ class Builder:
         parse_sources([], self._parse_settings())
         render_pages([], self._template_settings(self.cache or BuildCache()))
 
+    WARM_STATE = ("_memo", "_front_checked", "_resolved", "_resolved_maps", "_render_keys")
+    """What a builder remembers of its last build beyond the cache tables, by attribute. Saved with the
+    cache, so that a one-page build in a new process (``sitepush deploy`` after an edit) reuses the views,
+    resolved links and render keys of the unchanged pages like the preview server does, instead of
+    resolving and hashing every page of the site again."""
+
     def save_cache(self) -> None:
         """Write the in-memory cache to the cache folder (a build does it itself when ``persist``)."""
         if self.cache is not None:
+            self.cache.warm = {name: getattr(self, name) for name in self.WARM_STATE}
+            self.cache.warm["options"] = self._options_key()
             try:
                 self.cache.save(self.cache_folder)
             except OSError:
                 pass  # a read-only cache folder costs speed next time, never correctness
+
+    def _options_key(self) -> str:
+        return repr((self.config, self.drafts, self.strict, str(self.output_dir)))
 
     def build(self, *, now: datetime | None = None) -> BuildResult:
         """Build the site into the output folder; raises BuildError listing every problem found."""
@@ -197,6 +208,13 @@ class Builder:
         config = self.config
         if self.cache is None:
             self.cache = BuildCache.load(self.cache_folder)
+            warm = self.cache.warm
+            # Only a builder of the very same configuration and options trusts what another one kept
+            # (a long-lived builder is made anew when sitepush.toml changes, for the same reason).
+            if self._memo is None and set(warm) == {*self.WARM_STATE, "options"} and \
+                    warm["options"] == self._options_key():
+                for name in self.WARM_STATE:
+                    setattr(self, name, warm[name])
         cache = self.cache
         watched = [("content", config.content_path), ("static", config.static_path),
                    ("templates", config.templates_path)]
@@ -297,7 +315,7 @@ class Builder:
         from sitepush.builder.site import is_published
 
         digest = hashlib.md5(usedforsecurity=False)
-        digest.update(repr((self.config, self.drafts, self.strict, str(self.output_dir))).encode())
+        digest.update(self._options_key().encode())
         digest.update(str(self._jekyll and self._jekyll.digest).encode())  # _config.yml, _data/, _includes/
         digest.update(templates.templates_digest.encode())
         digest.update(head_state(self.config.content_path).encode())  # lastmod dates come from git

@@ -22,13 +22,14 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sitepush import __version__
 from sitepush.builder.linkcheck import LinkIndex
 from sitepush.builder.site import ParsedSource
 from sitepush.errors import Problem
 
-CACHE_FORMAT = 3  # 2: the link checker's index; 3: residue per parsed source
+CACHE_FORMAT = 4  # 2: the link checker's index; 3: residue per parsed source; 4: the builder's warm state
 _CHUNK = 1 << 20
 
 
@@ -56,6 +57,10 @@ class BuildCache:
     warnings: tuple[Problem, ...] = ()
     links: LinkIndex = field(default_factory=LinkIndex)
     """The output link checker's extractions and verdicts (see :mod:`sitepush.builder.linkcheck`)."""
+    warm: dict[str, Any] = field(default_factory=dict)
+    """The builder's memory of its last build (views, resolved links, render keys), kept in the same
+    pickle as ``parsed`` so that the objects they share are still the same objects after loading: the
+    next command reuses them by identity, as a long-lived builder does (see Builder.WARM_STATE)."""
 
     def file_digest(self, path: Path) -> str:
         """MD5 of a file, from the stat-keyed table when the file's size, mtime and inode are unchanged."""

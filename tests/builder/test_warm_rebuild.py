@@ -57,3 +57,37 @@ def test_a_title_edit_reaches_the_nav_and_the_neighbours_of_every_page(tmp_path:
     opened = (again.output_dir / "s1" / "p4" / "index.html").read_text("utf-8")
     assert ">Renamed</a>" in opened     # the same branch open: the nav shows the new title
     assert again.stats.parsed == 1 and builder.last_work["resolved"] == 1
+
+
+def fresh_builder(tmp_path: Path) -> Builder:
+    """A builder as the next command makes it: a new process's, the cache folder on disk its only memory."""
+    return Builder(load_config(tmp_path / "site"), output_dir=tmp_path / "out", cache_folder=tmp_path / "cache",
+                   workers=1)
+
+
+def test_the_next_command_remembers_the_last_build_as_a_long_lived_builder_does(tmp_path: Path) -> None:
+    content, _ = docs_site(tmp_path)
+    first = fresh_builder(tmp_path).build(now=NOW)
+    page = content / "s2" / "p3.md"
+    page.write_text(page.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    builder = fresh_builder(tmp_path)
+    again = builder.build(now=NOW)
+    assert (again.stats.parsed, again.stats.rendered, again.stats.written) == (1, 1, 1)
+    assert builder.last_work == {"resolved": 1, "checked": 1, "hashed": 1}
+    assert again.files.keys() == first.files.keys()
+    # Byte for byte what a build without any memory makes.
+    clean = Builder(load_config(tmp_path / "site"), output_dir=tmp_path / "clean", cache_folder=tmp_path / "none",
+                    workers=1).build(now=NOW)
+    assert {k: f.md5 for k, f in again.files.items()} == {k: f.md5 for k, f in clean.files.items()}
+
+
+def test_a_changed_configuration_trusts_nothing_the_last_command_remembered(tmp_path: Path) -> None:
+    content, _ = docs_site(tmp_path)
+    fresh_builder(tmp_path).build(now=NOW)
+    toml = tmp_path / "site" / "sitepush.toml"
+    toml.write_text(toml.read_text("utf-8").replace('title = "Docs"', 'title = "Docs"\nlogo = "/logo.svg"'), "utf-8")
+    builder = fresh_builder(tmp_path)
+    again = builder.build(now=NOW)
+    assert builder.last_work["resolved"] == again.stats.sources == 29
+    page = (again.output_dir / "s1" / "p1" / "index.html").read_text("utf-8")
+    assert 'src="/logo.svg"' in page
