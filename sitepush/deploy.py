@@ -496,11 +496,13 @@ def _finish_in_sandbox(ahead: ListingAhead, client: Any, site: LocalSite, specs:
         from sitepush.preview.sources import BucketSource
 
         browse = PreviewServer(BucketSource(client, target.bucket, target.prefix), lambda: website)
-        browse.start()
         try:
+            browse.start()  # inside the try: a Ctrl-C while its thread starts stops browsing like any other
             print(f"Browse the bucket as the S3 website endpoint serves it: {browse.url}", file=out)
             print("Press Ctrl-C to stop browsing (the sandbox itself keeps running).", file=out, flush=True)
             _wait_for_ctrl_c()
+        except KeyboardInterrupt:
+            print("stopped", file=sys.stderr)
         finally:
             browse.stop()
     elif not dry_run and (outcome.plan.uploads or outcome.plan.deletes):

@@ -143,8 +143,9 @@ def _bind(make: Any, port: int, bind: str = "127.0.0.1") -> Any:
 
 
 def _run_until_interrupted(server: Any, *, stop: Any) -> int:
-    thread = server.start()
     try:
+        # Inside the try: a Ctrl-C while the server thread starts is a stop like any other (exit 0).
+        thread = server.start()
         while thread.is_alive():
             thread.join(timeout=0.5)
     except KeyboardInterrupt:
