@@ -353,7 +353,10 @@ def _host_check(value: str) -> str | None:
 
 
 MAX_ROUTING_RULES = 50
-"""S3 website configuration accepts at most 50 routing rules (User Guide: "Configuring redirects")."""
+"""S3 website configuration accepts at most 50 routing rules (S3 User Guide, "Setting up redirection
+rules": "Amazon S3 has a limitation of 50 routing rules per website configuration"). In private mode
+(``[cloudfront] origin = "private"``) the rules are answered by the CloudFront Function and this limit
+does not apply; the edge table's own limits do (:mod:`sitepush.edge`)."""
 
 
 @dataclass(frozen=True)
@@ -395,7 +398,8 @@ class WebsiteConfig:
     error_document: str = option("404.html", check=_document_check,
                                  doc="Key served, with status 404, for a missing key.")
     routing_rules: tuple[RoutingRule, ...] = option(
-        (), doc=f"Routing rules (see [[website.routing_rules]]), at most {MAX_ROUTING_RULES}.")
+        (), doc=f"Routing rules (see [[website.routing_rules]]), at most {MAX_ROUTING_RULES} (S3's limit) "
+               "unless [cloudfront] origin = \"private\" answers them at the edge.")
 
 
 def _domain_check(value: str) -> str | None:
@@ -538,17 +542,19 @@ def parse_config(text: str, *, root: Path, file: str = CONFIG_NAME) -> Config:
                           hint="fix the syntax (strings need quotes, tables are [name])") from None
     loader = SchemaLoader(file, TomlLines(text))
     config = loader.load(Config, data, ())
-    _check_routing_rules(loader, config.website.routing_rules)
+    _check_routing_rules(loader, config.website.routing_rules, at_edge=config.cloudfront.origin == "private")
     if loader.problems:
         raise ConfigError.from_problems(sorted(loader.problems, key=lambda p: p.line or 0))
     return replace(config, root=root)
 
 
-def _check_routing_rules(loader: SchemaLoader, rules: tuple[RoutingRule, ...]) -> None:
-    if len(rules) > MAX_ROUTING_RULES:
-        loader.problem(("website", "routing_rules"),
+def _check_routing_rules(loader: SchemaLoader, rules: tuple[RoutingRule, ...], *, at_edge: bool) -> None:
+    # The whole config is needed here: the limit is S3's, and only the website mode sends rules to S3.
+    if len(rules) > MAX_ROUTING_RULES and not at_edge:
+        loader.problem(("website", "routing_rules", MAX_ROUTING_RULES),
                        f"{len(rules)} routing rules; S3 accepts at most {MAX_ROUTING_RULES}",
-                       "merge rules with a common prefix, or use [[redirects]] objects instead")
+                       "merge rules with a common prefix, use [[redirects]] objects instead, or answer them "
+                       'at the edge with [cloudfront] origin = "private"')
     for index, rule in enumerate(rules):
         message = rule.problem()
         if message:

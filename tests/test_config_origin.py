@@ -1,0 +1,38 @@
+"""sitepush.toml checks that depend on `[cloudfront] origin`: what S3's website endpoint cannot do is refused
+in website mode, at its line, with the fix; private mode answers it at the edge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitepush.config import MAX_ROUTING_RULES, parse_config
+from sitepush.errors import ConfigError
+
+PRIVATE = '[domain]\nname = "example.com"\n[cloudfront]\nenabled = true\norigin = "private"\n'
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, root=Path("/site"))
+    assert caught.value.exit_code == 1
+    return caught.value.render().splitlines()
+
+
+def routing_rules(count: int) -> str:
+    return "".join(f'[[website.routing_rules]]\nkey_prefix_equals = "old{i}/"\nreplace_key_prefix_with = "new{i}/"\n'
+                   for i in range(count))
+
+
+def test_more_routing_rules_than_s3_accepts_are_refused_in_website_mode_at_the_first_one_too_many() -> None:
+    assert problems_of(routing_rules(MAX_ROUTING_RULES + 1)) == [
+        f"sitepush.toml:{3 * MAX_ROUTING_RULES + 1}: 51 routing rules; S3 accepts at most 50 — merge rules with a "
+        'common prefix, use [[redirects]] objects instead, or answer them at the edge with '
+        '[cloudfront] origin = "private"']
+    assert len(parse_config(routing_rules(MAX_ROUTING_RULES), root=Path("/site")).website.routing_rules) == 50
+
+
+def test_in_private_mode_routing_rules_are_edge_redirects_and_s3s_limit_does_not_apply() -> None:
+    config = parse_config(PRIVATE + routing_rules(120), root=Path("/site"))
+    assert len(config.website.routing_rules) == 120
