@@ -543,9 +543,24 @@ def parse_config(text: str, *, root: Path, file: str = CONFIG_NAME) -> Config:
     loader = SchemaLoader(file, TomlLines(text))
     config = loader.load(Config, data, ())
     _check_routing_rules(loader, config.website.routing_rules, at_edge=config.cloudfront.origin == "private")
+    if not (config.cloudfront.enabled and config.cloudfront.origin == "private"):
+        _check_no_splats(loader, config.redirects)
     if loader.problems:
         raise ConfigError.from_problems(sorted(loader.problems, key=lambda p: p.line or 0))
     return replace(config, root=root)
+
+
+def _check_no_splats(loader: SchemaLoader, redirects: tuple[Redirect, ...]) -> None:
+    # A website-mode redirect is an S3 object whose key is the path: `/blog/*` would be a literal key
+    # `blog/*` that no request for a page under /blog/ reaches. Only the edge reads a splat.
+    for index, redirect in enumerate(redirects):
+        path = getattr(redirect, "from_", None)  # absent when `from` itself was a problem
+        if isinstance(path, str) and path.endswith("*"):
+            loader.problem(("redirects", index, "from"),
+                           f'`redirects[{index}].from` "{path}" is a splat, which only the CloudFront '
+                           "Function answers",
+                           'set [cloudfront] enabled = true and origin = "private", or list each path as its '
+                           "own redirect")
 
 
 def _check_routing_rules(loader: SchemaLoader, rules: tuple[RoutingRule, ...], *, at_edge: bool) -> None:

@@ -36,3 +36,19 @@ def test_more_routing_rules_than_s3_accepts_are_refused_in_website_mode_at_the_f
 def test_in_private_mode_routing_rules_are_edge_redirects_and_s3s_limit_does_not_apply() -> None:
     config = parse_config(PRIVATE + routing_rules(120), root=Path("/site"))
     assert len(config.website.routing_rules) == 120
+
+
+def test_a_splat_redirect_in_website_mode_is_refused_at_its_line_naming_private_mode() -> None:
+    text = '[[redirects]]\nfrom = "/old/"\nto = "/new/"\n[[redirects]]\nfrom = "/blog/*"\nto = "/posts/:splat"\n'
+    assert problems_of(text) == [
+        'sitepush.toml:5: `redirects[1].from` "/blog/*" is a splat, which only the CloudFront Function answers — '
+        'set [cloudfront] enabled = true and origin = "private", or list each path as its own redirect']
+    # origin = "private" without CloudFront is still the website mode: the deploy would make the object
+    assert len(problems_of('[cloudfront]\norigin = "private"\n' + text)) == 1
+
+
+def test_a_splat_redirect_in_private_mode_is_an_edge_redirect() -> None:
+    from sitepush.edge import edge_table
+
+    config = parse_config(PRIVATE + '[[redirects]]\nfrom = "/blog/*"\nto = "/posts/:splat"\n', root=Path("/site"))
+    assert [(r.source, r.kind) for r in edge_table(config).redirects] == [("/blog/*", "splat")]
