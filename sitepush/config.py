@@ -454,6 +454,15 @@ def _headers_check(value: Mapping[str, Any]) -> str | None:
     return None
 
 
+def hsts_max_age(value: str) -> int | None:
+    """The ``max-age`` of a Strict-Transport-Security value in seconds (RFC 6797, section 6.1: the one
+    required directive), or None when it has none or it is not a number."""
+    parts = [p.strip().lower() for p in value.split(";")]
+    age = next((p.partition("=")[2].strip().strip('"') for p in parts if p.partition("=")[0].strip() == "max-age"),
+               "")
+    return int(age) if age.isdigit() else None
+
+
 @dataclass(frozen=True)
 class CloudFrontConfig:
     """``[cloudfront]``: the CDN in front of the bucket (https on the site's domain)."""
@@ -545,9 +554,20 @@ def parse_config(text: str, *, root: Path, file: str = CONFIG_NAME) -> Config:
     _check_routing_rules(loader, config.website.routing_rules, at_edge=config.cloudfront.origin == "private")
     if not (config.cloudfront.enabled and config.cloudfront.origin == "private"):
         _check_no_splats(loader, config.redirects)
+    _check_hsts(loader, config.cloudfront.headers)
     if loader.problems:
         raise ConfigError.from_problems(sorted(loader.problems, key=lambda p: p.line or 0))
     return replace(config, root=root)
+
+
+def _check_hsts(loader: SchemaLoader, headers: Mapping[str, str]) -> None:
+    # CloudFront's StrictTransportSecurity slot needs AccessControlMaxAgeSec (CloudFront API Reference,
+    # ResponseHeadersPolicyStrictTransportSecurity): a value without max-age has nothing to send.
+    for name, value in headers.items():
+        if name.lower() == "strict-transport-security" and isinstance(value, str) and hsts_max_age(value) is None:
+            loader.problem(("cloudfront", "headers", name),
+                           f'`cloudfront.headers` "{name}" = "{value}" has no max-age',
+                           'write e.g. "max-age=63072000; includeSubDomains"')
 
 
 def _check_no_splats(loader: SchemaLoader, redirects: tuple[Redirect, ...]) -> None:

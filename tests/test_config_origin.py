@@ -52,3 +52,22 @@ def test_a_splat_redirect_in_private_mode_is_an_edge_redirect() -> None:
 
     config = parse_config(PRIVATE + '[[redirects]]\nfrom = "/blog/*"\nto = "/posts/:splat"\n', root=Path("/site"))
     assert [(r.source, r.kind) for r in edge_table(config).redirects] == [("/blog/*", "splat")]
+
+
+@pytest.mark.parametrize(("table", "line"), [
+    ('[cloudfront.headers]\n"X-Extra" = "1"\n"Strict-Transport-Security" = "includeSubDomains; preload"\n', 5),
+    ('headers = { "Strict-Transport-Security" = "max-age=soon" }\n', 3),
+])
+def test_strict_transport_security_without_a_max_age_is_refused_at_its_line(table: str, line: int) -> None:
+    value = "includeSubDomains; preload" if "preload" in table else "max-age=soon"
+    assert problems_of('[cloudfront]\nenabled = true\n' + table) == [
+        f'sitepush.toml:{line}: `cloudfront.headers` "Strict-Transport-Security" = "{value}" has no max-age — '
+        'write e.g. "max-age=63072000; includeSubDomains"']
+
+
+def test_strict_transport_security_with_a_max_age_in_any_case_is_accepted() -> None:
+    from sitepush.config import hsts_max_age
+
+    config = parse_config('[cloudfront.headers]\n"strict-transport-security" = "Max-Age=600; preload"\n',
+                          root=Path("/site"))
+    assert hsts_max_age(config.cloudfront.headers["strict-transport-security"]) == 600

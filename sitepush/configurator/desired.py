@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sitepush.config import MAX_ROUTING_RULES, Config, RoutingRule
+from sitepush.config import MAX_ROUTING_RULES, Config, RoutingRule, hsts_max_age
 from sitepush.configurator.endpoints import (
     CLOUDFRONT_HOSTED_ZONE_ID,
     bucket_website_host,
@@ -459,11 +459,11 @@ def response_headers_policy_config(name: str, headers: Mapping[str, str], *, sec
 
 def _hsts(value: str) -> dict[str, Any]:
     parts = [p.strip().lower() for p in value.split(";") if p.strip()]
-    age = next((p.partition("=")[2] for p in parts if p.startswith("max-age=")), "")
-    if not age.isdigit():
+    age = hsts_max_age(value)
+    if age is None:  # parse_config refuses it at its line; a Config built in code may still hold one
         raise ConfigError(f'[cloudfront.headers] Strict-Transport-Security "{value}" has no max-age',
                           file="sitepush.toml", hint='write e.g. "max-age=63072000; includeSubDomains"')
-    return {"Override": True, "AccessControlMaxAgeSec": int(age),
+    return {"Override": True, "AccessControlMaxAgeSec": age,
             "IncludeSubdomains": "includesubdomains" in parts, "Preload": "preload" in parts}
 
 
