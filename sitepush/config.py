@@ -353,8 +353,8 @@ def _host_check(value: str) -> str | None:
 
 
 MAX_ROUTING_RULES = 50
-"""S3 website configuration accepts at most 50 routing rules (S3 User Guide, "Setting up redirection
-rules": "Amazon S3 has a limitation of 50 routing rules per website configuration"). In private mode
+"""S3 website configuration accepts at most 50 routing rules (S3 API Reference, PutBucketWebsite: "Amazon
+S3 has a limitation of 50 routing rules per website configuration"). In private mode
 (``[cloudfront] origin = "private"``) the rules are answered by the CloudFront Function and this limit
 does not apply; the edge table's own limits do (:mod:`sitepush.edge`)."""
 
