@@ -361,7 +361,10 @@ def _host_check(value: str) -> str | None:
 
 
 MAX_ROUTING_RULES = 50
-"""S3 website configuration accepts at most 50 routing rules (User Guide: "Configuring redirects")."""
+"""S3 website configuration accepts at most 50 routing rules (S3 API Reference, PutBucketWebsite: "Amazon
+S3 has a limitation of 50 routing rules per website configuration"). In private mode
+(``[cloudfront] origin = "private"``) the rules are answered by the CloudFront Function and this limit
+does not apply; the edge table's own limits do (:mod:`sitepush.edge`)."""
 
 
 @dataclass(frozen=True)
@@ -403,7 +406,8 @@ class WebsiteConfig:
     error_document: str = option("404.html", check=_document_check,
                                  doc="Key served, with status 404, for a missing key.")
     routing_rules: tuple[RoutingRule, ...] = option(
-        (), doc=f"Routing rules (see [[website.routing_rules]]), at most {MAX_ROUTING_RULES}.")
+        (), doc=f"Routing rules (see [[website.routing_rules]]), at most {MAX_ROUTING_RULES} (S3's limit) "
+               "unless [cloudfront] origin = \"private\" answers them at the edge.")
 
 
 def _domain_check(value: str) -> str | None:
@@ -456,6 +460,15 @@ def _headers_check(value: Mapping[str, Any]) -> str | None:
             return (f'"{name}" must be a non-empty string of printable ASCII — write e.g. '
                     '"Content-Security-Policy" = "default-src \'self\'"')
     return None
+
+
+def hsts_max_age(value: str) -> int | None:
+    """The ``max-age`` of a Strict-Transport-Security value in seconds (RFC 6797, section 6.1: the one
+    required directive), or None when it has none or it is not a number."""
+    parts = [p.strip().lower() for p in value.split(";")]
+    age = next((p.partition("=")[2].strip().strip('"') for p in parts if p.partition("=")[0].strip() == "max-age"),
+               "")
+    return int(age) if age.isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -546,17 +559,45 @@ def parse_config(text: str, *, root: Path, file: str = CONFIG_NAME) -> Config:
                           hint="fix the syntax (strings need quotes, tables are [name])") from None
     loader = SchemaLoader(file, TomlLines(text))
     config = loader.load(Config, data, ())
-    _check_routing_rules(loader, config.website.routing_rules)
+    _check_routing_rules(loader, config.website.routing_rules, at_edge=config.cloudfront.origin == "private")
+    if not (config.cloudfront.enabled and config.cloudfront.origin == "private"):
+        _check_no_splats(loader, config.redirects)
+    _check_hsts(loader, config.cloudfront.headers)
     if loader.problems:
         raise ConfigError.from_problems(sorted(loader.problems, key=lambda p: p.line or 0))
     return replace(config, root=root)
 
 
-def _check_routing_rules(loader: SchemaLoader, rules: tuple[RoutingRule, ...]) -> None:
-    if len(rules) > MAX_ROUTING_RULES:
-        loader.problem(("website", "routing_rules"),
+def _check_hsts(loader: SchemaLoader, headers: Mapping[str, str]) -> None:
+    # CloudFront's StrictTransportSecurity slot needs AccessControlMaxAgeSec (CloudFront API Reference,
+    # ResponseHeadersPolicyStrictTransportSecurity): a value without max-age has nothing to send.
+    for name, value in headers.items():
+        if name.lower() == "strict-transport-security" and isinstance(value, str) and hsts_max_age(value) is None:
+            loader.problem(("cloudfront", "headers", name),
+                           f'`cloudfront.headers` "{name}" = "{value}" has no max-age',
+                           'write e.g. "max-age=63072000; includeSubDomains"')
+
+
+def _check_no_splats(loader: SchemaLoader, redirects: tuple[Redirect, ...]) -> None:
+    # A website-mode redirect is an S3 object whose key is the path: `/blog/*` would be a literal key
+    # `blog/*` that no request for a page under /blog/ reaches. Only the edge reads a splat.
+    for index, redirect in enumerate(redirects):
+        path = getattr(redirect, "from_", None)  # absent when `from` itself was a problem
+        if isinstance(path, str) and path.endswith("*"):
+            loader.problem(("redirects", index, "from"),
+                           f'`redirects[{index}].from` "{path}" is a splat, which only the CloudFront '
+                           "Function answers",
+                           'set [cloudfront] enabled = true and origin = "private", or list each path as its '
+                           "own redirect")
+
+
+def _check_routing_rules(loader: SchemaLoader, rules: tuple[RoutingRule, ...], *, at_edge: bool) -> None:
+    # The whole config is needed here: the limit is S3's, and only the website mode sends rules to S3.
+    if len(rules) > MAX_ROUTING_RULES and not at_edge:
+        loader.problem(("website", "routing_rules", MAX_ROUTING_RULES),
                        f"{len(rules)} routing rules; S3 accepts at most {MAX_ROUTING_RULES}",
-                       "merge rules with a common prefix, or use [[redirects]] objects instead")
+                       "merge rules with a common prefix, use [[redirects]] objects instead, or answer them "
+                       'at the edge with [cloudfront] origin = "private"')
     for index, rule in enumerate(rules):
         message = rule.problem()
         if message:

@@ -30,11 +30,11 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from sitepush.builder.output_folder import MARKER
 from sitepush.config import Config, DeployConfig, HeaderRule, WebsiteConfig
-from sitepush.errors import DeployError, Interrupted, SafetyStop, UsageError
+from sitepush.errors import DeployError, Interrupted, SafetyStop, SitepushError, UsageError
 
 if TYPE_CHECKING:
     from sitepush.configurator.edge_deploy import EdgeStep
@@ -158,6 +158,15 @@ class DeployOutcome:
     listing_requests: int
     """Requests of the listing and the manifest GET (the report counts those of the apply)."""
     bucket_created: bool = False
+    edge: Mapping[str, Any] | None = None
+    """The ``edge`` section of ``--json`` in private mode (:meth:`EdgeStep.report`); None otherwise."""
+
+
+class EdgeRun(NamedTuple):
+    """The edge step of a private-mode deploy and the clients it syncs the edge with."""
+
+    step: EdgeStep
+    clients: Callable[[str], Any]
 
 
 def normalise_prefix(prefix: str) -> str:
@@ -307,16 +316,15 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
                                                read_timeout=target.read_timeout)
     else:
         cloudfront = None
+    edge_run = EdgeRun(edge, lambda service: make_client(
+        service, region="us-east-1", endpoint_url=None, profile=target.profile,
+        connect_timeout=target.connect_timeout, read_timeout=target.read_timeout)) if edge is not None else None
     outcome = _sync(client, cloudfront, scanned, specs, remote, listing_requests, target, options,
                     dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder,
-                    relist=lambda: ahead.relist(client))
+                    relist=lambda: ahead.relist(client), edge=edge_run)
     ahead.memo.save(ahead.known, remote, outcome.report)
     if edge is not None and dry_run:
         edge.preview(out)
-    elif edge is not None:
-        edge.run(lambda service: make_client(service, region="us-east-1", endpoint_url=None,
-                                             profile=target.profile, connect_timeout=target.connect_timeout,
-                                             read_timeout=target.read_timeout), out)
     return outcome
 
 
@@ -485,12 +493,11 @@ def _finish_in_sandbox(ahead: ListingAhead, client: Any, site: LocalSite, specs:
     # Other processes reach the shared sandbox too: under the lease, a bucket written meanwhile is read again.
     outcome = _sync(client, cloudfront if target.distribution_id else None, site, specs, remote, listing_requests,
                     target, options, dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder,
-                    relist=lambda: ahead.relist(client))
+                    relist=lambda: ahead.relist(client),
+                    edge=EdgeRun(edge, sandbox.client) if edge is not None else None)
     ahead.memo.save(ahead.known, remote, outcome.report)
     if edge is not None and dry_run:
         edge.preview(out)
-    elif edge is not None:
-        edge.run(sandbox.client, out)
     if keep:
         from sitepush.preview.server import PreviewServer
         from sitepush.preview.sources import BucketSource
@@ -526,9 +533,9 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
           remote: RemoteState, listing_requests: int, target: DeployTarget, options: SyncOptions, *,
           dry_run: bool, json_path: Path | None, out: TextIO, err: TextIO | None,
           site_folder: Path | None = None,
-          relist: Callable[[], tuple[RemoteState, int]] | None = None) -> DeployOutcome:
-    """Plan, check, lease, apply, record, then print. ``relist`` lists the bucket again, under the lease,
-    when someone wrote it meanwhile (None: no lease is taken)."""
+          relist: Callable[[], tuple[RemoteState, int]] | None = None, edge: EdgeRun | None = None) -> DeployOutcome:
+    """Plan, check, lease, apply, record, sync the edge (private mode), then print. ``relist`` lists the
+    bucket again, under the lease, when someone wrote it meanwhile (None: no lease is taken)."""
     from sitepush.syncer.apply import apply_plan
     from sitepush.syncer.local import scan_warnings
     from sitepush.syncer.plan import plan_sync
@@ -538,7 +545,9 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
     for warning in scan_warnings(site):
         print(f"warning: {warning}", file=err if err is not None else out)
     outcome = DeployOutcome(plan=plan, report=None, bucket=target.bucket, prefix=target.prefix,
-                            skipped=site.skipped, listing_requests=listing_requests)
+                            skipped=site.skipped, listing_requests=listing_requests,
+                            edge=edge.step.report(None, status="dry-run" if dry_run else "stopped")
+                            if edge is not None else None)
     if dry_run:
         print(format_plan(plan, bucket=target.bucket, prefix=target.prefix,
                           distribution_id=target.distribution_id), file=out)
@@ -575,7 +584,8 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
         if progress is not None:
             progress.close()
         # The deploy record is a write too: under the lease, like every other one.
-        _finish(outcome, client, remote, target, options, out=out, json_path=json_path, site_folder=site_folder)
+        outcome = _finish(outcome, client, remote, target, options, out=out, json_path=json_path,
+                          site_folder=site_folder, edge=edge)
     except KeyboardInterrupt:
         interrupted = True
         done = report.uploaded if report is not None else 0
@@ -594,8 +604,11 @@ def _sync(client: Any, cloudfront: Any | None, site: LocalSite, specs: dict[str,
 
 
 def _finish(outcome: DeployOutcome, client: Any, remote: RemoteState, target: DeployTarget,
-            options: SyncOptions, *, out: TextIO, json_path: Path | None, site_folder: Path | None) -> None:
-    """Record the deploy, write the JSON, and only then print: a closed stdout cannot lose the record."""
+            options: SyncOptions, *, out: TextIO, json_path: Path | None, site_folder: Path | None,
+            edge: EdgeRun | None = None) -> DeployOutcome:
+    """Record the deploy, sync the edge, write the JSON, and only then print: a closed stdout cannot lose
+    the record. The edge follows the bucket (a redirect never points to a page not uploaded yet), under
+    the same lease."""
     from sitepush.syncer.local import summarise_skipped
     from sitepush.syncer.report import format_summary
 
@@ -610,6 +623,15 @@ def _finish(outcome: DeployOutcome, client: Any, remote: RemoteState, target: De
         record = record_deploy(client, target.bucket, target.prefix, target.state_prefix, report.versions,
                                plan.deletes, uploaded=report.uploaded, folder=site_folder,
                                previous=_previous_versions(remote, report.versions, manifest_key(options)))
+    edge_line = None
+    if edge is not None:
+        try:
+            done = edge.step.sync(edge.clients)
+        except SitepushError as error:
+            _write_json(json_path, replace(outcome, edge={**edge.step.report(None, status="failed"),
+                                                          "note": error.render()}), dry_run=False)
+            raise
+        outcome, edge_line = replace(outcome, edge=edge.step.report(done)), edge.step.line(done)
     _write_json(json_path, outcome, dry_run=False)
     print(format_summary(plan, report, bucket=target.bucket, prefix=target.prefix,
                          listing_requests=outcome.listing_requests), file=out)
@@ -618,6 +640,9 @@ def _finish(outcome: DeployOutcome, client: Any, remote: RemoteState, target: De
     skipped = summarise_skipped(outcome.skipped)
     if skipped:
         print(skipped, file=out)
+    if edge_line is not None:
+        print(edge_line, file=out)
+    return outcome
 
 
 def _git_commit(folder: Path | None) -> str | None:
@@ -694,5 +719,6 @@ def _write_json(path: Path | None, outcome: DeployOutcome, *, dry_run: bool, sto
         "bucket": outcome.bucket, "prefix": outcome.prefix, "dry_run": dry_run,
         "plan": plan_json(outcome.plan), "result": result, "stopped": stopped,
         "skipped": [{"path": s.rel, "reason": s.reason} for s in outcome.skipped],
+        "edge": dict(outcome.edge) if outcome.edge is not None else None,
     })
 

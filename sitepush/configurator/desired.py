@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sitepush.config import Config, RoutingRule
+from sitepush.config import MAX_ROUTING_RULES, Config, RoutingRule, hsts_max_age
 from sitepush.configurator.endpoints import (
     CLOUDFRONT_HOSTED_ZONE_ID,
     bucket_website_host,
@@ -188,11 +188,15 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
                           hint="give the site a bucket of its own (drop [deploy] prefix), or configure the "
                                "bucket by hand")
     # Website hosting is compared whole: a routing rule taken out of sitepush.toml goes away in S3 too.
+    # In private mode the function answers the rules; the website endpoint keeps them while S3 can hold
+    # them (during a switch the distribution reads it until CloudFront has moved), none beyond S3's limit.
+    rules = config.website.routing_rules
+    if config.cloudfront.origin == "private" and len(rules) > MAX_ROUTING_RULES:
+        rules = ()
     website: dict[str, Any] = {"IndexDocument": {"Suffix": config.website.index_document},
                                "ErrorDocument": {"Key": config.website.error_document},
                                "RoutingRules": routing_rules_api(
-                                   config.website.routing_rules,
-                                   behind_cdn_host=hosts.canonical if cloudfront and hosts else None),
+                                   rules, behind_cdn_host=hosts.canonical if cloudfront and hosts else None),
                                "RedirectAllRequestsTo": None}
     resources = [
         Resource("bucket", bucket, _bucket(region)),
@@ -455,11 +459,11 @@ def response_headers_policy_config(name: str, headers: Mapping[str, str], *, sec
 
 def _hsts(value: str) -> dict[str, Any]:
     parts = [p.strip().lower() for p in value.split(";") if p.strip()]
-    age = next((p.partition("=")[2] for p in parts if p.startswith("max-age=")), "")
-    if not age.isdigit():
+    age = hsts_max_age(value)
+    if age is None:  # parse_config refuses it at its line; a Config built in code may still hold one
         raise ConfigError(f'[cloudfront.headers] Strict-Transport-Security "{value}" has no max-age',
                           file="sitepush.toml", hint='write e.g. "max-age=63072000; includeSubDomains"')
-    return {"Override": True, "AccessControlMaxAgeSec": int(age),
+    return {"Override": True, "AccessControlMaxAgeSec": age,
             "IncludeSubdomains": "includesubdomains" in parts, "Preload": "preload" in parts}
 
 

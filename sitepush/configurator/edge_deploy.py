@@ -27,7 +27,7 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from sitepush.aws import translated_aws_errors
 from sitepush.configurator._aws_calls import call as _call
@@ -47,6 +47,10 @@ if TYPE_CHECKING:
 
     from sitepush.config import Config
     from sitepush.edge import EdgeCode
+
+
+EdgeStatus = Literal["updated", "unchanged", "unserved", "dry-run", "stopped", "failed"]
+"""The ``status`` of the ``edge`` section of ``deploy --json`` (:meth:`EdgeStep.report`)."""
 
 
 @dataclass(frozen=True)
@@ -96,21 +100,45 @@ class EdgeStep:
         """``--dry-run``: what the function would hold; the edge is neither read nor written."""
         print(f"edge: the function's redirect table is {self.size} (not compared in a dry run)", file=out)
 
-    def run(self, client: Callable[[str], Any], out: TextIO) -> None:
-        """Sync the edge with the clients ``client(service)`` makes, and say what was done."""
+    def sync(self, client: Callable[[str], Any]) -> EdgeOutcome:
+        """Sync the edge with the clients ``client(service)`` makes (nothing printed: see :meth:`line`)."""
         done = sync_edge(client("cloudfront"), client("cloudfront-keyvaluestore"), self.host, self.code,
                          remembered=self.memo.load())
+        if not done.note:
+            self.memo.save(done.digest)
+        return done
+
+    def line(self, done: EdgeOutcome) -> str:
+        """The human line of what :meth:`sync` did."""
         if done.note:
-            print(f"edge: {done.note}", file=out)
-            return
+            return f"edge: {done.note}"
         if done.plan is None or not done.plan.writes:
-            print(f"edge: the function is up to date ({self.size}; {done.requests} requests)", file=out)
-        else:
-            keys = (f", {done.plan.puts} keys put, {done.plan.deletes} deleted"
-                    if self.code.store_entries is not None else "")
-            action = "updated and published" if done.plan.update_function else "unchanged"
-            print(f"edge: function {action}{keys} ({self.size}; {done.requests} requests)", file=out)
-        self.memo.save(done.digest)
+            return f"edge: the function is up to date ({self.size}; {done.requests} requests)"
+        keys = (f", {done.plan.puts} keys put, {done.plan.deletes} deleted"
+                if self.code.store_entries is not None else "")
+        action = "updated and published" if done.plan.update_function else "unchanged"
+        return f"edge: function {action}{keys} ({self.size}; {done.requests} requests)"
+
+    def report(self, done: EdgeOutcome | None, *, status: EdgeStatus | None = None) -> dict[str, Any]:
+        """The ``edge`` section of ``deploy --json`` (README, "Machine-readable output").
+
+        ``status``: "updated" (a key or the function written), "unchanged" (nothing to write), "unserved"
+        (the endpoint has no Functions API; ``note`` says why) from ``done``; without ``done``, why the
+        edge was not synced: "dry-run", "stopped" (a safety stop before any write) or "failed".
+        """
+        plan = done.plan if done is not None else None
+        if done is not None:
+            status = "unserved" if done.note else "updated" if plan is not None and plan.writes else "unchanged"
+        assert status is not None
+        entries = self.code.store_entries
+        return {"status": status, "code_bytes": self.code.size, "table": "inline" if entries is None else "store",
+                "store_keys": None if entries is None else len(entries),
+                "function_published": plan is not None and plan.update_function,
+                "store_created": plan is not None and plan.create_store,
+                "keys_put": plan.puts if plan is not None else 0,
+                "keys_deleted": plan.deletes if plan is not None else 0,
+                "requests": done.requests if done is not None else 0,
+                "note": done.note if done is not None else None}
 
 
 def edge_digest(code: EdgeCode) -> str:

@@ -420,6 +420,7 @@ def test_the_readme_names_every_field_of_the_deploy_document(
     site, bucket = write_site(tmp_path / "site", PAGES), new_bucket(sandbox)
     assert deploy(sandbox, site, bucket, "--json", str(tmp_path / "d.json")) == 0
     document = json.loads((tmp_path / "d.json").read_text())
+    assert document["edge"] is None  # website mode: no function (private mode: tests/cli/test_private_mode_cli.py)
     documented = (REPO / "README.md").read_text("utf-8").split("<!-- json-fields -->")[1].split(
         "<!-- /json-fields -->")[0]
     deploy_part = documented.split("- `sitepush.configure/1`")[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from sitepush.cli import main
 from sitepush.sandbox import SandboxProcess
-from tests.fixtures.paths import EXAMPLE_SITE
+from tests.fixtures.paths import EXAMPLE_SITE, REPO
 
 BUCKET = "www.example.com"
 PRIVATE = 'enabled = true\norigin = "private"\nsecurity_headers = true\n'
@@ -99,3 +100,33 @@ def test_a_private_dry_run_reports_the_function_size_and_sends_nothing_to_the_ed
     assert (code, err) == (0, ""), err
     assert "edge: the function's redirect table is 2,030 bytes of code, its table inline (not compared in a " \
            "dry run)" in out.splitlines()
+
+
+EDGE_FIELDS = {"status", "code_bytes", "table", "store_keys", "function_published", "store_created", "keys_put",
+               "keys_deleted", "requests", "note"}
+
+
+def test_a_private_deploy_json_has_an_edge_section_and_the_readme_names_its_fields(
+        private_site: Path, tmp_path: Path) -> None:
+    code, _, err = run("deploy", str(private_site), "--sandbox", "--json", str(tmp_path / "d.json"))
+    assert (code, err) == (0, "")
+    document = json.loads((tmp_path / "d.json").read_text("utf-8"))
+    assert document["schema"] == "sitepush.deploy/1"
+    edge = document["edge"]
+    assert set(edge) == EDGE_FIELDS
+    assert {k: edge[k] for k in ("status", "code_bytes", "table", "store_keys", "function_published",
+                                 "keys_put", "requests")} == {
+        "status": "unserved", "code_bytes": 2030, "table": "inline", "store_keys": None,
+        "function_published": False, "keys_put": 0, "requests": 1}
+    assert edge["note"].startswith("this endpoint does not serve GetFunction")
+    documented = (REPO / "README.md").read_text("utf-8").split("<!-- json-fields -->")[1].split(
+        "<!-- /json-fields -->")[0].split("- `sitepush.configure/1`")[0]
+    assert {name for name in {"edge", *EDGE_FIELDS} if f"`{name}`" not in documented} == set()
+    assert all(f'"{status}"' in documented for status in ("updated", "unchanged", "unserved", "dry-run"))
+
+
+def test_a_private_dry_run_json_says_the_edge_was_not_compared(private_site: Path, tmp_path: Path) -> None:
+    code, _, err = run("deploy", str(private_site), "--sandbox", "--dry-run", "--json", str(tmp_path / "d.json"))
+    assert (code, err) == (0, "")
+    edge = json.loads((tmp_path / "d.json").read_text("utf-8"))["edge"]
+    assert (edge["status"], edge["code_bytes"], edge["requests"]) == ("dry-run", 2030, 0)

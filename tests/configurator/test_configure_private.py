@@ -160,6 +160,23 @@ def test_private_mode_without_cloudfront_is_refused_naming_the_key() -> None:
         desired_resources(config, Known())
 
 
+def test_a_private_site_with_more_rules_than_s3_holds_puts_none_on_the_website_endpoint_all_at_the_edge() -> None:
+    from sitepush.edge import edge_table
+
+    def rules(count: int) -> str:
+        return "".join(f'[[website.routing_rules]]\nkey_prefix_equals = "o{i}/"\nreplace_key_prefix_with = "n{i}/"\n'
+                       for i in range(count))
+
+    def website_rules(config: Config) -> list[Any]:
+        resources = desired_resources(config, Known())
+        return list(next(r.value for r in resources if r.ref == ("website", "www.x.example"))["RoutingRules"])
+
+    many, fifty = config_of("x.example", "private", rules(60)), config_of("x.example", "private", rules(50))
+    assert website_rules(many) == []  # PutBucketWebsite would refuse 60 (S3 keeps at most 50)
+    assert len(edge_table(many).redirects) == 60
+    assert len(website_rules(fifty)) == 50  # kept while S3 can hold them: a switch still answers them
+
+
 # -- against moto's server: the order of the requests -------------------------------------------------
 
 @pytest.fixture()

@@ -3,9 +3,11 @@ otherwise (pure plan), and one read against an endpoint without the Functions AP
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from sitepush.configurator.edge_deploy import edge_digest, plan_edge, sync_edge
+from sitepush.config import Config, Redirect
+from sitepush.configurator.edge_deploy import EdgeOutcome, EdgePlan, EdgeStep, edge_digest, plan_edge, sync_edge
 from sitepush.edge import EdgeCode
 from sitepush.sandbox import Sandbox
 
@@ -69,3 +71,20 @@ def test_the_digest_changes_with_the_code_and_with_any_store_value() -> None:
     assert base != edge_digest(code({"/a/": "301=/c/"}))
     assert base != edge_digest(code({"/a/": "301=/b/"}, "other code"))
     assert base == edge_digest(code({"/a/": "301=/b/"}))
+
+
+def test_the_json_edge_section_counts_the_keys_written_and_says_updated_or_unchanged(tmp_path: Path) -> None:
+    site = Config(redirects=tuple(Redirect(from_=f"/old/{i}/", to=f"/new/{i}/") for i in range(2000)))
+    step = EdgeStep(site, {}, "www.json.example", tmp_path / "edge.json", "here")
+    written = step.report(EdgeOutcome(EdgePlan(create_store=False, puts=3, deletes=1, update_function=False),
+                                      4, "digest"))
+    assert written == {"status": "updated", "code_bytes": step.code.size, "table": "store", "store_keys": 2000,
+                       "function_published": False, "store_created": False, "keys_put": 3, "keys_deleted": 1,
+                       "requests": 4, "note": None}
+    assert step.report(EdgeOutcome(EdgePlan(False, 0, 0, False), 3, "digest"))["status"] == "unchanged"
+    remembered = step.report(EdgeOutcome(None, 0, "digest"))  # the digest matched: not even a read
+    assert (remembered["status"], remembered["requests"], remembered["keys_put"]) == ("unchanged", 0, 0)
+    published = step.report(EdgeOutcome(EdgePlan(True, 2000, 0, True), 9, "digest"))
+    assert (published["function_published"], published["store_created"]) == (True, True)
+    stopped = step.report(None, status="stopped")
+    assert (stopped["status"], stopped["requests"], stopped["function_published"]) == ("stopped", 0, False)
