@@ -128,7 +128,7 @@ def _deploy(args: argparse.Namespace, json_path: Path | None) -> int:
         ahead = None
     else:
         output = _preview_output(config, args.preview)
-        folder = output or config.output_path
+        folder = output.resolve() if output is not None else config.output_path  # as the build names it
         # The bucket is listed while the site builds (the two need nothing of each other).
         ahead = ListingAhead(folder, target, sync_options(target, yes=args.yes), dry_run=args.dry_run,
                              out=sys.stdout, configure=configure)

@@ -73,3 +73,31 @@ def test_a_build_that_fails_does_not_wait_for_a_store_that_never_answers(tmp_pat
     assert done.returncode == 1, done.stderr
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: "), done.stderr
     assert "broken.md" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_the_listing_started_before_the_build_is_the_one_the_deploy_uses(
+        aws_env: None, sandbox: Sandbox, tmp_path: Path, preview: bool) -> None:
+    from sitepush.cli import main
+
+    bucket = f"list-ahead-used-{int(preview)}"
+    sandbox.client("s3").create_bucket(Bucket=bucket)
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "content" / "index.md").write_text("---\ntitle: Home\n---\nHello.\n")
+    listings: list[str] = []
+
+    def count_listings(number: int, method: str, path: str) -> None:
+        if method == "GET" and "list-type=2" in path:
+            listings.append(path)
+
+    with FaultProxy(sandbox.endpoint_url) as proxy:
+        proxy.on_request = count_listings
+        args = ["deploy", str(site), "--bucket", bucket, "--endpoint-url", proxy.endpoint_url, "--yes"]
+        if preview:
+            args += ["--preview", "draft-1"]
+        assert main(args) == 0
+        assert len(listings) == 1, listings  # not listed again after the build
+        listings.clear()
+        assert main(args) == 0
+        assert len(listings) == 1, listings
