@@ -58,8 +58,12 @@ def env_for(cache: Path, sandbox: Path | None = None, **extra: str) -> dict[str,
     return env
 
 
+LAST_CPU: list[float] = [0.0]
+"""The CPU seconds of the last ``timed`` command (``note`` files them beside its wall time)."""
+
+
 def timed(args: list[str], env: dict[str, str]) -> float:
-    """Wall seconds of one command; its CPU seconds are printed beside (a loaded machine stretches the wall)."""
+    """Wall seconds of one command; its CPU seconds are kept beside (a loaded machine stretches the wall)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "sitepush", *args], env=env, capture_output=True, text=True,
@@ -67,6 +71,7 @@ def timed(args: list[str], env: dict[str, str]) -> float:
     took = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    LAST_CPU[0] = cpu
     print(f"    ({args[0]}: {cpu:.2f} s of CPU in the command itself)", flush=True)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed: {done.stderr or done.stdout}")
@@ -104,9 +109,13 @@ def main() -> None:
     from sitepush.sandbox import Sandbox
 
     rows: dict[str, dict[str, list[float]]] = {"sandbox": {}, "running moto": {}}
+    cpu: dict[str, dict[str, list[float]]] = {"sandbox": {}, "running moto": {}}
+    load_before = os.getloadavg()[0]
 
     def note(kind: str, scenario: str, seconds: float) -> None:
         rows[kind].setdefault(scenario, []).append(seconds)
+        if scenario != "Ctrl-C":
+            cpu[kind].setdefault(scenario, []).append(LAST_CPU[0])
         print(f"{kind:13} {scenario:9} {seconds:6.2f} s", flush=True)
 
     for rep in range(args.reps):
@@ -140,8 +149,12 @@ def main() -> None:
             note("running moto", "no-op", timed(common, ref_env))
             edit(site, rep + 100)
             note("running moto", "one page", timed(common, ref_env))
-    lines = [f"# bench/sandbox.py — {args.pages} pages, {args.reps} reps, medians, {time.strftime('%Y-%m-%d')}",
-             "", "| scenario | sandbox s | running moto s | ratio | target |", "| --- | ---: | ---: | ---: | --- |"]
+    lines = [f"# bench/sandbox.py — {args.pages} pages, {args.reps} reps, medians, {time.strftime('%Y-%m-%d %H:%M')}",
+             "", f"Load average (1 min) on {os.cpu_count()} cores: {load_before:.1f} at the start, "
+             f"{os.getloadavg()[0]:.1f} at the end. CPU = the command's own CPU seconds (the moto server's "
+             "are not in it).", "",
+             "| scenario | sandbox s | sandbox CPU s | running moto s | running moto CPU s | ratio | target |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
     for scenario in ("first", "no-op", "one page", "Ctrl-C"):
         mine = statistics.median(rows["sandbox"][scenario])
         ref = rows["running moto"].get(scenario)
@@ -152,8 +165,11 @@ def main() -> None:
             target = f"{'PASS' if mine <= 1.5 * ref_median else 'MISS'} ≤ 1.5 × reference"
         else:
             target = f"{'PASS' if mine <= TARGETS[scenario] else 'MISS'} ≤ {TARGETS[scenario]:.0f} s"
-        lines.append(f"| {scenario} | {mine:.2f} | {ref_median if ref_median is None else f'{ref_median:.2f}'} "
-                     f"| {ratio} | {target} |")
+        mine_cpu = cpu["sandbox"].get(scenario)
+        ref_cpu = cpu["running moto"].get(scenario)
+        lines.append(f"| {scenario} | {mine:.2f} | {f'{statistics.median(mine_cpu):.2f}' if mine_cpu else ''} "
+                     f"| {ref_median if ref_median is None else f'{ref_median:.2f}'} "
+                     f"| {f'{statistics.median(ref_cpu):.2f}' if ref_cpu else ''} | {ratio} | {target} |")
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
