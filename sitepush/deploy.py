@@ -303,22 +303,21 @@ def deploy_folder(folder: Path, redirects: Mapping[str, str], target: DeployTarg
                                   err=err, configure=configure, edge=edge)
     from sitepush.aws import is_aws_endpoint, make_client
 
+    def aws_client(service: str, region: str = target.region) -> Any:
+        """A client of AWS itself (CloudFront is global: never the S3 endpoint the deploy was given)."""
+        return make_client(service, region=region, endpoint_url=None, profile=target.profile,
+                           connect_timeout=target.connect_timeout, read_timeout=target.read_timeout)
+
     # An S3-compatible store (--endpoint-url MinIO, R2) has no CloudFront of AWS's to look in.
     if target.distribution_id is None and target.canonical_host and not dry_run and (
             cloudfront is not None or is_aws_endpoint(target.endpoint_url)):
-        cloudfront = cloudfront or make_client("cloudfront", region=target.region, endpoint_url=None,
-                                               profile=target.profile, connect_timeout=target.connect_timeout,
-                                               read_timeout=target.read_timeout)
+        cloudfront = cloudfront or aws_client("cloudfront")
         target = replace(target, distribution_id=_found_distribution(cloudfront, folder, target, out))
     if target.distribution_id and not dry_run:
-        cloudfront = cloudfront or make_client("cloudfront", region=target.region, endpoint_url=None,
-                                               profile=target.profile, connect_timeout=target.connect_timeout,
-                                               read_timeout=target.read_timeout)
+        cloudfront = cloudfront or aws_client("cloudfront")
     else:
         cloudfront = None
-    edge_run = EdgeRun(edge, lambda service: make_client(
-        service, region="us-east-1", endpoint_url=None, profile=target.profile,
-        connect_timeout=target.connect_timeout, read_timeout=target.read_timeout)) if edge is not None else None
+    edge_run = EdgeRun(edge, lambda service: aws_client(service, "us-east-1")) if edge is not None else None
     outcome = _sync(client, cloudfront, scanned, specs, remote, listing_requests, target, options,
                     dry_run=dry_run, json_path=json_path, out=out, err=err, site_folder=folder,
                     relist=lambda: ahead.relist(client), edge=edge_run)
