@@ -466,7 +466,8 @@ class Builder:
         """One page's resolved HTML, its broken-link warnings, rewritten targets and broken pairs."""
         origins: dict[str, str] = {}
         html, broken = resolve_links(page.parsed.body.html, page.rel, url_of, hidden.__contains__,
-                                     asset_url_of, origins)
+                                     asset_url_of, origins, base_path=self.config.site.base_path,
+                                     prefix_written=self.config.build.conventions != "jekyll")
         warnings: list[Problem] = []
         pairs: set[tuple[str, str]] = set()
         if broken:

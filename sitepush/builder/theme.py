@@ -33,6 +33,8 @@ import jinja2.sandbox
 
 from sitepush.builder.theme_files import THEME_LABEL, default_theme_dir
 from sitepush.builder.theme_files import theme_assets as theme_assets  # re-exported
+from sitepush.builder.urls import site_href
+from sitepush.config import base_path_of
 from sitepush.errors import BuildError, SitepushError
 
 _TEMPLATE_HINT = "fix the template"
@@ -118,7 +120,8 @@ def make_environment(site_templates: Path | None, *, site_root: Path, base_url: 
 
     Templates are looked up in ``site_templates`` first (when given), then in the default theme.
     HTML and XML templates are autoescaped; an undefined name or attribute is an error, never an empty
-    string. Filters: ``datefmt``, ``isodate`` and ``absolute_url`` (bound to ``base_url``).
+    string. Filters: ``datefmt``, ``isodate``, ``absolute_url`` and ``relative_url`` (bound to ``base_url``:
+    a site path as a full URL, and as a link on the host, with the base URL's path in front).
     """
     theme = default_theme_dir()
     roots: list[tuple[Path, str]] = []
@@ -142,7 +145,13 @@ def make_environment(site_templates: Path | None, *, site_root: Path, base_url: 
     def absolute_url_filter(path: str) -> str:
         return absolute_url(base_url, path)
 
+    base_path = base_path_of(base_url)
+
+    def relative_url_filter(path: str) -> str:
+        return site_href(path, base_path)
+
     env.filters["absolute_url"] = absolute_url_filter
+    env.filters["relative_url"] = relative_url_filter
     return env
 
 
