@@ -69,7 +69,7 @@ def _serve_site(args: argparse.Namespace) -> int:
     private = config.cloudfront.origin == "private"
     served_as = ("CloudFront with its edge function would (private origin)" if private
                  else "the S3 website endpoint would")
-    print(f"Serving {config.root.name} as {served_as} at {server.url}"
+    print(f"Serving {config.root.name} as {served_as} at {server.url}{config.site.base_path.lstrip('/')}"
           + ("" if hub is None else " — pages reload on save") + " (Ctrl-C stops)", flush=True)
     if hub is not None:
         rebuilder.start(poll=args.poll)
