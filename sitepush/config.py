@@ -596,6 +596,13 @@ def parse_config(text: str, *, root: Path, file: str = CONFIG_NAME) -> Config:
     if not (config.cloudfront.enabled and config.cloudfront.origin == "private"):
         _check_no_splats(loader, config.redirects)
     _check_hsts(loader, config.cloudfront.headers)
+    if config.cloudfront.origin == "private" and isinstance(config.site.base_url, str) \
+            and base_path_of(config.site.base_url) != "/":
+        # The edge function answers paths of a site at the root of its host (its redirect table, index
+        # documents and error page): a site under a path is served by the website endpoint.
+        loader.problem(("site", "base_url"), f"base_url {config.site.base_url} has a path, which "
+                       '[cloudfront] origin = "private" does not serve',
+                       'set [cloudfront] origin = "website", or serve the site at the root of its host')
     if loader.problems:
         raise ConfigError.from_problems(sorted(loader.problems, key=lambda p: p.line or 0))
     return replace(config, root=root)

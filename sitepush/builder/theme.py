@@ -95,7 +95,8 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
             pass
 
 
-def _compiled_templates(env: jinja2.Environment, autoescaped: tuple[str, ...]) -> jinja2.BytecodeCache | None:
+def _compiled_templates(env: jinja2.Environment, autoescaped: tuple[str, ...],
+                        base_url: str) -> jinja2.BytecodeCache | None:
     import hashlib
     import sys
 
@@ -106,7 +107,10 @@ def _compiled_templates(env: jinja2.Environment, autoescaped: tuple[str, ...]) -
                 env.block_start_string, env.block_end_string, env.variable_start_string,
                 env.variable_end_string, env.comment_start_string, env.comment_end_string,
                 env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
-                env.newline_sequence, env.keep_trailing_newline, env.optimized, sorted(env.extensions)))
+                env.newline_sequence, env.keep_trailing_newline, env.optimized, sorted(env.extensions),
+                # Jinja2's optimizer runs a filter with constant arguments at compile time, so
+                # `"/assets/x.css"|relative_url` is compiled as "/docs/assets/x.css": the code depends on it.
+                base_url))
     folder = cache_root() / "templates" / hashlib.sha256(key.encode()).hexdigest()[:16]
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -137,7 +141,7 @@ def make_environment(site_templates: Path | None, *, site_root: Path, base_url: 
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.bytecode_cache = _compiled_templates(env, autoescaped)
+    env.bytecode_cache = _compiled_templates(env, autoescaped, base_url)
     env.template_roots = tuple(roots)
     env.filters["datefmt"] = datefmt
     env.filters["isodate"] = isodate

@@ -174,11 +174,15 @@ def _chunks(path: Path) -> Iterator[bytes]:
 class BucketSource:
     """A bucket (on AWS, an S3-compatible endpoint or the sandbox), read through boto3 (HEAD, GET)."""
 
-    def __init__(self, client: Any, bucket: str, prefix: str = "", *, state_prefix: str = ".sitepush/") -> None:
+    def __init__(self, client: Any, bucket: str, prefix: str = "", *, state_prefix: str = ".sitepush/",
+                 mount: str = "") -> None:
         self.client = client
         self.bucket = bucket
         self.prefix = prefix
         self.state_prefix = state_prefix
+        self.mount = mount
+        """The key prefix the site is answered under (``docs/``: its base URL's path, ``/docs/``); keys
+        outside it name nothing."""
 
     def lookup(self, key: str) -> StoredObject | None:
         from botocore.exceptions import ClientError  # type: ignore[import-untyped]
@@ -186,6 +190,11 @@ class BucketSource:
         from sitepush.aws import translated_aws_errors
         from sitepush.syncer.model import ObjectHeaders
 
+        asked = key
+        if self.mount:
+            if not key.startswith(self.mount):
+                return None
+            key = key[len(self.mount):]
         if not key or key.startswith(self.state_prefix):
             return None  # sitepush's own state is never part of the site
         with translated_aws_errors(action="read", resource=f"s3://{self.bucket}/{self.prefix}{key}"):
@@ -202,11 +211,15 @@ class BucketSource:
             content_language=head.get("ContentLanguage"),
             metadata=tuple(sorted(head.get("Metadata", {}).items())),
             redirect=head.get("WebsiteRedirectLocation"))
-        return StoredObject(key=key, etag=str(head.get("ETag", "")).strip('"'),
+        return StoredObject(key=asked, etag=str(head.get("ETag", "")).strip('"'),
                             size=int(head.get("ContentLength", 0)), headers=headers,
                             last_modified=head["LastModified"].timestamp())
 
     def open(self, key: str) -> Iterator[bytes]:
+        if self.mount:
+            if not key.startswith(self.mount):
+                return iter(())
+            key = key[len(self.mount):]
         if not key or key.startswith(self.state_prefix):
             return iter(())
         response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
