@@ -153,3 +153,19 @@ def test_serve_answers_the_site_under_its_path_and_404s_elsewhere(tmp_path: Path
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
+
+
+def test_a_bucket_served_for_a_site_under_a_path_answers_only_under_it_and_never_its_state(
+        sandbox: Sandbox) -> None:
+    from sitepush.preview.sources import BucketSource
+
+    s3 = sandbox.client("s3")
+    s3.create_bucket(Bucket="base-path-served")
+    for key in ("docs/about/index.html", "docs/.sitepush/manifest.json", "about/index.html"):
+        s3.put_object(Bucket="base-path-served", Key=key, Body=key.encode(), ContentType="text/html")
+    source = BucketSource(s3, "base-path-served", "docs/", mount="docs/")
+    found = source.lookup("docs/about/index.html")
+    assert found is not None and found.key == "docs/about/index.html"
+    assert b"".join(source.open("docs/about/index.html")) == b"docs/about/index.html"
+    assert source.lookup("about/index.html") is None  # someone else's key, outside the site
+    assert source.lookup("docs/.sitepush/manifest.json") is None
