@@ -102,7 +102,7 @@ def _serve_bucket(args: argparse.Namespace) -> int:
     from sitepush.config import WebsiteConfig, load_config
     from sitepush.preview.server import PreviewServer
     from sitepush.preview.sources import BucketSource
-    from sitepush.preview.watch import served_website
+    from sitepush.preview.website import served_website
     from sitepush.syncer.specs import key_prefix
 
     config = load_config(args.site) if (args.site / "sitepush.toml").exists() else None
@@ -126,8 +126,8 @@ def _serve_bucket(args: argparse.Namespace) -> int:
     mount = config.site.base_path.lstrip("/") if config is not None else ""
     if mount and key_prefix(prefix) != mount:
         mount = ""  # deployed elsewhere than its path (a CloudFront origin path): seen at the root
-    if mount:
-        website = served_website(config) if config is not None else website
+    if mount and config is not None:
+        website = served_website(config)
     source = BucketSource(client, bucket, key_prefix(prefix),
                           state_prefix=config.deploy.state_prefix if config is not None else ".sitepush/",
                           mount=mount)

@@ -11,7 +11,6 @@ the next good build clears them. ``sitepush.toml`` changing reloads the configur
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 import threading
 import time
@@ -23,6 +22,7 @@ from sitepush.config import CONFIG_NAME, Config, WebsiteConfig, load_config
 from sitepush.errors import SitepushError
 from sitepush.preview.live import LiveHub
 from sitepush.preview.sources import FolderSource
+from sitepush.preview.website import served_website
 
 if TYPE_CHECKING:
     from sitepush.builder.builder import Builder, BuildResult
@@ -213,14 +213,6 @@ def replace_rules(source: FolderSource, config: Config) -> FolderSource:
     return FolderSource(source.root, {}, config.deploy.headers, config.deploy.allow,
                         mount=config.site.base_path.lstrip("/"))
 
-
-def served_website(config: Config) -> WebsiteConfig:
-    """``[website]`` as the preview of the site folder answers it: the folder is mounted at the base URL's
-    path, and so is the error document (``docs/404.html``)."""
-    mount = config.site.base_path.lstrip("/")
-    if not mount:
-        return config.website
-    return dataclasses.replace(config.website, error_document=mount + config.website.error_document)
 
 
 def _changed_keys(before: BuildResult | None, after: BuildResult) -> list[str]:
