@@ -6,6 +6,7 @@ the host, and names a link that leaves the base path."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -228,3 +229,17 @@ def test_the_same_site_at_the_root_of_its_host_links_without_a_prefix(tmp_path: 
     for key, targets in links_of_output(result).items():
         assert not [t for t in targets if t.startswith("/docs/")], key
     assert result.redirects == {"/moved/": "/blog/", "/old-about/": "/about/"}
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pagefind") is None, reason="pagefind[bin] is not installed")
+def test_the_search_bundle_is_linked_under_the_path_so_pagefind_finds_results_there(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    text = (site / "sitepush.toml").read_text("utf-8").replace("[build]\n", "[build]\nsearch = true\n")
+    (site / "sitepush.toml").write_text(text, "utf-8")
+    result = build(tmp_path, site)
+    assert [w.render() for w in result.warnings] == []
+    home = (result.output_dir / "index.html").read_text("utf-8")
+    # Pagefind's UI takes its base URL from the bundle's path (/docs/pagefind/ → /docs/), so results
+    # open under /docs/ with no option of ours.
+    assert 'data-bundle="/docs/pagefind/"' in home and 'src="/docs/pagefind/pagefind-ui.js"' in home
+    assert "pagefind/pagefind-ui.js" in result.files
