@@ -25,7 +25,22 @@ CONFIG_NAME = "sitepush.toml"
 def _url_check(value: str) -> str | None:
     if not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
         return "must be an absolute http(s) URL — write e.g. `base_url = \"https://example.com/\"`"
+    path = re.sub(r"^https?://[^/]+", "", value)
+    if "?" in path or "#" in path:
+        return "must not have a query or fragment — write e.g. `base_url = \"https://example.com/docs/\"`"
+    # The path is also the bucket prefix the site is deployed under and the folder `serve` answers:
+    # plain segments only, so that a URL, an S3 key and a file name all say the same thing.
+    if any(not re.fullmatch(r"[A-Za-z0-9._~-]+", segment) or segment in (".", "..")
+           for segment in path.strip("/").split("/") if path.strip("/")) or "//" in path:
+        return ("has a path that is not plain folder names (letters, digits, `-`, `_`, `.`, `~`) — write e.g. "
+                "`base_url = \"https://example.com/docs/\"`")
     return None
+
+
+def base_path_of(base_url: str) -> str:
+    """The path of a base URL as a folder: ``https://example.org/docs`` → ``/docs/``; no path → ``/``."""
+    path = re.sub(r"^https?://[^/]+", "", base_url).strip("/")
+    return f"/{path}/" if path else "/"
 
 
 def _logo_check(value: str) -> str | None:
@@ -133,7 +148,9 @@ class SiteConfig:
     title: str = option("My site", doc="Site title shown in the header, feed and page titles.")
     base_url: str = option("http://localhost/", check=_url_check,
                            doc="Absolute URL the site is served from; used for the sitemap, feeds "
-                               "and canonical links.")
+                               "and canonical links. A path (`https://example.org/docs/`) puts the site "
+                               "under it: every link starts with `/docs/`, the deploy writes under the "
+                               "bucket prefix `docs/`, `sitepush serve` answers at `/docs/`.")
     description: str = option("", doc="One-sentence description for the home page and feed.")
     language: str = option("en", doc="BCP 47 language tag for `<html lang>` and the feed.")
     author: str = option("", doc="Default author of pages and the feed.")
@@ -155,6 +172,12 @@ class SiteConfig:
                            doc="Where a page's source is edited, joined with its path in the content folder "
                                "(`https://github.com/o/r/edit/main/docs/`); each page links to it. Empty: no "
                                "link.")
+
+    @property
+    def base_path(self) -> str:
+        """The path of ``base_url`` as a folder, where the site lives on its host: ``/docs/`` for
+        ``https://example.org/docs`` or ``…/docs/``, ``/`` for a site at the root of its host."""
+        return base_path_of(self.base_url)
 
 
 @dataclass(frozen=True)
@@ -293,7 +316,9 @@ class DeployConfig:
     """``[deploy]``: the bucket the built site is synced to."""
 
     bucket: str = option("", doc="Bucket name; required for `sitepush deploy` (not for `--sandbox`).")
-    prefix: str = option("", doc="Key prefix inside the bucket (no leading slash).")
+    prefix: str | None = option(None, doc="Key prefix inside the bucket (no leading slash); unset: the path of "
+                                          "[site] base_url (`docs/` for `https://example.org/docs/`), "
+                                          "empty for a site at the root of its host.")
     region: str = option("us-east-1", doc="AWS region of the bucket.")
     endpoint_url: str = option("", doc="S3-compatible endpoint (MinIO, R2); empty for AWS.")
     profile: str = option("", doc="AWS profile name from ~/.aws/config; empty for the default chain.")
@@ -506,6 +531,14 @@ class Config:
     root: Path = field(default=Path("."), metadata={"internal": True, "doc": "Site folder."})
 
     @property
+    def deploy_prefix(self) -> str:
+        """The bucket key prefix the site is deployed under: ``[deploy] prefix`` when set, else the base
+        URL's path without its leading slash (``docs/``), so that a key's place in the bucket is its URL."""
+        if self.deploy.prefix is not None:
+            return self.deploy.prefix
+        return self.site.base_path.lstrip("/")
+
+    @property
     def content_path(self) -> Path:
         """Absolute folder of the Markdown sources."""
         return (self.root / self.build.content_dir).resolve()
@@ -563,6 +596,13 @@ def parse_config(text: str, *, root: Path, file: str = CONFIG_NAME) -> Config:
     if not (config.cloudfront.enabled and config.cloudfront.origin == "private"):
         _check_no_splats(loader, config.redirects)
     _check_hsts(loader, config.cloudfront.headers)
+    if config.cloudfront.origin == "private" and isinstance(config.site.base_url, str) \
+            and base_path_of(config.site.base_url) != "/":
+        # The edge function answers paths of a site at the root of its host (its redirect table, index
+        # documents and error page): a site under a path is served by the website endpoint.
+        loader.problem(("site", "base_url"), f"base_url {config.site.base_url} has a path, which "
+                       '[cloudfront] origin = "private" does not serve',
+                       'set [cloudfront] origin = "website", or serve the site at the root of its host')
     if loader.problems:
         raise ConfigError.from_problems(sorted(loader.problems, key=lambda p: p.line or 0))
     return replace(config, root=root)

@@ -79,6 +79,9 @@ class DeployTarget:
     """With ``[domain] name`` and ``[cloudfront] enabled`` but no distribution id: the host whose
     distribution (the one ``sitepush configure`` created) the deploy finds and invalidates."""
     edge_host: str | None = None
+    url_prefix: str = ""
+    """The end of ``prefix`` that is the site's base-URL path (``docs/`` for ``https://example.org/docs/``):
+    it stays in CloudFront invalidation paths, which the rest of the prefix (an origin path) does not."""
     """``[cloudfront] origin = "private"``: the canonical host, whose CloudFront Function answers the
     redirects (no redirect objects are written; the function and its store are updated instead)."""
 
@@ -89,6 +92,9 @@ class DeployTarget:
                      max_deletes: int | None = None, wait_lock: float | None = None,
                      allow_older: bool = False, site: Config | None = None) -> DeployTarget:
         """Command-line values win over ``[deploy]``; the sandbox needs no bucket name.
+
+        The prefix is ``--prefix``, else ``[deploy] prefix``, else the path of ``[site] base_url`` (a site
+        at ``https://example.org/docs/`` is deployed under ``docs/``; see :attr:`Config.deploy_prefix`).
 
         ``site`` is the whole sitepush.toml: with ``[domain] name`` and no bucket given, the bucket is
         the one ``sitepush configure`` creates for the site (``site_bucket_of``, the same function).
@@ -120,7 +126,13 @@ class DeployTarget:
         state_prefix = base.state_prefix.strip("/")
         if not state_prefix:
             raise UsageError("[deploy] state_prefix must name a folder, e.g. \".sitepush/\"")
-        return cls(bucket=chosen_bucket, prefix=normalise_prefix(prefix if prefix is not None else base.prefix),
+        # A site under a base-URL path lives under that key prefix unless [deploy] prefix says otherwise.
+        chosen_prefix = prefix if prefix is not None else site.deploy_prefix if site is not None else \
+            base.prefix or ""
+        mount = site.site.base_path.lstrip("/") if site is not None else ""
+        chosen_prefix = normalise_prefix(chosen_prefix)
+        return cls(bucket=chosen_bucket, prefix=chosen_prefix,
+                   url_prefix=mount if mount and chosen_prefix.endswith(mount) else "",
                    region=region or base.region, endpoint_url=endpoint_url or base.endpoint_url or None,
                    profile=profile or base.profile or None, workers=chosen_workers, sandbox=sandbox,
                    max_deletes=max_deletes if max_deletes is not None else base.max_deletes,
@@ -183,7 +195,7 @@ def sync_options(target: DeployTarget, *, yes: bool) -> SyncOptions:
     """The syncer's options for a deploy to ``target``."""
     from sitepush.syncer.model import SyncOptions
 
-    return SyncOptions(prefix=target.prefix, state_prefix=target.state_prefix,
+    return SyncOptions(prefix=target.prefix, url_prefix=target.url_prefix, state_prefix=target.state_prefix,
                        max_deletes=target.max_deletes, yes=yes)
 
 

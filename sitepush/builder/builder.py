@@ -46,7 +46,7 @@ from sitepush.builder.site import ParsedSource, Site, assemble_site
 from sitepush.builder.theme_files import default_theme_dir, theme_assets
 from sitepush.builder.views import Link, PageSummary, PageView, SiteView, TermRef
 from sitepush.config import Config
-from sitepush.errors import BuildError, Problem
+from sitepush.errors import BuildError, ConfigError, Problem
 from sitepush.user_cache import cache_dir_for
 
 INLINE_LIMIT = 24
@@ -466,7 +466,8 @@ class Builder:
         """One page's resolved HTML, its broken-link warnings, rewritten targets and broken pairs."""
         origins: dict[str, str] = {}
         html, broken = resolve_links(page.parsed.body.html, page.rel, url_of, hidden.__contains__,
-                                     asset_url_of, origins)
+                                     asset_url_of, origins, base_path=self.config.site.base_path,
+                                     prefix_written=self.config.build.conventions != "jekyll")
         warnings: list[Problem] = []
         pairs: set[tuple[str, str]] = set()
         if broken:
@@ -544,6 +545,13 @@ class Builder:
         from sitepush.builder.jekyll.documents import site_documents
 
         site = read_jekyll_site(self.config.content_path)
+        if site.baseurl.strip("/") != self.config.site.base_path.strip("/"):
+            # Liquid's relative_url writes _config.yml's baseurl, sitepush every other link with base_url's
+            # path: two different paths would leave half the links outside the deployed site.
+            raise ConfigError(f"base_url {self.config.site.base_url} has the path {self.config.site.base_path} "
+                              f"but _config.yml says baseurl: {site.baseurl or '(none)'}", file="sitepush.toml",
+                              hint="make them agree: base_url is _config.yml's url + baseurl "
+                                   "(`sitepush import jekyll --force` writes it)")
         tree = discover_jekyll(self.config.content_path, site)
         zone = ZoneInfo(site.timezone or self.config.site.timezone)
         self._jekyll = site_documents(site, tree.sources, zone)  # site.posts, site.pages… for Liquid

@@ -85,6 +85,10 @@ def extract_links(page: str) -> PageLinks:
     return PageLinks(tuple(targets), frozenset(ids))
 
 
+OUTSIDE = "/../"
+"""What :func:`resolve` puts in front of a host path outside the base path (found nowhere)."""
+
+
 @dataclass(frozen=True)
 class SiteFiles:
     """What a link can reach: the output's files, its redirects, the base URL's host and path."""
@@ -99,7 +103,9 @@ class SiteFiles:
 def resolve(target: str, page_key: str, files: SiteFiles) -> tuple[str, str] | None:
     """(site path, fragment) that ``target`` on ``page_key`` points at; None when it is external.
 
-    A path that climbs above the site root is returned as it climbed (``/../x``): found nowhere.
+    A path that climbs above the site root is returned as it climbed (``/../x``): found nowhere. For a
+    site under a base path (``/docs/``), a link is a path on the host: ``/docs/x/`` is the site's
+    ``/x/``, and one outside the base path (``/x/``) is returned as :data:`OUTSIDE` + that path.
     """
     if target.startswith("//") or _SCHEME_RE.match(target):
         parts = urlsplit(target)
@@ -114,6 +120,9 @@ def resolve(target: str, page_key: str, files: SiteFiles) -> tuple[str, str] | N
     if not path:
         return "/" + page_key, unquote(fragment)
     path = unquote(path)
+    base = files.base_path
+    if base != "/":
+        folder = base + folder[1:]  # the page's place on the host, which relative links climb from
     joined = path if path.startswith("/") else f"{folder.rstrip('/')}/{path}"
     resolved = normpath(joined)
     if resolved.startswith("//"):
@@ -121,6 +130,10 @@ def resolve(target: str, page_key: str, files: SiteFiles) -> tuple[str, str] | N
     if (path.endswith("/") or path in (".", "..") or path.endswith(("/.", "/.."))) \
             and not resolved.endswith("/"):
         resolved += "/"
+    if base != "/":
+        if not (resolved + "/").startswith(base):
+            return OUTSIDE + resolved, unquote(fragment)
+        resolved = "/" + resolved[len(base):]
     return resolved, unquote(fragment)
 
 
@@ -175,7 +188,10 @@ def check_page(key: str, links: PageLinks, files: SiteFiles,
         path, fragment, found = known
         depends.add(path)
         if found is None:
-            broken.append(BrokenTarget(key, target, "no such page or file in the site"))
+            outside = files.base_path != "/" and path.startswith(OUTSIDE)
+            broken.append(BrokenTarget(key, target, f"outside the site, which lives under {files.base_path} "
+                                                    "(a template writes a site path as `{{ path|relative_url }}`)"
+                                       if outside else "no such page or file in the site"))
             continue
         if not found or fragment in _ALWAYS_FRAGMENTS or not found.endswith(".html"):
             continue

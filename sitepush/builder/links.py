@@ -19,6 +19,7 @@ from sitepush.builder.model import ASSET_PLACEHOLDER, LINK_PLACEHOLDER
 
 _PLACEHOLDER_RE = re.compile(r'href="' + re.escape(LINK_PLACEHOLDER) + r'([^"]*)"')
 _ASSET_RE = re.compile(r'(href|src)="' + re.escape(ASSET_PLACEHOLDER) + r'([^"]*)"')
+_ROOT_LINK_RE = re.compile(r'\s(?:href|src)="(/(?!/)[^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,39 @@ def resolve_target(source_rel: str, target: str) -> tuple[str, str]:
     return resolved, suffix
 
 
+def prefix_root_links(html: str, base_path: str, origins: dict[str, str] | None = None) -> str:
+    """Every site-absolute ``href``/``src`` of the tags of ``html`` under ``base_path``: ``/img/x.png`` →
+    ``/docs/img/x.png`` (Jekyll's ``relative_url``; Hugo's ``canonifyURLs`` does it to the whole page).
+
+    The author of a page writes ``/img/x.png`` for the file ``img/x.png`` of the site, and the site is
+    the same wherever it is deployed. ``//host/x`` and links in text or code are left alone (text never
+    holds a raw ``<``). ``origins``, when given, receives each rewritten target → the target as written.
+    """
+    if base_path == "/" or '="/' not in html:
+        return html
+    rfind = html.rfind
+    pieces: list[str] = []
+    done = 0
+    for match in _ROOT_LINK_RE.finditer(html):
+        at = match.start()
+        if rfind("<", 0, at) < rfind(">", 0, at):
+            continue  # in text, not in a tag
+        written = match.group(1)
+        pieces.append(html[done:match.start(1)])
+        pieces.append(base_path + written[1:])
+        done = match.end(1)
+        if origins is not None:
+            origins.setdefault(base_path + written[1:], written)
+    if not pieces:
+        return html
+    pieces.append(html[done:])
+    return "".join(pieces)
+
+
 def resolve_links(html: str, source_rel: str, url_of: Mapping[str, str],
                   hidden: Callable[[str], bool], asset_url_of: Mapping[str, str] | None = None,
-                  origins: dict[str, str] | None = None) -> tuple[str, tuple[BrokenLink, ...]]:
+                  origins: dict[str, str] | None = None, *, base_path: str = "/",
+                  prefix_written: bool = True) -> tuple[str, tuple[BrokenLink, ...]]:
     """Replace every placeholder in ``html``; unresolvable links keep their original target.
 
     A relative link to a file (``img/x.png`` in ``a/b.md``) is resolved as MkDocs resolves it under
@@ -55,8 +86,15 @@ def resolve_links(html: str, source_rel: str, url_of: Mapping[str, str],
     ``asset_url_of`` (``/a/img/x.png``) when the content folder has it; else it stays as written, for
     the output's link checker to judge as a browser would. ``origins``, when given, receives each
     rewritten target → the target as written.
+
+    A site under a path (``base_path`` ``/docs/``) gets it in front of every link the pages resolve to,
+    and, with ``prefix_written``, of every site-absolute link the author wrote (:func:`prefix_root_links`;
+    off in Jekyll mode, where Liquid's ``relative_url`` has put it there already).
     """
     broken: list[BrokenLink] = []
+    if prefix_written:
+        html = prefix_root_links(html, base_path, origins)
+    base = base_path.rstrip("/")
 
     def substitute(match: re.Match[str]) -> str:
         target = match.group(1)
@@ -66,6 +104,7 @@ def resolve_links(html: str, source_rel: str, url_of: Mapping[str, str],
             reason = "it is a draft or not yet published" if hidden(rel) else "no such page"
             broken.append(BrokenLink(source_rel, target, reason))
             return f'href="{target}"'
+        url = base + url
         if origins is not None:
             origins[f"{url}{suffix}"] = target
         return f'href="{url}{suffix}"'
@@ -76,6 +115,7 @@ def resolve_links(html: str, source_rel: str, url_of: Mapping[str, str],
         url = (asset_url_of or {}).get(rel)
         if url is None:
             return f'{attribute}="{target}"'
+        url = base + url
         if origins is not None:
             origins[f"{url}{suffix}"] = target
         return f'{attribute}="{url}{suffix}"'

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from sitepush.builder.model import PageKind
 from sitepush.builder.site import Section, Site
+from sitepush.builder.urls import site_href
 from sitepush.config import NavItem
 from sitepush.errors import Problem
 
@@ -41,6 +42,9 @@ class DocsNav:
     problems: tuple[Problem, ...] = ()
     order: tuple[tuple[str, str], ...] = ()
     """(title, url) of every page in the tree, in reading order (a pre-order walk)."""
+    base_path: str = "/"
+    """Where the site lives on its host (``[site] base_url``'s path): the sidebar's links start with it,
+    while the tree, the order and every lookup stay in site paths."""
     _path_of: dict[str, tuple[int, ...]] = field(default_factory=dict)
     _group_of: dict[str, tuple[int, ...]] = field(default_factory=dict)
     _position: dict[str, int] = field(default_factory=dict)
@@ -88,9 +92,9 @@ class DocsNav:
             branch = path[:-1] if not self._node(path).children else path
         fragment = self._sidebars.get(branch)
         if fragment is None:
-            fragment = self._sidebars[branch] = _render(self.roots, branch, 0)
-        marker = f'<a href="{html.escape(url)}">'
-        return fragment.replace(marker, f'<a href="{html.escape(url)}" aria-current="page">', 1)
+            fragment = self._sidebars[branch] = _render(self.roots, branch, 0, self.base_path)
+        href = html.escape(site_href(url, self.base_path))
+        return fragment.replace(f'<a href="{href}">', f'<a href="{href}" aria-current="page">', 1)
 
     def group_path(self, folder_url: str, member_urls: Sequence[str] = ()) -> tuple[int, ...] | None:
         """Where the tree holds the folder at ``folder_url`` (a folder without an index page): the group
@@ -109,7 +113,7 @@ class DocsNav:
         """The sidebar of a group's own page: the group's branch open, no entry marked current."""
         fragment = self._sidebars.get(path)
         if fragment is None:
-            fragment = self._sidebars[path] = _render(self.roots, path, 0)
+            fragment = self._sidebars[path] = _render(self.roots, path, 0, self.base_path)
         return fragment
 
     def group_crumbs(self, path: tuple[int, ...]) -> tuple[tuple[str, str], ...]:
@@ -158,17 +162,18 @@ def _first_url(node: NavNode) -> str | None:
     return None
 
 
-def _render(nodes: Sequence[NavNode], branch: tuple[int, ...], depth: int) -> str:
+def _render(nodes: Sequence[NavNode], branch: tuple[int, ...], depth: int, base_path: str) -> str:
     items: list[str] = []
     for index, node in enumerate(nodes):
         on_branch = len(branch) > depth and branch[depth] == index
         target = node.url or _first_url(node)
         label = html.escape(node.title)
-        link = f'<a href="{html.escape(target)}">{label}</a>' if target else f"<span>{label}</span>"
+        link = f'<a href="{html.escape(site_href(target, base_path))}">{label}</a>' if target else \
+            f"<span>{label}</span>"
         if node.children and on_branch:
             if node.url is None:  # an open group: its pages are right below, it links nowhere itself
                 link = f"<span>{label}</span>"
-            items.append(f'<li class="nav-open">{link}{_render(node.children, branch, depth + 1)}</li>')
+            items.append(f'<li class="nav-open">{link}{_render(node.children, branch, depth + 1, base_path)}</li>')
         elif node.children:
             items.append(f'<li class="nav-closed">{link}</li>')
         else:

@@ -18,10 +18,11 @@ from markupsafe import Markup
 
 from sitepush.builder.feeds import FeedEntry, SitemapEntry, atom_feed, robots_txt, sitemap
 from sitepush.builder.headings import page_heading
+from sitepush.builder.links import prefix_root_links
 from sitepush.builder.model import PageKind
 from sitepush.builder.nav import DocsNav, docs_nav, nav_from_folders
 from sitepush.builder.site import Page, Section, Site, Term
-from sitepush.builder.urls import join_url, output_key, paginated_url, slugify
+from sitepush.builder.urls import join_url, output_key, paginated_url, site_href, slugify
 from sitepush.builder.views import Link, PageSummary, PageView, Paginator, SiteView, TaxonomyView, TermRef
 from sitepush.config import Config
 from sitepush.errors import Problem
@@ -75,7 +76,7 @@ class OutputPlan:
     jobs: tuple[RenderJob, ...]
     generated: Mapping[str, bytes]
     redirects: Mapping[str, str]
-    """Site path → target for S3 website redirects."""
+    """Site path → target for S3 website redirects: a URL, or a path on the host (the base path in front)."""
     problems: tuple[Problem, ...]
     warnings: tuple[Problem, ...] = ()
     memo: ViewMemo = field(default_factory=ViewMemo)
@@ -129,7 +130,10 @@ class _Views:
             return Markup(f"<p>{html.escape(page.meta.summary)}</p>")
         if page.meta.description:
             return Markup(f"<p>{html.escape(page.meta.description)}</p>")
-        return Markup(page.parsed.body.summary_html)
+        summary = page.parsed.body.summary_html
+        if self.config.build.conventions != "jekyll":  # a <!--more--> summary is the body's own HTML
+            summary = prefix_root_links(summary, self.config.site.base_path)
+        return Markup(summary)
 
     def summary(self, page: Page) -> PageSummary:
         cached = self._summaries.get(page.rel)
@@ -192,6 +196,7 @@ class _Views:
                 nav = self._navs[key] = jekyll_nav(self.site, nav_sort=nav_sort)
             else:
                 nav = self._navs[key] = docs_nav(self.site, self.config.nav if root is None else (), root)
+            nav.base_path = self.config.site.base_path
             self.problems.extend(nav.problems)
         return nav
 
@@ -292,7 +297,8 @@ class _Views:
             nav_html, crumbs = nav.sidebar(section.url), self.breadcrumbs(section.parent)
             entries = tuple((node.title, node.url or "") for node in nav_from_folders(self.site, section)
                             if node.url is not None)
-        listing = "".join(f'<li><a href="{html.escape(url)}">{html.escape(title)}</a></li>'
+        base = self.config.site.base_path
+        listing = "".join(f'<li><a href="{html.escape(site_href(url, base))}">{html.escape(title)}</a></li>'
                           for title, url in entries)
         view = self.synthetic_page(section.title, section.url, "section", section.parent)
         return replace(view, content=Markup(f'<ul class="section-entries">{listing}</ul>' if listing else ""),
@@ -591,4 +597,7 @@ def _redirects(site: Site, config: Config, problems: list[Problem], warnings: li
                                     "sitepush.toml", None, "remove the redirect or the page"))
             continue
         redirects[redirect.from_] = redirect.to
-    return dict(sorted(redirects.items()))
+    # The sources are site paths (keys under the deploy prefix); a target is a location S3 answers with,
+    # which the browser reads on the host: a site path gets the base path in front (/docs/new/).
+    base = config.site.base_path
+    return {path: site_href(target, base) for path, target in sorted(redirects.items())}

@@ -33,6 +33,8 @@ import jinja2.sandbox
 
 from sitepush.builder.theme_files import THEME_LABEL, default_theme_dir
 from sitepush.builder.theme_files import theme_assets as theme_assets  # re-exported
+from sitepush.builder.urls import site_href
+from sitepush.config import base_path_of
 from sitepush.errors import BuildError, SitepushError
 
 _TEMPLATE_HINT = "fix the template"
@@ -93,7 +95,8 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
             pass
 
 
-def _compiled_templates(env: jinja2.Environment, autoescaped: tuple[str, ...]) -> jinja2.BytecodeCache | None:
+def _compiled_templates(env: jinja2.Environment, autoescaped: tuple[str, ...],
+                        base_url: str) -> jinja2.BytecodeCache | None:
     import hashlib
     import sys
 
@@ -104,7 +107,10 @@ def _compiled_templates(env: jinja2.Environment, autoescaped: tuple[str, ...]) -
                 env.block_start_string, env.block_end_string, env.variable_start_string,
                 env.variable_end_string, env.comment_start_string, env.comment_end_string,
                 env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
-                env.newline_sequence, env.keep_trailing_newline, env.optimized, sorted(env.extensions)))
+                env.newline_sequence, env.keep_trailing_newline, env.optimized, sorted(env.extensions),
+                # Jinja2's optimizer runs a filter with constant arguments at compile time, so
+                # `"/assets/x.css"|relative_url` is compiled as "/docs/assets/x.css": the code depends on it.
+                base_url))
     folder = cache_root() / "templates" / hashlib.sha256(key.encode()).hexdigest()[:16]
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -118,7 +124,8 @@ def make_environment(site_templates: Path | None, *, site_root: Path, base_url: 
 
     Templates are looked up in ``site_templates`` first (when given), then in the default theme.
     HTML and XML templates are autoescaped; an undefined name or attribute is an error, never an empty
-    string. Filters: ``datefmt``, ``isodate`` and ``absolute_url`` (bound to ``base_url``).
+    string. Filters: ``datefmt``, ``isodate``, ``absolute_url`` and ``relative_url`` (bound to ``base_url``:
+    a site path as a full URL, and as a link on the host, with the base URL's path in front).
     """
     theme = default_theme_dir()
     roots: list[tuple[Path, str]] = []
@@ -134,7 +141,7 @@ def make_environment(site_templates: Path | None, *, site_root: Path, base_url: 
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.bytecode_cache = _compiled_templates(env, autoescaped)
+    env.bytecode_cache = _compiled_templates(env, autoescaped, base_url)
     env.template_roots = tuple(roots)
     env.filters["datefmt"] = datefmt
     env.filters["isodate"] = isodate
@@ -142,7 +149,13 @@ def make_environment(site_templates: Path | None, *, site_root: Path, base_url: 
     def absolute_url_filter(path: str) -> str:
         return absolute_url(base_url, path)
 
+    base_path = base_path_of(base_url)
+
+    def relative_url_filter(path: str) -> str:
+        return site_href(path, base_path)
+
     env.filters["absolute_url"] = absolute_url_filter
+    env.filters["relative_url"] = relative_url_filter
     return env
 
 

@@ -112,3 +112,17 @@ def paginated_url(base: str, number: int) -> str:
 def join_url(base_url: str, path: str) -> str:
     """An absolute URL from the site's base URL and a site path, with exactly one slash between."""
     return base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def site_href(path: str, base_path: str) -> str:
+    """A site path as a link on the host, for a site that lives under ``base_path`` (``/docs/``):
+    ``/guide/`` → ``/docs/guide/``, ``/`` → ``/docs/`` (Jekyll's ``relative_url``). A URL with a scheme
+    (``https:``, ``mailto:``), a host-relative ``//host/…``, a fragment or a query are returned as they
+    are; a path without a leading slash is taken from the site's root too (``img/x.png`` →
+    ``/docs/img/x.png``)."""
+    if not path or path.startswith(("//", "#", "?")) or _SCHEME.match(path):
+        return path
+    return base_path + path.lstrip("/")

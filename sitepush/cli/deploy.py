@@ -120,7 +120,7 @@ def _deploy(args: argparse.Namespace, json_path: Path | None) -> int:
         # A preview is private (under the state prefix, which the bucket policy denies), never
         # invalidated on CloudFront, and not part of the site's deploy history.
         target = replace(target, prefix=preview_prefix(target.prefix, target.state_prefix, args.preview),
-                         distribution_id=None, history=False, edge_host=None)
+                         url_prefix="", distribution_id=None, history=False, edge_host=None)
     configure = config if args.sandbox and args.preview is None else None
     redirects: Mapping[str, str] = {}
     if config is None:

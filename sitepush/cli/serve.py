@@ -69,7 +69,7 @@ def _serve_site(args: argparse.Namespace) -> int:
     private = config.cloudfront.origin == "private"
     served_as = ("CloudFront with its edge function would (private origin)" if private
                  else "the S3 website endpoint would")
-    print(f"Serving {config.root.name} as {served_as} at {server.url}"
+    print(f"Serving {config.root.name} as {served_as} at {server.url}{config.site.base_path.lstrip('/')}"
           + ("" if hub is None else " — pages reload on save") + " (Ctrl-C stops)", flush=True)
     if hub is not None:
         rebuilder.start(poll=args.poll)
@@ -102,6 +102,7 @@ def _serve_bucket(args: argparse.Namespace) -> int:
     from sitepush.config import WebsiteConfig, load_config
     from sitepush.preview.server import PreviewServer
     from sitepush.preview.sources import BucketSource
+    from sitepush.preview.website import served_website
     from sitepush.syncer.specs import key_prefix
 
     config = load_config(args.site) if (args.site / "sitepush.toml").exists() else None
@@ -113,17 +114,26 @@ def _serve_bucket(args: argparse.Namespace) -> int:
 
         target = DeployTarget.from_options(config.deploy if config else None, sandbox=True, bucket=args.bucket,
                                            prefix=args.prefix or None, endpoint_url=None, region=args.region,
-                                           profile=None, workers=None)
+                                           profile=None, workers=None, site=config)
         bucket, prefix = target.bucket, target.prefix
         client = shared_sandbox(sys.stdout).client("s3", max_pool=16)
     else:
         client = make_client("s3", region=args.region, endpoint_url=args.endpoint_url, profile=args.profile,
                              max_pool=16)
+    if not args.sandbox and not prefix and config is not None and config.deploy.prefix is None:
+        prefix = config.deploy_prefix  # the base URL's path, where the deploy put the site
+    # A site under a base-URL path is answered under it, as the website endpoint answers its prefix.
+    mount = config.site.base_path.lstrip("/") if config is not None else ""
+    if mount and key_prefix(prefix) != mount:
+        mount = ""  # deployed elsewhere than its path (a CloudFront origin path): seen at the root
+    if mount and config is not None:
+        website = served_website(config)
     source = BucketSource(client, bucket, key_prefix(prefix),
-                          state_prefix=config.deploy.state_prefix if config is not None else ".sitepush/")
+                          state_prefix=config.deploy.state_prefix if config is not None else ".sitepush/",
+                          mount=mount)
     server = _bind(lambda port: PreviewServer(source, lambda: website, bind=args.bind, port=port), args.port,
                    args.bind)
-    print(f"Serving s3://{bucket}/{source.prefix} as the S3 website endpoint would at {server.url} "
+    print(f"Serving s3://{bucket}/{source.prefix} as the S3 website endpoint would at {server.url}{mount} "
           "(Ctrl-C stops)", flush=True)
     return _run_until_interrupted(server, stop=None)
 

@@ -181,12 +181,16 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
     if cloudfront and hosts is None:
         raise ConfigError("[cloudfront] enabled needs a domain for its certificate and aliases",
                           file="sitepush.toml", hint='set [domain] name = "example.com"')
-    state_prefix = config.deploy.state_prefix.strip("/") + "/"
-    if config.deploy.prefix.strip("/"):
-        raise ConfigError("sitepush configure sets up a website at the root of its bucket, and [deploy] prefix "
-                          f"is {config.deploy.prefix!r}", file="sitepush.toml",
-                          hint="give the site a bucket of its own (drop [deploy] prefix), or configure the "
-                               "bucket by hand")
+    # A site under a base-URL path (https://example.org/docs/) is the bucket's docs/ folder, its URLs the
+    # keys: the website's error document is docs/404.html and the private state is docs/.sitepush/.
+    site_prefix = config.site.base_path.lstrip("/")
+    if config.deploy_prefix.strip("/") and config.deploy_prefix.strip("/") + "/" != site_prefix:
+        raise ConfigError("sitepush configure sets up a website whose URLs are its keys, and [deploy] prefix "
+                          f"is {config.deploy_prefix!r} while base_url's path is {config.site.base_path!r}",
+                          file="sitepush.toml",
+                          hint="drop [deploy] prefix (the site is then deployed under its base URL's path), "
+                               "or configure the bucket by hand")
+    state_prefix = site_prefix + config.deploy.state_prefix.strip("/") + "/"
     # Website hosting is compared whole: a routing rule taken out of sitepush.toml goes away in S3 too.
     # In private mode the function answers the rules; the website endpoint keeps them while S3 can hold
     # them (during a switch the distribution reads it until CloudFront has moved), none beyond S3's limit.
@@ -194,7 +198,7 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
     if config.cloudfront.origin == "private" and len(rules) > MAX_ROUTING_RULES:
         rules = ()
     website: dict[str, Any] = {"IndexDocument": {"Suffix": config.website.index_document},
-                               "ErrorDocument": {"Key": config.website.error_document},
+                               "ErrorDocument": {"Key": error_document_key(config)},
                                "RoutingRules": routing_rules_api(
                                    rules, behind_cdn_host=hosts.canonical if cloudfront and hosts else None),
                                "RedirectAllRequestsTo": None}
@@ -279,6 +283,12 @@ def desired_resources(config: Config, known: Known) -> list[Resource]:
     return resources
 
 
+def error_document_key(config: Config) -> str:
+    """The key of the website's error document: the site's 404 page, under the base URL's path
+    (``docs/404.html`` for ``https://example.org/docs/``), where the build's ``404.html`` is deployed."""
+    return config.site.base_path.lstrip("/") + config.website.error_document
+
+
 def _bucket(region: str) -> dict[str, Any]:
     # Object ownership is part of the bucket: CreateBucket sets it (its ObjectOwnership parameter), so
     # creating a bucket is one change, and only an existing bucket with another setting is updated.
@@ -304,7 +314,7 @@ def _distribution(host: str, origin: str, certificate: str, config: Config, *,
         "compress": True,
         "ipv6": True,
         "price_class": config.cloudfront.price_class,
-        "error_404": f"/{config.website.error_document}" if error_document else None,
+        "error_404": f"/{error_document_key(config)}" if error_document else None,
         "error_403": None,
         "origin_access_control": None,
         "function": None,
@@ -382,7 +392,7 @@ def private_origin_fields(config: Config, known: Known, bucket: str, host: str) 
     """The distribution fields that differ in private mode: the REST origin signed with the OAC, the
     index document at the root, S3's 403 for a missing key answered with the error document and 404,
     and the viewer-request function."""
-    error = f"/{config.website.error_document}"
+    error = f"/{error_document_key(config)}"
     function: Any = None
     if "function" not in known.unserved:
         function = known.function_arn or PENDING

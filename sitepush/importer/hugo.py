@@ -6,7 +6,8 @@
         → read_hugo_config (keys lower-cased, as Hugo reads them) → plan_hugo(config, …)      pure
         → ImportResult(toml_text, residue)
 
-What maps (Hugo's "All settings" page names each key): title, baseURL, languageCode, timeZone, params →
+What maps (Hugo's "All settings" page names each key): title, baseURL (with its path: a site at
+``https://example.org/docs/`` is built, deployed and served under ``/docs/``), languageCode, timeZone, params →
 [site]; contentDir (or the default language's), staticDir, uglyURLs, summaryLength, pagination.pagerSize
 (paginate), buildDrafts, buildFuture, taxonomies, permalinks (flat or ``page``) → [build]; menus.main →
 [[menu]]. Per-page ``aliases``, ``cascade``, ``build``, ``headless`` and ``url`` are read by the builder
@@ -215,11 +216,9 @@ def plan_hugo(data: Mapping[str, Any], *, config_names: tuple[str, ...], content
     parts = urlsplit(base) if isinstance(base, str) else None
     if isinstance(base, str) and parts is not None and parts.scheme in ("http", "https") and parts.netloc:
         url = base if base.endswith("/") else base + "/"
-        doc.key("base_url", url, comment="baseURL")
-        if parts.path.strip("/"):
-            residue.append(f"baseURL {base}: sitepush builds for the root of the host, so pages are linked as "
-                           f"/page/, not {parts.path.rstrip('/')}/page/ — serve the site from its own host, "
-                           "or keep Hugo for this one")
+        # A path (https://example.org/docs/) is kept: the site is built, deployed and served under it.
+        doc.key("base_url", url, comment="baseURL" + (f": the site lives under {parts.path.rstrip('/')}/"
+                                                       if parts.path.strip("/") else ""))
     else:
         doc.comment("baseURL is not set: write the public address here before deploying.")
         doc.key("base_url", "http://localhost/")

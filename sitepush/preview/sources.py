@@ -24,6 +24,7 @@ import os
 import threading
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -53,10 +54,13 @@ class FolderSource:
     """A built folder plus the builder's redirect table, seen as the bucket a deploy would make."""
 
     def __init__(self, root: Path, redirects: Mapping[str, str] = {}, rules: Sequence[HeaderRule] = (),
-                 allow: Sequence[str] = ()) -> None:
+                 allow: Sequence[str] = (), *, mount: str = "") -> None:
         self.root = root.resolve()
         self.rules = tuple(rules)
         self.allow = tuple(allow)
+        self.mount = mount
+        """The key prefix the folder is seen under (``docs/`` for a base URL with the path ``/docs/``), as
+        the deploy puts it into the bucket: a key outside it names nothing, as someone else's content."""
         self._lock = threading.Lock()
         self._redirects = redirect_objects(redirects)
         self._digests: dict[str, tuple[int, int, str, bool]] = {}
@@ -87,6 +91,14 @@ class FolderSource:
         return real
 
     def lookup(self, key: str) -> StoredObject | None:
+        if not self.mount:
+            return self._lookup(key)
+        if not key.startswith(self.mount):
+            return None
+        found = self._lookup(key[len(self.mount):])
+        return replace(found, key=key) if found is not None else None
+
+    def _lookup(self, key: str) -> StoredObject | None:
         location = self._redirects.get(key)
         if location is not None:
             return StoredObject(key=key, etag=EMPTY_MD5, size=0, last_modified=0.0,
@@ -105,6 +117,10 @@ class FolderSource:
                             headers=headers_for(key, content_type_for(key), self.rules))
 
     def open(self, key: str) -> Iterator[bytes]:
+        if self.mount:
+            if not key.startswith(self.mount):
+                return iter(())
+            key = key[len(self.mount):]
         if key in self._redirects:
             return iter(())
         path = self.path_of(key)
@@ -158,11 +174,15 @@ def _chunks(path: Path) -> Iterator[bytes]:
 class BucketSource:
     """A bucket (on AWS, an S3-compatible endpoint or the sandbox), read through boto3 (HEAD, GET)."""
 
-    def __init__(self, client: Any, bucket: str, prefix: str = "", *, state_prefix: str = ".sitepush/") -> None:
+    def __init__(self, client: Any, bucket: str, prefix: str = "", *, state_prefix: str = ".sitepush/",
+                 mount: str = "") -> None:
         self.client = client
         self.bucket = bucket
         self.prefix = prefix
         self.state_prefix = state_prefix
+        self.mount = mount
+        """The key prefix the site is answered under (``docs/``: its base URL's path, ``/docs/``); keys
+        outside it name nothing."""
 
     def lookup(self, key: str) -> StoredObject | None:
         from botocore.exceptions import ClientError  # type: ignore[import-untyped]
@@ -170,6 +190,11 @@ class BucketSource:
         from sitepush.aws import translated_aws_errors
         from sitepush.syncer.model import ObjectHeaders
 
+        asked = key
+        if self.mount:
+            if not key.startswith(self.mount):
+                return None
+            key = key[len(self.mount):]
         if not key or key.startswith(self.state_prefix):
             return None  # sitepush's own state is never part of the site
         with translated_aws_errors(action="read", resource=f"s3://{self.bucket}/{self.prefix}{key}"):
@@ -186,11 +211,15 @@ class BucketSource:
             content_language=head.get("ContentLanguage"),
             metadata=tuple(sorted(head.get("Metadata", {}).items())),
             redirect=head.get("WebsiteRedirectLocation"))
-        return StoredObject(key=key, etag=str(head.get("ETag", "")).strip('"'),
+        return StoredObject(key=asked, etag=str(head.get("ETag", "")).strip('"'),
                             size=int(head.get("ContentLength", 0)), headers=headers,
                             last_modified=head["LastModified"].timestamp())
 
     def open(self, key: str) -> Iterator[bytes]:
+        if self.mount:
+            if not key.startswith(self.mount):
+                return iter(())
+            key = key[len(self.mount):]
         if not key or key.startswith(self.state_prefix):
             return iter(())
         response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)

@@ -22,6 +22,7 @@ from sitepush.config import CONFIG_NAME, Config, WebsiteConfig, load_config
 from sitepush.errors import SitepushError
 from sitepush.preview.live import LiveHub
 from sitepush.preview.sources import FolderSource
+from sitepush.preview.website import served_website
 
 if TYPE_CHECKING:
     from sitepush.builder.builder import Builder, BuildResult
@@ -71,7 +72,8 @@ class SiteRebuilder:
         self.on_build = on_build or (lambda line: None)
         self.config = load_config(self.site)
         self.builder = self._new_builder(self.config)
-        self.source = FolderSource(output_dir, {}, self.config.deploy.headers, self.config.deploy.allow)
+        self.source = FolderSource(output_dir, {}, self.config.deploy.headers, self.config.deploy.allow,
+                                   mount=self.config.site.base_path.lstrip("/"))
         self.last: BuildResult | None = None
         self.edge: EdgeTable | None = None
         """In private mode (``[cloudfront] origin = "private"``), the last good build's edge table."""
@@ -92,8 +94,10 @@ class SiteRebuilder:
 
     @property
     def website(self) -> WebsiteConfig:
-        """The ``[website]`` settings in force (they change with sitepush.toml)."""
-        return self.config.website
+        """The ``[website]`` settings in force (they change with sitepush.toml); the error document is
+        the site's own 404 page, under the base URL's path when the site has one (``docs/404.html``),
+        as ``sitepush configure`` sets the website endpoint of its bucket."""
+        return served_website(self.config)
 
     def build(self) -> bool:
         """Build now; True when it succeeded. Problems go to the hub (and ``on_build``), never raised."""
@@ -205,8 +209,10 @@ def _edge_table(config: Config, result: BuildResult) -> EdgeTable | None:
 
 
 def replace_rules(source: FolderSource, config: Config) -> FolderSource:
-    """A folder source like ``source`` with the header rules and allow list of ``config``."""
-    return FolderSource(source.root, {}, config.deploy.headers, config.deploy.allow)
+    """A folder source like ``source`` with the header rules, allow list and base path of ``config``."""
+    return FolderSource(source.root, {}, config.deploy.headers, config.deploy.allow,
+                        mount=config.site.base_path.lstrip("/"))
+
 
 
 def _changed_keys(before: BuildResult | None, after: BuildResult) -> list[str]:

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import formatdate, parsedate_to_datetime
 from urllib.parse import quote, unquote
 
-from sitepush.config import RoutingRule, WebsiteConfig
+from sitepush.config import Config, RoutingRule, WebsiteConfig
 from sitepush.syncer.model import ObjectHeaders
 
 
@@ -65,6 +65,16 @@ class Answer:
         """The first header called ``name`` (case-insensitive), or None."""
         wanted = name.lower()
         return next((value for key, value in self.headers if key.lower() == wanted), None)
+
+
+def served_website(config: Config) -> WebsiteConfig:
+    """``[website]`` as the website endpoint answers the site: for a site under a base-URL path, mounted at
+    that key prefix, the error document is its own 404 page there (``docs/404.html``), as ``sitepush
+    configure`` sets it on the bucket."""
+    mount = config.site.base_path.lstrip("/")
+    if not mount:
+        return config.website
+    return replace(config.website, error_document=mount + config.website.error_document)
 
 
 def request_key(raw_path: str) -> str:

@@ -169,6 +169,9 @@ class SyncOptions:
 
     prefix: str = ""
     """Only keys under it are compared, and only they can be deleted ("site/" or "")."""
+    url_prefix: str = ""
+    """The end of ``prefix`` that is also in the site's URLs (its base-URL path, ``docs/``): kept in
+    invalidation paths (``/docs/a/``), while the rest of the prefix is the distribution's origin path."""
     state_prefix: str = ".sitepush/"
     """sitepush's own keys (under ``prefix``): never site content, never deleted by a sync."""
     max_deletes: int | None = None

@@ -111,7 +111,8 @@ def plan_sync(local: Mapping[str, ObjectSpec], remote: RemoteState, options: Syn
     old_entries = dict(remote.manifest.entries) if remote.manifest is not None else None
     paths = invalidation_paths(
         (upload.spec.key for upload in uploads if upload.reason in _UPDATED), deletes,
-        prefix=options.prefix, budget=options.invalidation_budget,
+        prefix=options.prefix.removesuffix(options.url_prefix) if options.url_prefix else options.prefix,
+        budget=options.invalidation_budget,
         site_keys=[*local, *site_objects],
     )
     return SyncPlan(

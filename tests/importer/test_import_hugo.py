@@ -121,13 +121,22 @@ def test_a_split_config_folder_is_merged_as_hugo_merges_it(tmp_path: Path) -> No
     assert import_site("hugo", source, source) == result  # the same bytes again
 
 
-def test_a_base_url_with_a_path_is_reported(tmp_path: Path) -> None:
-    (tmp_path / "hugo.yaml").write_text("baseURL: https://example.org/docs/\ntitle: Docs\n", "utf-8")
-    result = import_site("hugo", tmp_path, tmp_path)
+def test_a_base_url_with_a_path_is_written_with_it_and_the_site_builds_under_it(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    (source / "content" / "guide").mkdir(parents=True)
+    (source / "hugo.yaml").write_text("baseURL: https://example.org/docs\ntitle: Docs\n", "utf-8")
+    (source / "content" / "_index.md").write_text("---\ntitle: Docs\n---\nRead [the guide](guide/).\n", "utf-8")
+    (source / "content" / "guide" / "_index.md").write_text("---\ntitle: Guide\n---\nThe guide.\n", "utf-8")
+    result = imported("hugo", source, source)
     assert tomllib.loads(result.toml_text)["site"]["base_url"] == "https://example.org/docs/"
-    assert result.residue == (
-        "baseURL https://example.org/docs/: sitepush builds for the root of the host, so pages are linked as "
-        "/page/, not /docs/page/ — serve the site from its own host, or keep Hugo for this one",)
+    assert "# baseURL: the site lives under /docs/" in result.toml_text
+    assert result.residue == ()
+    config = load_config(source)
+    assert (config.site.base_path, config.deploy_prefix) == ("/docs/", "docs/")
+    built = build(source)
+    assert [w.render() for w in built.warnings] == []
+    home = (source / "_site" / "index.html").read_text("utf-8")
+    assert 'href="/docs/guide/"' in home and 'href="/docs/assets/style.css"' in home
 
 
 def test_a_broken_hugo_config_is_one_error_naming_the_file(tmp_path: Path) -> None:

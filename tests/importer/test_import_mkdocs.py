@@ -179,12 +179,13 @@ def test_the_conventions_mkdocs_yml_declares_are_built(tmp_path: Path) -> None:
     # exclude_docs, gitignore-style: drafts/ and *.tmp.md are gone, !keep.tmp.md comes back
     assert urls == {rel: mkdocs_rule(rel, directory_urls=False) for rel in
                     ("index.md", "guide/README.md", "guide/start.md", "orphan.md", "keep.tmp.md")}
+    # site_url has the path /guide/: the site lives under it, so a redirect sends to /guide/ + the page's path
     assert built.redirects == {"/gone/page.html": "https://elsewhere.example.org/",
-                               "/old.html": "/guide/start.html"}
+                               "/old.html": "/guide/guide/start.html"}
     page = (destination / "_site" / "guide" / "start.html").read_text("utf-8")
     # edit_uri unset on github.com: MkDocs' default edit/master/docs/ joined with the file's path
     assert '<a href="https://github.com/example/proj/edit/master/docs/guide/start.md" rel="edit">' in page
-    assert '<script src="/js/extra.js" defer></script>' in page and 'src="/js/module.js"' in page
+    assert '<script src="/guide/js/extra.js" defer></script>' in page and 'src="/guide/js/module.js"' in page
     # the nav: untitled entries take the page's title; the external link is in the sidebar, not next
     assert '<a href="https://github.com/example/proj">GitHub</a>' in page
     order = docs_nav(built.site, load_config(destination).nav).order

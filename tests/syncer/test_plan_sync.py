@@ -142,6 +142,19 @@ def test_a_header_only_change_is_a_copy_in_place_without_uploading_the_body() ->
     assert plan.invalidation_paths == ("/app.css",)
 
 
+def test_invalidation_paths_keep_the_base_url_path_and_drop_an_origin_path() -> None:
+    # A site at https://example.org/docs/ lives under the key prefix docs/, which is in its URLs; a prefix
+    # behind a CloudFront origin path (site/) is not. Both together: site/docs/about/ is /docs/about/.
+    for prefix, url_prefix in (("docs/", "docs/"), ("site/docs/", "docs/")):
+        old = spec(f"{prefix}about/index.html", b"old")
+        new = spec(f"{prefix}about/index.html", b"new")
+        plan = plan_sync(local(new), deployed(old), SyncOptions(prefix=prefix, url_prefix=url_prefix))
+        assert plan.invalidation_paths == ("/docs/about/", "/docs/about/index.html"), prefix
+    plan = plan_sync(local(spec("site/a.css", b"new")), deployed(spec("site/a.css", b"old")),
+                     SyncOptions(prefix="site/"))
+    assert plan.invalidation_paths == ("/a.css",)
+
+
 def test_a_changed_redirect_target_is_a_zero_byte_re_put() -> None:
     old = spec("old/index.html", redirect="/new/")
     new = spec("old/index.html", redirect="/newer/")

@@ -8,10 +8,12 @@ import pytest
 
 from sitepush.builder.builder import Builder
 from sitepush.config import load_config
-from sitepush.errors import BuildError
+from sitepush.errors import BuildError, ConfigError
 from tests.builder.jekyll.conftest import NOW, JekyllBuild, write
 
 CONFIG = "title: Docs\nbaseurl: /base\nurl: https://example.org\nrepository: ann/docs\npermalink: pretty\n"
+SITE = '[site]\nbase_url = "https://example.org/base/"\n'
+"""sitepush.toml's base_url, as `sitepush import jekyll` writes it from url + baseurl."""
 
 
 def body_of(result: object, key: str) -> str:
@@ -31,7 +33,7 @@ def test_site_data_page_and_jekylls_url_filters_are_rendered(jekyll_build: Jekyl
                     "[css]({{ '/assets/x.css' | relative_url }}) {{ '/a/' | absolute_url }}\n\n"
                     "{{ 'Hello World' | slugify }} {{ site.data.team | map: 'name' | jsonify }}\n\n"
                     "[source]({{ site.github.repository_url }}/blob/main/x.md)\n",
-    })
+    }, toml_extra=SITE)
     body = body_of(result, "index.html")
     assert "Repo ann/docs; Hi at /." in body
     assert "Ann,Bob, 7" in body
@@ -47,7 +49,7 @@ def test_includes_take_parameters_and_a_missing_one_is_a_warning_at_its_line(jek
         "index.md": "---\ntitle: Home\nlevel: 2\n---\nIntro.\n\n"
                     '{% include note.html text="Careful" level=page.level %}\n\n'
                     "{% include nowhere.html %}\n\nAfter.\n",
-    })
+    }, toml_extra=SITE)
     body = body_of(result, "index.html")
     assert '<aside class="note">Careful (2)</aside>' in body and "After." in body
     assert "nowhere" not in body
@@ -69,10 +71,11 @@ def test_link_and_post_url_become_the_pages_urls_and_a_dead_one_is_a_broken_link
         "index.md": "---\ntitle: Home\n---\n[guide]({% link docs/guide.md %}) "
                     "[launch]({% post_url 2024-05-01-launch %}) <a href=\"{% link docs/guide.md %}\">raw</a>\n\n"
                     "[gone]({% link docs/gone.md %})\n",
-    })
+    }, toml_extra=SITE)
     body = body_of(result, "index.html")
-    assert 'href="/docs/guide/">guide' in body and 'href="/2024/05/01/launch/">launch' in body
-    assert 'href="/docs/guide/">raw' in body
+    # As Jekyll 4 writes them: under baseurl (the tags apply relative_url), here /base
+    assert 'href="/base/docs/guide/">guide' in body and 'href="/base/2024/05/01/launch/">launch' in body
+    assert 'href="/base/docs/guide/">raw' in body
     assert [w.render() for w in result.warnings] == [
         "./index.md:6: broken link to /docs/gone.md: no such page"
         " — fix the path (relative to this file) or remove the link"]
@@ -111,7 +114,7 @@ def test_site_posts_pages_and_categories_list_every_document(jekyll_build: Jekyl
         "index.md": "---\ntitle: Home\n---\n"
                     "{% for post in site.posts %}[{{ post.title }}]({{ post.url | relative_url }}) {% endfor %}\n\n"
                     "news: {{ site.categories.news | size }}; pages: {{ site.pages | map: 'title' | join: ',' }}\n",
-    })
+    }, toml_extra=SITE)
     body = body_of(result, "index.html")
     assert '<a href="/base/news/go/2024/06/01/second/">Second</a> <a href="/base/news/2024/05/01/first/">First</a>' \
         in body
@@ -138,7 +141,7 @@ def test_other_files_with_front_matter_are_rendered_as_liquid_and_sass_is_left_o
         "search.json": '---\n---\n[{% for p in site.posts %}"{{ p.url }}"{% endfor %}]\n',
         "plain.json": "[1]\n",
         "assets/main.scss": '---\n---\n@import "main";\n',
-    })
+    }, toml_extra=SITE)
     assert (result.output_dir / "search.json").read_text("utf-8") == '["/2024/05/01/first/"]\n'
     assert (result.output_dir / "plain.json").read_text("utf-8") == "[1]\n"
     assert "assets/main.scss" not in result.files
@@ -153,3 +156,11 @@ def test_include_relative_renders_a_file_beside_the_page(jekyll_build: JekyllBui
     assert "<p>Step 2 of Guide.</p>" in body_of(result, "docs/guide.html")  # the default style: /:path/:basename.html
     assert [w.render().split(" — ")[0] for w in result.warnings] == [
         "./docs/guide.md:8: include_relative ../../outside.md is not beside the page, left out"]
+
+
+def test_a_baseurl_that_disagrees_with_base_url_is_one_error_naming_both(jekyll_build: JekyllBuild) -> None:
+    with pytest.raises(ConfigError) as raised:
+        jekyll_build({"_config.yml": CONFIG, "index.md": "---\ntitle: x\n---\nHi.\n"})
+    assert raised.value.render() == (
+        "sitepush.toml: base_url http://localhost/ has the path / but _config.yml says baseurl: /base — make "
+        "them agree: base_url is _config.yml's url + baseurl (`sitepush import jekyll --force` writes it)")
