@@ -197,6 +197,10 @@ def _conventions_check(value: str) -> str | None:
     return None if value in ("sitepush", "jekyll") else 'must be "sitepush" or "jekyll"'
 
 
+def _url_names_check(value: str) -> str | None:
+    return None if value in ("slug", "as-written") else 'must be "slug" or "as-written"'
+
+
 def _layout_check(value: str) -> str | None:
     return None if value in ("blog", "docs") else 'must be "blog" or "docs"'
 
@@ -242,6 +246,11 @@ class BuildConfig:
                               doc='"jekyll": the content folder is a Jekyll site, built as Jekyll would '
                                   "(its `_config.yml`: permalinks, collections, defaults, Liquid; "
                                   "nothing starting with `_` published). `sitepush import jekyll` sets it.")
+    url_names: str = option("slug", check=_url_names_check,
+                            doc='How file and folder names become URLs: "slug" lower-cases them and makes unsafe '
+                                'characters dashes (`My Page.md` → `/my-page/`, as Hugo does); "as-written" keeps '
+                                "them, case and spaces included (`/My%20Page/`, as MkDocs and Jekyll do; "
+                                "`sitepush import mkdocs` sets it, Jekyll conventions imply it).")
     workers: int = option(0, check=_non_negative,
                           doc="Rendering processes; 0 means one per CPU core.")
     max_page_mb: int = option(10, check=_positive,
@@ -254,6 +263,12 @@ class BuildConfig:
                                                "`[permalinks]`: `posts = \"/:year/:month/:slug/\"` (tokens :year "
                                                ":month :day :section :sections :slug :title :filename; `/` for "
                                                "pages at the root). A page's own `url` wins.")
+
+    @property
+    def names_as_written(self) -> bool:
+        """Whether URLs keep file and folder names as written: ``url_names = "as-written"``, or Jekyll
+        conventions (Jekyll keeps a page's and a static file's path as it is)."""
+        return self.url_names == "as-written" or self.conventions == "jekyll"
 
 
 def _glob_check(value: str) -> str | None:

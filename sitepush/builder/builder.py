@@ -260,7 +260,8 @@ class Builder:
             produced = {job.key for job in jobs} | set(plan.generated) | {HIGHLIGHT_CSS_KEY}
             copies = plan_copies(theme_assets(default_theme_dir()), tree.files, static, site, produced,
                                  content_dir=config.build.content_dir,
-                                 static_dir=config.build.static_dir)
+                                 static_dir=config.build.static_dir,
+                                 as_written=config.build.names_as_written)
             rendered, executor = self._render(jobs, templates, cache, executor, set(copies))
         finally:
             # A step that fails after starting the pool never returns it: shut down the one _map made,
@@ -433,8 +434,9 @@ class Builder:
     def _resolve_links(self, site: Site, tree: ContentTree
                        ) -> tuple[dict[str, str], tuple[Problem, ...], dict[str, dict[str, str]]]:
         url_of = {page.rel: page.url for page in site.pages}
+        as_written = self.config.build.names_as_written
         asset_url_of = {item.rel: "/" + key for item in tree.files
-                        if (key := content_file_key(item, site)) is not None}
+                        if (key := content_file_key(item, site, as_written=as_written)) is not None}
         hidden = set(site.hidden)
         # A page whose parse and every page and file URL are as last time resolves as last time:
         # a one-page edit resolves that page only, not the site (the maps compare in C).

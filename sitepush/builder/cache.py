@@ -29,7 +29,8 @@ from sitepush.builder.linkcheck import LinkIndex
 from sitepush.builder.site import ParsedSource
 from sitepush.errors import Problem
 
-CACHE_FORMAT = 4  # 2: the link checker's index; 3: residue per parsed source; 4: the builder's warm state
+CACHE_FORMAT = 5  # 2: the link checker's index; 3: residue per parsed source; 4: the builder's warm state;
+# 5: URLs escaped in links and as-written names
 _CHUNK = 1 << 20
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from sitepush.builder.discover import CopiedFile
 from sitepush.builder.site import Site
-from sitepush.builder.urls import slugify
+from sitepush.builder.urls import name_segment
 from sitepush.errors import BuildError, Problem
 
 
-def content_file_key(item: CopiedFile, site: Site) -> str | None:
+def content_file_key(item: CopiedFile, site: Site, *, as_written: bool = False) -> str | None:
     """The output key of a file of the content folder; None when it is not published (it is inside a
     hidden section, or belongs to a bundle whose page is a draft)."""
     if item.rel.startswith(site.hidden_folders):
@@ -29,12 +29,12 @@ def content_file_key(item: CopiedFile, site: Site) -> str | None:
         page_folder = owner.url if owner.url.endswith("/") else owner.url.rpartition("/")[0] + "/"
         return page_folder.lstrip("/") + inside
     folder, _, name = item.rel.rpartition("/")
-    return "".join((slugify(p) or p) + "/" for p in folder.split("/") if p) + name
+    return "".join((name_segment(p, as_written=as_written) or p) + "/" for p in folder.split("/") if p) + name
 
 
 def plan_copies(theme: Sequence[tuple[str, Path]], content_files: Sequence[CopiedFile],
                 static: Sequence[CopiedFile], site: Site, produced: set[str], *, content_dir: str,
-                static_dir: str) -> dict[str, Path]:
+                static_dir: str, as_written: bool = False) -> dict[str, Path]:
     """Output key → source file; raises BuildError listing every clash with a built page."""
     copies: dict[str, Path] = {}
     origin: dict[str, str] = {}
@@ -43,7 +43,7 @@ def plan_copies(theme: Sequence[tuple[str, Path]], content_files: Sequence[Copie
         origin[rel] = "theme"
     problems: list[Problem] = []
     for item in content_files:
-        key = content_file_key(item, site)
+        key = content_file_key(item, site, as_written=as_written)
         if key is None:
             continue
         if key in produced:

@@ -112,7 +112,7 @@ def resolve(target: str, page_key: str, files: SiteFiles) -> tuple[str, str] | N
         if parts.scheme not in ("http", "https", "") or parts.netloc.lower() != files.host or \
                 not files.host or not (parts.path or "/").startswith(files.base_path):
             return None
-        path = "/" + (parts.path or "/")[len(files.base_path):]
+        path = "/" + unquote(parts.path or "/")[len(files.base_path):]
         return path, unquote(parts.fragment)
     path, _, fragment = target.partition("#")
     path = path.partition("?")[0]

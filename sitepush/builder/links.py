@@ -16,6 +16,7 @@ from posixpath import normpath
 from urllib.parse import unquote
 
 from sitepush.builder.model import ASSET_PLACEHOLDER, LINK_PLACEHOLDER
+from sitepush.builder.urls import href_escaped
 
 _PLACEHOLDER_RE = re.compile(r'href="' + re.escape(LINK_PLACEHOLDER) + r'([^"]*)"')
 _ASSET_RE = re.compile(r'(href|src)="' + re.escape(ASSET_PLACEHOLDER) + r'([^"]*)"')
@@ -104,7 +105,7 @@ def resolve_links(html: str, source_rel: str, url_of: Mapping[str, str],
             reason = "it is a draft or not yet published" if hidden(rel) else "no such page"
             broken.append(BrokenLink(source_rel, target, reason))
             return f'href="{target}"'
-        url = base + url
+        url = href_escaped(base + url)
         if origins is not None:
             origins[f"{url}{suffix}"] = target
         return f'href="{url}{suffix}"'
@@ -115,7 +116,7 @@ def resolve_links(html: str, source_rel: str, url_of: Mapping[str, str],
         url = (asset_url_of or {}).get(rel)
         if url is None:
             return f'{attribute}="{target}"'
-        url = base + url
+        url = href_escaped(base + url)
         if origins is not None:
             origins[f"{url}{suffix}"] = target
         return f'{attribute}="{url}{suffix}"'

@@ -155,6 +155,7 @@ def assemble_site(parsed: Sequence[ParsedSource], config: Config, *, drafts: boo
     """Decide what is published and where; problems (URL clashes) are returned, not raised."""
     default_lang = config.site.language.split("-")[0].lower()
     pretty = config.build.pretty_urls
+    as_written = config.build.names_as_written
     # Jekyll has no folder listings: in Jekyll mode every page belongs to the home section.
     jekyll = config.build.conventions == "jekyll"
 
@@ -190,7 +191,7 @@ def assemble_site(parsed: Sequence[ParsedSource], config: Config, *, drafts: boo
                                                  slug=item.meta.slug, date=item.meta.date)
         else:
             url = page_url(item.source, slug=item.meta.slug, url=item.meta.url, pretty=pretty,
-                           default_lang=default_lang)
+                           default_lang=default_lang, as_written=as_written)
         published.append((item, url, lang))
 
     # Sections: folders with an index page or with regular pages.
@@ -259,7 +260,7 @@ def assemble_site(parsed: Sequence[ParsedSource], config: Config, *, drafts: boo
         url = index.url if index else lang_prefix + page_url(
             SourceFile(f"{folder}/_index.md" if folder else "_index.md", config.root,
                        PageKind.SECTION), slug=None, url=None, pretty=pretty,
-            default_lang=default_lang)
+            default_lang=default_lang, as_written=as_written)
         title = (index.meta.title if index and index.meta.title else
                  _folder_title(folder) if folder else config.site.title)
         listed = tuple(sorted(by_folder.get(sid, []), key=listing_order))

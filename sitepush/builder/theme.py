@@ -33,7 +33,7 @@ import jinja2.sandbox
 
 from sitepush.builder.theme_files import THEME_LABEL, default_theme_dir
 from sitepush.builder.theme_files import theme_assets as theme_assets  # re-exported
-from sitepush.builder.urls import site_href
+from sitepush.builder.urls import join_url, site_href
 from sitepush.config import base_path_of
 from sitepush.errors import BuildError, SitepushError
 
@@ -227,7 +227,7 @@ def absolute_url(base_url: str, path: str) -> str:
     """
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", path):
         return path
-    return base_url.rstrip("/") + "/" + path.lstrip("/")
+    return join_url(base_url, path)
 
 
 def _unpadded(value: date, code: str) -> str:

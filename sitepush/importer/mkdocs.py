@@ -152,6 +152,8 @@ def plan_mkdocs(data: Mapping[str, Any], *, content_dir: str, config_name: str =
     doc.key("layout", "docs", comment="a sidebar in nav order, previous/next links (MkDocs' layout)")
     doc.key("pretty_urls", directory_urls,
             comment="use_directory_urls: `a/b.md` → " + ("/a/b/" if directory_urls else "/a/b.html"))
+    doc.key("url_names", "as-written",
+            comment="MkDocs keeps file and folder names in URLs as written: `CONTRIBUTING.md` → /CONTRIBUTING/")
     plugins = _named(data.get("plugins", ["search"]))
     plugin_names = [name.split("/")[-1] for name, _ in plugins]
     doc.key("taxonomies", ["tags"] if "tags" in plugin_names else [],

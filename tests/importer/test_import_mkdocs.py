@@ -156,6 +156,7 @@ def write_mkdocs_site(root: Path) -> Path:
         "guide/README.md": "# The guide\n",
         "guide/start.md": "---\ntitle: Starting\n---\nText.\n",
         "orphan.md": "# Orphan\n",
+        "Release Notes/CHANGELOG.md": "# Changes\n",  # MkDocs keeps names as written: /Release Notes/CHANGELOG
         "drafts/wip.md": "# WIP\n",
         "notes.tmp.md": "# tmp\n",
         "keep.tmp.md": "# kept\n",
@@ -178,7 +179,8 @@ def test_the_conventions_mkdocs_yml_declares_are_built(tmp_path: Path) -> None:
     urls = {page.rel: page.url for page in built.site.pages}
     # exclude_docs, gitignore-style: drafts/ and *.tmp.md are gone, !keep.tmp.md comes back
     assert urls == {rel: mkdocs_rule(rel, directory_urls=False) for rel in
-                    ("index.md", "guide/README.md", "guide/start.md", "orphan.md", "keep.tmp.md")}
+                    ("index.md", "guide/README.md", "guide/start.md", "orphan.md", "keep.tmp.md",
+                     "Release Notes/CHANGELOG.md")}
     # site_url has the path /guide/: the site lives under it, so a redirect sends to /guide/ + the page's path
     assert built.redirects == {"/gone/page.html": "https://elsewhere.example.org/",
                                "/old.html": "/guide/guide/start.html"}

@@ -96,6 +96,8 @@ SITE = {
     "_includes/x.html": "x",
     ".hidden.md": "---\n---\n",
     "sub/Page.md": "---\n---\n",
+    "Sub Folder/My Page.md": "---\n---\n",
+    "Sub Folder/My Pic.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
     "sub/index.md": "---\n---\n",
     "about.md": "---\npermalink: /about-us/\n---\n",
     "drafts-notes/n.md": "---\n---\n",
@@ -120,9 +122,11 @@ def test_a_jekyll_folder_publishes_what_jekyll_publishes_at_its_urls(jekyll_buil
         "manual/a/index.html", "manual/sub/b/index.html",
         "_keep/index.html",                        # include: brings an underscore name back
         "sub/Page/index.html", "sub/index.html",
+        "Sub Folder/My Page/index.html",           # a page's path keeps its folder's and its own name
         "about-us/index.html",
     }
     assert "readme.md" in result.files
+    assert "Sub Folder/My Pic.svg" in result.files  # so does a static file
     assert not [k for k in result.files if k.startswith(("_config", "_data", "_includes", "_other",
                                                          "_recipes", "drafts-notes", "_posts"))
                 or k in ("notes.txt", "sitepush.toml", ".hidden.md", ".hidden/index.html")]
@@ -149,7 +153,7 @@ def test_the_same_folder_built_by_jekyll_has_the_same_pages(jekyll_build: Jekyll
     subprocess.run(["jekyll", "build", "-q", "-s", str(source), "-d", str(out)], check=True, timeout=120,
                    capture_output=True, env={**os.environ, "JEKYLL_ENV": "production"})
     theirs = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    assert theirs == page_keys(result) | {"readme.md"}
+    assert theirs == page_keys(result) | {"readme.md", "Sub Folder/My Pic.svg"}
 
 
 def test_drafts_are_posts_built_only_with_drafts_dated_by_their_file(jekyll_build: JekyllBuild,
