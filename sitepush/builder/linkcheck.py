@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from posixpath import normpath
 from urllib.parse import unquote, urlsplit
 
+from sitepush.builder.model import ASSET_PLACEHOLDER, LINK_PLACEHOLDER
+
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 _SCRIPT_RE = re.compile(r"(<(script|style)\b[^<>]*>).*?(</\2\s*>)", re.DOTALL | re.IGNORECASE)
 # Attribute values double-quoted, single-quoted or unquoted (raw HTML in Markdown may write
@@ -107,6 +109,8 @@ def resolve(target: str, page_key: str, files: SiteFiles) -> tuple[str, str] | N
     site under a base path (``/docs/``), a link is a path on the host: ``/docs/x/`` is the site's
     ``/x/``, and one outside the base path (``/x/``) is returned as :data:`OUTSIDE` + that path.
     """
+    if target.startswith((LINK_PLACEHOLDER, ASSET_PLACEHOLDER)):
+        return "/" + target, ""  # a link the build failed to resolve is broken, not another scheme's
     if target.startswith("//") or _SCHEME_RE.match(target):
         parts = urlsplit(target)
         if parts.scheme not in ("http", "https", "") or parts.netloc.lower() != files.host or \

@@ -174,10 +174,16 @@ def count_words(body_html: str) -> int:
 
 
 def _summary_html(body_html: str, summary_words: int) -> str:
+    return summary_before_more(body_html) or _paragraph_summary(body_html, summary_words)
+
+
+def summary_before_more(body_html: str) -> str | None:
+    """The HTML before the ``<!--more-->`` marker, its open tags closed; None without a marker. Called
+    again on the body with its links resolved, so that a listing links where the page links."""
     marker = body_html.find(MORE_MARKER)
-    if marker >= 0:
-        return _close_open_tags(body_html[:marker].rstrip())
-    return _paragraph_summary(body_html, summary_words)
+    if marker < 0:
+        return None
+    return _close_open_tags(body_html[:marker].rstrip())
 
 
 def _paragraph_summary(body_html: str, limit: int) -> str:

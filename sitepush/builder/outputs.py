@@ -130,16 +130,25 @@ class _Views:
             return Markup(f"<p>{html.escape(page.meta.summary)}</p>")
         if page.meta.description:
             return Markup(f"<p>{html.escape(page.meta.description)}</p>")
-        summary = page.parsed.body.summary_html
-        if self.config.build.conventions != "jekyll":  # a <!--more--> summary is the body's own HTML
-            summary = prefix_root_links(summary, self.config.site.base_path)
+        # A <!--more--> summary is the start of the body's own HTML, so it is cut from the body with its links
+        # resolved (the parsed summary still holds the placeholders of links to .md files and assets).
+        resolved = self.html_of.get(page.rel)
+        summary = None
+        if resolved is not None and "<!--more-->" in resolved:
+            from sitepush.builder.markdown_render import summary_before_more  # Markdown's import, when needed
+
+            summary = summary_before_more(resolved)
+        if summary is None:
+            summary = page.parsed.body.summary_html
+            if self.config.build.conventions != "jekyll":
+                summary = prefix_root_links(summary, self.config.site.base_path)
         return Markup(summary)
 
     def summary(self, page: Page) -> PageSummary:
         cached = self._summaries.get(page.rel)
         if cached is None:
             tags = self.term_refs(page, "tags") if "tags" in self.site.taxonomies else ()
-            inputs = (page.parsed, page.url, tags)
+            inputs = (page.parsed, page.url, tags, self.html_of.get(page.rel))
             old = self.old.summaries.get(page.rel)
             if old is not None and old[0] == inputs:
                 cached = old[1]
