@@ -122,7 +122,7 @@ class Builder:
     def __init__(self, config: Config, *, drafts: bool | None = None, strict: bool = False,
                  output_dir: Path | None = None, workers: int | None = None,
                  cache_folder: Path | None = None, persist: bool = True,
-                 progress: Callable[[str], None] | None = None) -> None:
+                 progress: Callable[[str], None] | None = None, background_search: bool = False) -> None:
         self.config = config
         self.progress = progress
         """Told ``parsed 640 of 2,950 pages``-style lines while a build parses and renders (None: quiet)."""
@@ -135,6 +135,16 @@ class Builder:
         self.cache: BuildCache | None = None
         self.persist = persist
         """Save the cache after each build; a long-lived builder may save it when idle instead."""
+        self.background_search = background_search
+        """With ``[build] search``: a build that changes pages returns with the last index published
+        and rebuilds the index in a thread (the preview server: Pagefind re-indexes every page, a
+        second on a 1,000-page site). The next build, or :meth:`save_cache`, waits for it."""
+        self._search_job: tuple[Any, str] | None = None
+        """The index being built in the background, with the digest of the pages it indexes."""
+        self._search_next: tuple[list[str], str] | None = None
+        """The pages (and their digest) this build leaves to index in the background."""
+        self._search_failed = False
+        """The last background index failed: the next build indexes in the build, and says why."""
         self._memo: ViewMemo | None = None
         self._markdown_broken: set[tuple[str, str]] = set()
         self._git: tuple[str, GitDates] | None = None
@@ -179,6 +189,7 @@ class Builder:
     def save_cache(self) -> None:
         """Write the in-memory cache to the cache folder (a build does it itself when ``persist``)."""
         if self.cache is not None:
+            self.finish_search()
             self.cache.warm = {name: getattr(self, name) for name in self.WARM_STATE}
             self.cache.warm["options"] = self._options_key()
             try:
@@ -216,6 +227,8 @@ class Builder:
                 for name in self.WARM_STATE:
                     setattr(self, name, warm[name])
         cache = self.cache
+        self.finish_search()
+        self._search_next = None
         watched = [("content", config.content_path), ("static", config.static_path),
                    ("templates", config.templates_path)]
         if config.build.conventions == "jekyll" and self.output_dir.is_relative_to(config.content_path) \
@@ -275,9 +288,7 @@ class Builder:
             contents[key] = ("", data)
         files, written = self._write(contents, copies, cache)
         if config.build.search:
-            written += self._search_index(files, cache, html_changed=any(
-                isinstance(v[1], (str, WrittenPage)) for v in rendered.values())
-                or self._html_removed(files, cache))
+            written += self._search_index(files, cache)
         removed = self.folder.sweep(set(files))
         checked = time.perf_counter()
         broken = check_output(cache.links, self.output_dir, {k: f.md5 for k, f in files.items()},
@@ -301,6 +312,12 @@ class Builder:
                            rendered=sum(1 for v in rendered.values() if isinstance(v[1], (str, WrittenPage))),
                            written=written, removed=removed,
                            seconds=time.perf_counter() - started)
+        if self._search_next is not None:
+            from sitepush.builder.search import SearchIndexJob
+
+            pages, digest = self._search_next
+            self._search_job = (SearchIndexJob(self.output_dir, pages, self._index_known(cache)).start(),
+                                digest)
         return BuildResult(self.output_dir, files, dict(plan.redirects), warnings, stats, site)
 
     def _fingerprint(self, tree: ContentTree, static: Sequence[CopiedFile],
@@ -498,30 +515,61 @@ class Builder:
             warnings.extend(entry[1])
         return warnings
 
-    def _html_removed(self, files: dict[str, OutputFile], cache: BuildCache) -> bool:
-        return any(key.endswith(".html") and key not in files for key in cache.outputs)
+    def _search_index(self, files: dict[str, OutputFile], cache: BuildCache) -> int:
+        """Keep the last index when the pages it indexed kept their bytes; else index them again, now
+        or (``background_search``, with the last index whole) after the build. Adds the index's files
+        to ``files``; returns how many were written."""
+        from sitepush.builder.search import ENTRY, FOLDER, build_search_index, index_digest
 
-    def _search_index(self, files: dict[str, OutputFile], cache: BuildCache, *, html_changed: bool) -> int:
-        """Run Pagefind when an HTML file changed (or its index is gone); add its files to ``files``.
-        Returns how many files it wrote."""
-        from sitepush.builder.search import FOLDER, build_search_index
-
+        pages = [key for key in files if key.endswith(".html")]
+        digest = "search|" + index_digest((key, files[key].md5) for key in pages)
         known = {k: v for k, v in cache.outputs.items() if k.startswith(FOLDER + "/")}
-        intact = bool(known) and all(self.folder.intact(k, v[2], v[3]) for k, v in known.items())
-        if not html_changed and intact:
+        entry = known.get(f"{FOLDER}/{ENTRY}")
+        if entry is not None and all(self.folder.intact(k, v[2], v[3]) for k, v in known.items()) and \
+                (entry[0] == digest or (self.background_search and not self._search_failed)):
             for key, (_, md5, size, _) in known.items():
                 files[key] = OutputFile(key, md5, size)
+            if entry[0] != digest:
+                self._search_next = (pages, digest)
             return 0
-        keys = build_search_index(self.output_dir)
+        self._search_failed = False
+        index = build_search_index(self.output_dir, pages, self._index_known(cache))
+        self._record_index(cache, index, digest, files)
+        return sum(1 for item in index if item.written)
+
+    @staticmethod
+    def _index_known(cache: BuildCache) -> dict[str, tuple[str, int, int]]:
+        from sitepush.builder.search import FOLDER
+
+        return {k: v[1:] for k, v in cache.outputs.items() if k.startswith(FOLDER + "/")}
+
+    def _record_index(self, cache: BuildCache, index: Sequence[Any], digest: str,
+                      files: dict[str, OutputFile] | None = None) -> None:
+        """The index's files replace the last index's in the cache (and in ``files``)."""
+        from sitepush.builder.search import FOLDER
+
         for key in [k for k in cache.outputs if k.startswith(FOLDER + "/")]:
             del cache.outputs[key]
-        for key in keys:
-            path = self.output_dir / key
-            stat = path.stat()
-            md5 = cache.file_digest(path)
-            cache.outputs[key] = ("search", md5, stat.st_size, stat.st_mtime_ns)
-            files[key] = OutputFile(key, md5, stat.st_size)
-        return len(keys)
+        for item in index:
+            cache.outputs[item.key] = (digest, item.md5, item.size, item.mtime_ns)
+            if files is not None:
+                files[item.key] = OutputFile(item.key, item.md5, item.size)
+
+    def finish_search(self) -> None:
+        """Wait for the index a build left to build in the background, and record its files.
+
+        A failure is not raised here (the pages were built): the next build indexes in the build and
+        reports it."""
+        pending, self._search_job = self._search_job, None
+        if pending is None or self.cache is None:
+            return
+        job, digest = pending
+        try:
+            index = job.wait()
+        except BuildError:
+            self._search_failed = True
+            return
+        self._record_index(self.cache, index, digest)
 
     def _git_dates(self) -> tuple[dict[str, datetime], tuple[Problem, ...]]:
         """Last-commit dates of the sources (one ``git log``, run again only after a commit)."""
