@@ -183,6 +183,7 @@ class SearchIndexJob:
         self._process = subprocess.Popen([binary, "--service"], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                          cwd=self.output_dir)
+        _widen(self._process.stdin, self._process.stdout)
         self._thread = threading.Thread(target=self._run, name="sitepush-search", daemon=True)
         self._thread.start()
         return self
@@ -280,22 +281,42 @@ class SearchIndexJob:
             known = self.known.get(key)
             same = known is not None and known[0] == md5 and folder.intact(key, known[1], known[2])
             if not same:
-                folder.write_bytes(key, data)
+                # Fragments and index chunks are named by their content: a changed one is a new
+                # file, created in place; one already there (the entry file) is replaced atomically.
+                folder.create_bytes(key, data)
             done.append(IndexFile(key, md5, len(data), folder.stat(key).st_mtime_ns, not same))
         return sorted(done, key=lambda f: f.key)
 
 
+def _widen(*pipes: Any) -> None:
+    """Pipes of 1 MiB instead of 64 KiB where Linux allows: the pages go over in a few dozen
+    wake-ups of each side instead of hundreds (a tenth of a second of CPU on 800 pages)."""
+    import fcntl
+
+    setting = getattr(fcntl, "F_SETPIPE_SZ", None)
+    for pipe in pipes:
+        if setting is not None and pipe is not None:
+            try:
+                fcntl.fcntl(pipe.fileno(), setting, 1 << 20)
+            except OSError:
+                pass  # above /proc/sys/fs/pipe-max-size: the default size works, a little slower
+
+
 def _responses(stdout: Any) -> Iterable[dict[str, Any]]:
     """The payloads Pagefind answers, each base64 JSON ended by a comma."""
-    pending = b""
+    pending: list[bytes] = []  # the index's files arrive as one message of megabytes, in many reads
     while True:
         chunk = stdout.read1(1 << 16)
         if not chunk:
             return
-        pending += chunk
-        *complete, pending = pending.split(b",")
+        *complete, rest = chunk.split(b",")
         for message in complete:
+            if pending:
+                pending.append(message)
+                message, pending = b"".join(pending), []
             yield json.loads(base64.b64decode(message)).get("payload") or {}
+        if rest:
+            pending.append(rest)
 
 
 def build_search_index(output_dir: Path, keys: Sequence[str],
