@@ -138,9 +138,11 @@ class Builder:
         self.background_search = background_search
         """With ``[build] search``: a build that changes pages returns with the last index published
         and rebuilds the index in a thread (the preview server: Pagefind re-indexes every page, a
-        second on a 1,000-page site). The next build, or :meth:`save_cache`, waits for it."""
-        self._search_job: tuple[Any, str] | None = None
-        """The index being built in the background, with the digest of the pages it indexes."""
+        second on a 1,000-page site). The next build waits for it; :meth:`save_cache` stops it (the
+        cache then says the index is behind, and the next build indexes again)."""
+        self._search_job: tuple[Any, str, str] | None = None
+        """The index being built in the background, with the digest of the pages it indexes and the
+        fingerprint of the build that left it (the cache's once the index is in place)."""
         self._search_next: tuple[list[str], str] | None = None
         """The pages (and their digest) this build leaves to index in the background."""
         self._search_failed = False
@@ -189,7 +191,7 @@ class Builder:
     def save_cache(self) -> None:
         """Write the in-memory cache to the cache folder (a build does it itself when ``persist``)."""
         if self.cache is not None:
-            self.finish_search()
+            self.finish_search(cancel=True)  # the preview server stopping: at once, not in a second
             self.cache.warm = {name: getattr(self, name) for name in self.WARM_STATE}
             self.cache.warm["options"] = self._options_key()
             try:
@@ -305,6 +307,10 @@ class Builder:
             raise BuildError.from_problems(output_warnings)
         self._memo = plan.memo
         cache.fingerprint, cache.redirects, cache.warnings = fingerprint, dict(plan.redirects), warnings
+        if self._search_next is not None:
+            # Until the index has followed, the outputs are not all this fingerprint's: a cache saved
+            # meanwhile (or kept after the index failed or was stopped) must not skip the next build.
+            cache.fingerprint = ""
         cache.published = len(site.pages)
         if self.persist:
             self.save_cache()
@@ -317,7 +323,7 @@ class Builder:
 
             pages, digest = self._search_next
             self._search_job = (SearchIndexJob(self.output_dir, pages, self._index_known(cache)).start(),
-                                digest)
+                                digest, fingerprint)
         return BuildResult(self.output_dir, files, dict(plan.redirects), warnings, stats, site)
 
     def _fingerprint(self, tree: ContentTree, static: Sequence[CopiedFile],
@@ -555,21 +561,26 @@ class Builder:
             if files is not None:
                 files[item.key] = OutputFile(item.key, item.md5, item.size)
 
-    def finish_search(self) -> None:
-        """Wait for the index a build left to build in the background, and record its files.
+    def finish_search(self, *, cancel: bool = False) -> None:
+        """Wait for the index a build left to build in the background, and record its files (or,
+        with ``cancel``, stop it: the last index stays, recorded as behind the pages).
 
         A failure is not raised here (the pages were built): the next build indexes in the build and
         reports it."""
         pending, self._search_job = self._search_job, None
         if pending is None or self.cache is None:
             return
-        job, digest = pending
+        job, digest, fingerprint = pending
+        if cancel:
+            job.cancel()
+            return
         try:
             index = job.wait()
         except BuildError:
             self._search_failed = True
             return
         self._record_index(self.cache, index, digest)
+        self.cache.fingerprint = fingerprint
 
     def _git_dates(self) -> tuple[dict[str, datetime], tuple[Problem, ...]]:
         """Last-commit dates of the sources (one ``git log``, run again only after a commit)."""

@@ -205,15 +205,24 @@ class SearchIndexJob:
         assert self._result is not None
         return self._result
 
+    def cancel(self) -> None:
+        """Stop Pagefind and forget the index (what is in place stays: the last index, whole)."""
+        if self._process is not None and self._thread is not None:
+            self._process.kill()
+            self._thread.join()
+        self._result = BuildError("the search index was cancelled", file="sitepush.toml")
+
     def _run(self) -> None:
         process = self._process
         assert process is not None and process.stdin is not None and process.stdout is not None
         writer = threading.Thread(target=self._send, args=(process.stdin,), daemon=True)
         writer.start()
         try:
-            for payload in _responses(process.stdout):
+            for number, payload in _responses(process.stdout):
                 if payload.get("type") == "Error":
-                    raise BuildError(f"Pagefind failed: {payload.get('message') or 'no message'}",
+                    # Requests are numbered: NewIndex 1, then one per page in order, then GetFiles.
+                    page = f" on {self.keys[number - 2]}" if 2 <= number < len(self.keys) + 2 else ""
+                    raise BuildError(f"Pagefind failed{page}: {payload.get('message') or 'no message'}",
                                      file="sitepush.toml", hint="set [build] search = false, or "
                                      "report the page that makes Pagefind fail")
                 if payload.get("type") == "GetFiles":
@@ -302,8 +311,8 @@ def _widen(*pipes: Any) -> None:
                 pass  # above /proc/sys/fs/pipe-max-size: the default size works, a little slower
 
 
-def _responses(stdout: Any) -> Iterable[dict[str, Any]]:
-    """The payloads Pagefind answers, each base64 JSON ended by a comma."""
+def _responses(stdout: Any) -> Iterable[tuple[int, dict[str, Any]]]:
+    """(request number, payload) of each answer of Pagefind, each base64 JSON ended by a comma."""
     pending: list[bytes] = []  # the index's files arrive as one message of megabytes, in many reads
     while True:
         chunk = stdout.read1(1 << 16)
@@ -314,7 +323,8 @@ def _responses(stdout: Any) -> Iterable[dict[str, Any]]:
             if pending:
                 pending.append(message)
                 message, pending = b"".join(pending), []
-            yield json.loads(base64.b64decode(message)).get("payload") or {}
+            answer = json.loads(base64.b64decode(message))
+            yield int(answer.get("message_id") or 0), answer.get("payload") or {}
         if rest:
             pending.append(rest)
 

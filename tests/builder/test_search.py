@@ -16,6 +16,7 @@ import pytest
 from sitepush.builder.builder import Builder
 from sitepush.builder.search import SearchIndexJob, page_url, search_document
 from sitepush.config import load_config
+from sitepush.errors import BuildError
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 needs_pagefind = pytest.mark.skipif(importlib.util.find_spec("pagefind") is None,
@@ -151,6 +152,39 @@ def test_the_preview_builder_publishes_the_pages_first_and_the_index_after(tmp_p
     assert third.stats.written == 0
     words = indexed_words(third.output_dir)
     assert len(words) == 3 and "wombat" in words["/install/"]
+
+
+@needs_pagefind
+def test_stopping_the_preview_mid_index_keeps_the_last_index_and_the_next_build_catches_up(
+        tmp_path: Path) -> None:
+    site = docs_site(tmp_path / "site")
+    options = {"output_dir": tmp_path / "out", "cache_folder": tmp_path / "cache", "workers": 1}
+    serving = Builder(load_config(site), persist=False, background_search=True, **options)
+    serving.build(now=NOW)
+    (site / "content" / "install.md").write_text("# Install\n\nUse the wombat installer.\n", "utf-8")
+    serving.build(now=NOW)
+    serving.save_cache()  # what stopping the server does: Pagefind is stopped, not waited for
+    assert serving._search_job is None
+    result = Builder(load_config(site), **options).build(now=NOW)
+    words = indexed_words(result.output_dir)
+    assert len(words) == 3 and "wombat" in words["/install/"]
+
+
+@pytest.mark.parametrize(("binary", "message"), [
+    ("missing", "sitepush.toml: search is on but Pagefind is not installed — pip install 'pagefind[bin]', "
+                "or set [build] search = false"),
+    ("/bin/false", "sitepush.toml: Pagefind stopped without writing the index — pip install "
+                   "--force-reinstall 'pagefind[bin]', or set [build] search = false"),
+])
+def test_a_pagefind_that_is_missing_or_stops_is_one_line_naming_the_setting(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, binary: str, message: str) -> None:
+    pytest.importorskip("pagefind")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / binary) if binary == "missing" else binary)
+    builder = Builder(load_config(docs_site(tmp_path / "site")), output_dir=tmp_path / "out",
+                      cache_folder=tmp_path / "cache", workers=1)
+    with pytest.raises(BuildError) as raised:
+        builder.build(now=NOW)
+    assert [problem.render() for problem in raised.value.problems] == [message]
 
 
 def test_without_search_no_box_and_no_index(tmp_path: Path) -> None:
