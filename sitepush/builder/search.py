@@ -4,14 +4,23 @@ No server and no request to anyone: Pagefind writes a static, chunked index and 
 ``pagefind/`` in the output folder, which the preview server and S3 serve like every other file; a
 query loads only the index chunks and page fragments it needs.
 
-Where the time goes (hugo-docs, 786 pages, CPU seconds of Pagefind): its CLI over the output folder
-1.6; the same pages sent to its service whole 1.6; only their ``data-pagefind-body`` element 1.2;
-plain-text records (``add_custom_record``) 1.0, but they lose the heading weights and anchors that
-rank a page whose heading matches first. Most of what is left is writing: one compressed fragment
-file per page (0.7 s of it, a third in the kernel creating files). So the builder sends each page's
-search document (:func:`search_document`, which indexes byte-for-byte as the whole page does) to
-``pagefind --service`` over its pipe protocol, the one its own Python and Node APIs speak. Those
-APIs are not used: the Python one waits 0.1 s per response (80 s for this site).
+Where the time goes (hugo-docs, 786 pages, CPU seconds on a 2-core machine at load 2-6, so
++-20 %): Pagefind's CLI over the output folder 1.6-2.0 s, up to a third of it in the kernel creating
+its 817 files. Sent to ``pagefind --service`` instead: the whole pages 1.4-1.9 s; only each page's
+``data-pagefind-body`` element (:func:`search_document`, which indexes byte-for-byte as the whole
+page does) 1.1-1.5 s; plain-text records (``add_custom_record``) 1.0-1.4 s, but records lose the
+heading weights and anchors that rank a page whose heading matches first, so they are not used.
+Taking the index's files over the pipe (GetFiles) and writing only those that changed takes the
+kernel's share of a re-index from 0.4-1.3 s to 0.15 s (ext4 creates files slowly where many were
+just deleted, which rewriting every file of an index comes to), and stops the files of old indexes
+from staying (Pagefind deletes nothing). What is left is Pagefind's own work,
+about 1.1 s (parsing 0.2, indexing 0.4, building and compressing the chunks and one fragment per
+page the rest), and 0.2-0.4 s here (sending the pages, creating the files). One Pagefind worker
+thread (``TOKIO_WORKER_THREADS=1``) costs the same CPU; running it beside the render would save
+wall time only, and the render already uses every core.
+
+The pipe protocol is the one Pagefind's own Python and Node APIs speak; the Python API is not used
+because it waits 0.1 s for each answer (80 s for this site).
 
 Pagefind cannot update an index, only build one: a changed page means indexing every page again.
 :class:`SearchIndexJob` therefore runs in a thread, so the preview server can publish the rebuilt
