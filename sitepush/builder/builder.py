@@ -42,6 +42,7 @@ from sitepush.builder.output_folder import MARKER as MARKER  # re-exported: depl
 from sitepush.builder.output_folder import OutputFolder
 from sitepush.builder.outputs import HIGHLIGHT_CSS_KEY, RenderJob, ViewMemo, plan_outputs
 from sitepush.builder.residue import residue_warnings
+from sitepush.builder.search import SiteSearch
 from sitepush.builder.site import ParsedSource, Site, assemble_site
 from sitepush.builder.theme_files import default_theme_dir, theme_assets
 from sitepush.builder.views import Link, PageSummary, PageView, SiteView, TermRef
@@ -135,18 +136,11 @@ class Builder:
         self.cache: BuildCache | None = None
         self.persist = persist
         """Save the cache after each build; a long-lived builder may save it when idle instead."""
-        self.background_search = background_search
-        """With ``[build] search``: a build that changes pages returns with the last index published
-        and rebuilds the index in a thread (the preview server: Pagefind re-indexes every page, a
-        second on a 1,000-page site). The next build waits for it; :meth:`save_cache` stops it (the
-        cache then says the index is behind, and the next build indexes again)."""
-        self._search_job: tuple[Any, str, str] | None = None
-        """The index being built in the background, with the digest of the pages it indexes and the
-        fingerprint of the build that left it (the cache's once the index is in place)."""
-        self._search_next: tuple[list[str], str] | None = None
-        """The pages (and their digest) this build leaves to index in the background."""
-        self._search_failed = False
-        """The last background index failed: the next build indexes in the build, and says why."""
+        self.search = SiteSearch(self.output_dir, background=background_search)
+        """The search index (``[build] search``). ``background_search``: a build that changed pages
+        returns with the last index published and the index follows in a thread (the preview server:
+        Pagefind re-indexes every page, a second on a 1,000-page site). The next build waits for it;
+        :meth:`save_cache` stops it (the cache then says the index is behind)."""
         self._memo: ViewMemo | None = None
         self._markdown_broken: set[tuple[str, str]] = set()
         self._git: tuple[str, GitDates] | None = None
@@ -191,7 +185,7 @@ class Builder:
     def save_cache(self) -> None:
         """Write the in-memory cache to the cache folder (a build does it itself when ``persist``)."""
         if self.cache is not None:
-            self.finish_search(cancel=True)  # the preview server stopping: at once, not in a second
+            self.search.finish(self.cache, cancel=True)  # the server stopping: at once, not in a second
             self.cache.warm = {name: getattr(self, name) for name in self.WARM_STATE}
             self.cache.warm["options"] = self._options_key()
             try:
@@ -229,8 +223,7 @@ class Builder:
                 for name in self.WARM_STATE:
                     setattr(self, name, warm[name])
         cache = self.cache
-        self.finish_search()
-        self._search_next = None
+        self.search.finish(cache)
         watched = [("content", config.content_path), ("static", config.static_path),
                    ("templates", config.templates_path)]
         if config.build.conventions == "jekyll" and self.output_dir.is_relative_to(config.content_path) \
@@ -290,7 +283,10 @@ class Builder:
             contents[key] = ("", data)
         files, written = self._write(contents, copies, cache)
         if config.build.search:
-            written += self._search_index(files, cache)
+            index, count = self.search.update({k: f.md5 for k, f in files.items() if k.endswith(".html")},
+                                              cache.outputs, self.folder)
+            files.update((key, OutputFile(key, md5, size)) for key, md5, size in index)
+            written += count
         removed = self.folder.sweep(set(files))
         checked = time.perf_counter()
         broken = check_output(cache.links, self.output_dir, {k: f.md5 for k, f in files.items()},
@@ -307,7 +303,7 @@ class Builder:
             raise BuildError.from_problems(output_warnings)
         self._memo = plan.memo
         cache.fingerprint, cache.redirects, cache.warnings = fingerprint, dict(plan.redirects), warnings
-        if self._search_next is not None:
+        if self.search.deferred:
             # Until the index has followed, the outputs are not all this fingerprint's: a cache saved
             # meanwhile (or kept after the index failed or was stopped) must not skip the next build.
             cache.fingerprint = ""
@@ -318,12 +314,7 @@ class Builder:
                            rendered=sum(1 for v in rendered.values() if isinstance(v[1], (str, WrittenPage))),
                            written=written, removed=removed,
                            seconds=time.perf_counter() - started)
-        if self._search_next is not None:
-            from sitepush.builder.search import SearchIndexJob
-
-            pages, digest = self._search_next
-            self._search_job = (SearchIndexJob(self.output_dir, pages, self._index_known(cache)).start(),
-                                digest, fingerprint)
+        self.search.start_deferred(cache.outputs, fingerprint)
         return BuildResult(self.output_dir, files, dict(plan.redirects), warnings, stats, site)
 
     def _fingerprint(self, tree: ContentTree, static: Sequence[CopiedFile],
@@ -521,66 +512,9 @@ class Builder:
             warnings.extend(entry[1])
         return warnings
 
-    def _search_index(self, files: dict[str, OutputFile], cache: BuildCache) -> int:
-        """Keep the last index when the pages it indexed kept their bytes; else index them again, now
-        or (``background_search``, with the last index whole) after the build. Adds the index's files
-        to ``files``; returns how many were written."""
-        from sitepush.builder.search import ENTRY, FOLDER, build_search_index, index_digest
-
-        pages = [key for key in files if key.endswith(".html")]
-        digest = "search|" + index_digest((key, files[key].md5) for key in pages)
-        known = {k: v for k, v in cache.outputs.items() if k.startswith(FOLDER + "/")}
-        entry = known.get(f"{FOLDER}/{ENTRY}")
-        if entry is not None and all(self.folder.intact(k, v[2], v[3]) for k, v in known.items()) and \
-                (entry[0] == digest or (self.background_search and not self._search_failed)):
-            for key, (_, md5, size, _) in known.items():
-                files[key] = OutputFile(key, md5, size)
-            if entry[0] != digest:
-                self._search_next = (pages, digest)
-            return 0
-        self._search_failed = False
-        index = build_search_index(self.output_dir, pages, self._index_known(cache))
-        self._record_index(cache, index, digest, files)
-        return sum(1 for item in index if item.written)
-
-    @staticmethod
-    def _index_known(cache: BuildCache) -> dict[str, tuple[str, int, int]]:
-        from sitepush.builder.search import FOLDER
-
-        return {k: v[1:] for k, v in cache.outputs.items() if k.startswith(FOLDER + "/")}
-
-    def _record_index(self, cache: BuildCache, index: Sequence[Any], digest: str,
-                      files: dict[str, OutputFile] | None = None) -> None:
-        """The index's files replace the last index's in the cache (and in ``files``)."""
-        from sitepush.builder.search import FOLDER
-
-        for key in [k for k in cache.outputs if k.startswith(FOLDER + "/")]:
-            del cache.outputs[key]
-        for item in index:
-            cache.outputs[item.key] = (digest, item.md5, item.size, item.mtime_ns)
-            if files is not None:
-                files[item.key] = OutputFile(item.key, item.md5, item.size)
-
-    def finish_search(self, *, cancel: bool = False) -> None:
-        """Wait for the index a build left to build in the background, and record its files (or,
-        with ``cancel``, stop it: the last index stays, recorded as behind the pages).
-
-        A failure is not raised here (the pages were built): the next build indexes in the build and
-        reports it."""
-        pending, self._search_job = self._search_job, None
-        if pending is None or self.cache is None:
-            return
-        job, digest, fingerprint = pending
-        if cancel:
-            job.cancel()
-            return
-        try:
-            index = job.wait()
-        except BuildError:
-            self._search_failed = True
-            return
-        self._record_index(self.cache, index, digest)
-        self.cache.fingerprint = fingerprint
+    def finish_search(self) -> None:
+        """Wait for the search index the last build left to follow in the background (if any)."""
+        self.search.finish(self.cache)
 
     def _git_dates(self) -> tuple[dict[str, datetime], tuple[Problem, ...]]:
         """Last-commit dates of the sources (one ``git log``, run again only after a commit)."""

@@ -164,7 +164,7 @@ def test_stopping_the_preview_mid_index_keeps_the_last_index_and_the_next_build_
     (site / "content" / "install.md").write_text("# Install\n\nUse the wombat installer.\n", "utf-8")
     serving.build(now=NOW)
     serving.save_cache()  # what stopping the server does: Pagefind is stopped, not waited for
-    assert serving._search_job is None
+    assert not serving.search.running
     result = Builder(load_config(site), **options).build(now=NOW)
     words = indexed_words(result.output_dir)
     assert len(words) == 3 and "wombat" in words["/install/"]
