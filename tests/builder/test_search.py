@@ -43,9 +43,12 @@ def fragments(out: Path) -> dict[str, dict[str, object]]:
     return pages
 
 
-def indexed_words(out: Path) -> dict[str, str]:
-    """URL → indexed text of each page."""
-    return {url: str(fragment["content"]) for url, fragment in fragments(out).items()}
+def indexed_words(out: Path, *, swept: bool = True) -> dict[str, str]:
+    """URL → indexed text of each page; with ``swept``, fails if the folder holds a fragment no page
+    has (an old index's, left behind)."""
+    found = fragments(out)
+    assert not swept or len(found) == len(list((out / "pagefind" / "fragment").iterdir()))
+    return {url: str(fragment["content"]) for url, fragment in found.items()}
 
 
 # -- the search document (no Pagefind needed) --------------------------------------------------
@@ -131,6 +134,9 @@ def test_a_one_page_change_rewrites_only_the_index_files_that_changed(tmp_path: 
     assert again.stats.written < len(index_files) // 2
     words = indexed_words(again.output_dir)
     assert "wombat" in words["/install/"] and len(words) == 3  # the old fragment is swept
+    assert sorted(key for key in again.files if key.startswith("pagefind/")) == \
+        sorted(str(path.relative_to(again.output_dir)) for path in (again.output_dir / "pagefind").rglob("*")
+               if path.is_file())
     assert not [key for key in again.files if key.startswith("pagefind/")
                 and not (again.output_dir / key).is_file()]
 
@@ -146,8 +152,8 @@ def test_the_preview_builder_publishes_the_pages_first_and_the_index_after(tmp_p
     again = builder.build(now=NOW)
     assert "wombat" in (again.output_dir / "install/index.html").read_text("utf-8")
     assert again.stats.written == 1  # the page; no file of the index was written by the build
-    builder.finish_search()  # what the next build (or the server's stop) waits for
-    assert "wombat" in " ".join(indexed_words(again.output_dir).values())
+    builder.finish_search()  # what the next build waits for; it sweeps the old index's files
+    assert "wombat" in " ".join(indexed_words(again.output_dir, swept=False).values())
     third = builder.build(now=NOW)  # nothing changed: the index the thread built is kept, old files swept
     assert third.stats.written == 0
     words = indexed_words(third.output_dir)
