@@ -42,6 +42,7 @@ from sitepush.builder.output_folder import MARKER as MARKER  # re-exported: depl
 from sitepush.builder.output_folder import OutputFolder
 from sitepush.builder.outputs import HIGHLIGHT_CSS_KEY, RenderJob, ViewMemo, plan_outputs
 from sitepush.builder.residue import residue_warnings
+from sitepush.builder.search import SiteSearch
 from sitepush.builder.site import ParsedSource, Site, assemble_site
 from sitepush.builder.theme_files import default_theme_dir, theme_assets
 from sitepush.builder.views import Link, PageSummary, PageView, SiteView, TermRef
@@ -122,7 +123,7 @@ class Builder:
     def __init__(self, config: Config, *, drafts: bool | None = None, strict: bool = False,
                  output_dir: Path | None = None, workers: int | None = None,
                  cache_folder: Path | None = None, persist: bool = True,
-                 progress: Callable[[str], None] | None = None) -> None:
+                 progress: Callable[[str], None] | None = None, background_search: bool = False) -> None:
         self.config = config
         self.progress = progress
         """Told ``parsed 640 of 2,950 pages``-style lines while a build parses and renders (None: quiet)."""
@@ -135,6 +136,11 @@ class Builder:
         self.cache: BuildCache | None = None
         self.persist = persist
         """Save the cache after each build; a long-lived builder may save it when idle instead."""
+        self.search = SiteSearch(self.output_dir, background=background_search)
+        """The search index (``[build] search``). ``background_search``: a build that changed pages
+        returns with the last index published and the index follows in a thread (the preview server:
+        Pagefind re-indexes every page, a second on a 1,000-page site). The next build waits for it;
+        :meth:`save_cache` stops it (the cache then says the index is behind)."""
         self._memo: ViewMemo | None = None
         self._markdown_broken: set[tuple[str, str]] = set()
         self._git: tuple[str, GitDates] | None = None
@@ -179,6 +185,7 @@ class Builder:
     def save_cache(self) -> None:
         """Write the in-memory cache to the cache folder (a build does it itself when ``persist``)."""
         if self.cache is not None:
+            self.search.finish(self.cache, cancel=True)  # the server stopping: at once, not in a second
             self.cache.warm = {name: getattr(self, name) for name in self.WARM_STATE}
             self.cache.warm["options"] = self._options_key()
             try:
@@ -216,6 +223,7 @@ class Builder:
                 for name in self.WARM_STATE:
                     setattr(self, name, warm[name])
         cache = self.cache
+        self.search.finish(cache)
         watched = [("content", config.content_path), ("static", config.static_path),
                    ("templates", config.templates_path)]
         if config.build.conventions == "jekyll" and self.output_dir.is_relative_to(config.content_path) \
@@ -276,9 +284,10 @@ class Builder:
             contents[key] = ("", data)
         files, written = self._write(contents, copies, cache)
         if config.build.search:
-            written += self._search_index(files, cache, html_changed=any(
-                isinstance(v[1], (str, WrittenPage)) for v in rendered.values())
-                or self._html_removed(files, cache))
+            index, count = self.search.update({k: f.md5 for k, f in files.items() if k.endswith(".html")},
+                                              cache.outputs, self.folder)
+            files.update((key, OutputFile(key, md5, size)) for key, md5, size in index)
+            written += count
         removed = self.folder.sweep(set(files))
         checked = time.perf_counter()
         broken = check_output(cache.links, self.output_dir, {k: f.md5 for k, f in files.items()},
@@ -295,6 +304,10 @@ class Builder:
             raise BuildError.from_problems(output_warnings)
         self._memo = plan.memo
         cache.fingerprint, cache.redirects, cache.warnings = fingerprint, dict(plan.redirects), warnings
+        if self.search.deferred:
+            # Until the index has followed, the outputs are not all this fingerprint's: a cache saved
+            # meanwhile (or kept after the index failed or was stopped) must not skip the next build.
+            cache.fingerprint = ""
         cache.published = len(site.pages)
         if self.persist:
             self.save_cache()
@@ -302,6 +315,7 @@ class Builder:
                            rendered=sum(1 for v in rendered.values() if isinstance(v[1], (str, WrittenPage))),
                            written=written, removed=removed,
                            seconds=time.perf_counter() - started)
+        self.search.start_deferred(cache.outputs, fingerprint)
         return BuildResult(self.output_dir, files, dict(plan.redirects), warnings, stats, site)
 
     def _fingerprint(self, tree: ContentTree, static: Sequence[CopiedFile],
@@ -501,30 +515,9 @@ class Builder:
             warnings.extend(entry[1])
         return warnings
 
-    def _html_removed(self, files: dict[str, OutputFile], cache: BuildCache) -> bool:
-        return any(key.endswith(".html") and key not in files for key in cache.outputs)
-
-    def _search_index(self, files: dict[str, OutputFile], cache: BuildCache, *, html_changed: bool) -> int:
-        """Run Pagefind when an HTML file changed (or its index is gone); add its files to ``files``.
-        Returns how many files it wrote."""
-        from sitepush.builder.search import FOLDER, build_search_index
-
-        known = {k: v for k, v in cache.outputs.items() if k.startswith(FOLDER + "/")}
-        intact = bool(known) and all(self.folder.intact(k, v[2], v[3]) for k, v in known.items())
-        if not html_changed and intact:
-            for key, (_, md5, size, _) in known.items():
-                files[key] = OutputFile(key, md5, size)
-            return 0
-        keys = build_search_index(self.output_dir)
-        for key in [k for k in cache.outputs if k.startswith(FOLDER + "/")]:
-            del cache.outputs[key]
-        for key in keys:
-            path = self.output_dir / key
-            stat = path.stat()
-            md5 = cache.file_digest(path)
-            cache.outputs[key] = ("search", md5, stat.st_size, stat.st_mtime_ns)
-            files[key] = OutputFile(key, md5, stat.st_size)
-        return len(keys)
+    def finish_search(self) -> None:
+        """Wait for the search index the last build left to follow in the background (if any)."""
+        self.search.finish(self.cache)
 
     def _git_dates(self) -> tuple[dict[str, datetime], tuple[Problem, ...]]:
         """Last-commit dates of the sources (one ``git log``, run again only after a commit)."""

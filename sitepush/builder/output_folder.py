@@ -71,6 +71,18 @@ class OutputFolder:
         tmp.write_bytes(data)
         os.replace(tmp, target)
 
+    def create_bytes(self, key: str, data: bytes) -> None:
+        """Write ``data`` to ``key`` like :meth:`write_bytes`, without its temporary file and rename
+        when no file of that name exists: for files no reader asks for before they are whole (the
+        search index's content-named files, written before the entry file that names them). The
+        rename is most of the cost of writing a small file."""
+        target = self._target(key)
+        try:
+            with open(target, "xb") as out:  # O_EXCL: never through a link left at that name
+                out.write(data)
+        except FileExistsError:
+            self.write_bytes(key, data)
+
     def copy_file(self, key: str, source: Path) -> None:
         """Copy ``source`` to ``key``, atomically like :meth:`write_bytes`."""
         target = self._target(key)

@@ -89,8 +89,9 @@ class SiteRebuilder:
     def _new_builder(self, config: Config) -> Builder:
         from sitepush.builder.builder import Builder
 
+        # The search index follows the pages a second later instead of holding back the reload.
         return Builder(config, drafts=self.drafts, output_dir=self.output_dir,
-                       cache_folder=self.cache_folder, persist=False)
+                       cache_folder=self.cache_folder, persist=False, background_search=True)
 
     @property
     def website(self) -> WebsiteConfig:

@@ -1,5 +1,6 @@
 """A docs site in a real browser (Debian's Chromium, through the preview server on loopback): the
-sidebar marks the current page, the search box finds a word of another page and opens it, and
+sidebar marks the current page, the search box finds a word of another page and opens it (also a
+word saved while serving, once the index has followed, asking nothing of any other host), and
 prev/next walk the nav order."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -37,7 +39,7 @@ page = "reference.md"
 
 
 @pytest.fixture()
-def preview(tmp_path: Path) -> Iterator[PreviewServer]:
+def served(tmp_path: Path) -> Iterator[tuple[PreviewServer, SiteRebuilder, Path]]:
     site = tmp_path / "site"
     pages = {"index.md": "# Welcome\n\nStart here.\n",
              "guide/install.md": "# Install\n\nRun the installer.\n",
@@ -53,8 +55,13 @@ def preview(tmp_path: Path) -> Iterator[PreviewServer]:
     assert rebuilder.build()
     server = PreviewServer(rebuilder.source, lambda: rebuilder.website, hub=LiveHub(), port=0)
     server.start()
-    yield server
+    yield server, rebuilder, site
     server.stop()
+
+
+@pytest.fixture()
+def preview(served: tuple[PreviewServer, SiteRebuilder, Path]) -> PreviewServer:
+    return served[0]
 
 
 def test_the_sidebar_marks_the_current_page(preview: PreviewServer, browser_page: Any) -> None:
@@ -75,6 +82,23 @@ def test_the_search_box_finds_a_word_of_another_page_and_opens_it(preview: Previ
     result.click()
     browser_page.wait_for_url("**/guide/configure/")
     assert browser_page.locator("h1").first.inner_text().startswith("Configure")
+
+
+def test_a_word_saved_while_serving_is_found_once_the_index_follows_with_no_request_elsewhere(
+        served: tuple[PreviewServer, SiteRebuilder, Path], browser_page: Any) -> None:
+    server, rebuilder, site = served
+    (site / "content" / "reference.md").write_text("# Reference\n\nEvery wombat flag.\n", "utf-8")
+    assert rebuilder.build()  # the pages are served at once; the index is rebuilt in the background
+    rebuilder.builder.finish_search()
+    hosts: list[str] = []
+    browser_page.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
+    browser_page.goto(server.url + "guide/install/")
+    browser_page.keyboard.press("/")
+    browser_page.keyboard.type("wombat")
+    result = browser_page.locator(".pagefind-ui__result-link").first
+    result.wait_for()
+    assert result.inner_text() == "Reference"
+    assert set(hosts) == {urlsplit(server.url).netloc}
 
 
 def test_prev_and_next_follow_the_nav(preview: PreviewServer, browser_page: Any) -> None:
