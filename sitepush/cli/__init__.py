@@ -19,6 +19,7 @@ Exit codes: 0 done, 1 user error (one line per problem), 2 usage, 3 safety stop,
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -72,6 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     Output to a closed pipe (``sitepush history --json | head -2``) is dropped silently and the
     command finishes its work (:class:`output.DroppedWhenClosed`). An interrupted command ends the
     process once its line is printed (:func:`signals.end_interrupted_process`).
+
+    Called without ``argv`` it is the process's entry point (the console script, ``python -m
+    sitepush``), and the process ends when it returns: every object still alive is frozen out of the
+    cyclic collector first (:func:`gc.freeze`). The interpreter's teardown would otherwise run full
+    collections over everything a build left alive (lexers, templates, parsed pages): ~100 ms at the
+    end of a 46-page build, a sixth of its time, for memory the OS takes back anyway.
     """
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = output.dropped_when_closed(streams[0]), output.dropped_when_closed(streams[1])
@@ -81,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         signals = sys.modules.get("sitepush.cli.signals")
         if signals is not None:
             signals.end_interrupted_process(code)
+        if argv is None:
+            gc.freeze()
         return code
     finally:
         for stream in (sys.stdout, sys.stderr):
