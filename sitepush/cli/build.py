@@ -48,7 +48,7 @@ def build(config: Config, *, drafts: bool, strict: bool = False, output: Path | 
           workers: int | None = None) -> BuildResult:
     """Build, print the warnings and one summary line."""
     from sitepush.builder import build_site
-    from sitepush.syncer.report import ProgressLine
+    from sitepush.progress import ProgressLine
 
     if workers is not None and workers < 1:
         raise UsageError("--workers must be at least 1")
