@@ -24,7 +24,7 @@ def add_commands(commands: Any) -> None:
     build.add_argument("--drafts", action="store_true", help="also build pages marked draft")
     build.add_argument("--strict", action="store_true", help="treat warnings (broken links) as errors")
     build.add_argument("--output", type=Path, metavar="DIR", help="output folder (default: [build] output_dir)")
-    build.add_argument("--workers", type=int, metavar="N", help="rendering processes (default: one per core)")
+    build.add_argument("--workers", type=int, metavar="N", help="rendering processes (default: one per core, for 300 pages or more)")
     build.set_defaults(handler=cmd_build)
 
 
