@@ -19,7 +19,8 @@ Timed, interleaved in each rep (the order rotates, so neither tool always runs o
   workers, which build a site this small in one process — the pool starts from 300 jobs a step — and
   with ``--workers 1``: the two rows should agree);
 - **sitepush API cold:** one ``Builder.build()`` in a fresh child process (``workers=1``), cache and output
-  wiped, and the seconds spent in Liquid rendering inside it: Liquid's share of the build.
+  wiped, and the seconds spent in Liquid rendering inside it: Liquid's share of the build;
+- **python3 -c pass:** the interpreter's own start-up, which every CLI run pays before sitepush's first line.
 
 Each step's CPU seconds (user + system of its processes, the API row's whole child process) are beside
 the wall times: on a shared machine they move less than wall time does.
@@ -143,7 +144,8 @@ def main() -> int:
         return float(record["build_s"])
 
     steps = {"jekyll": jekyll, "sitepush CLI cold": cli, "sitepush CLI cold --workers 1": lambda: cli("--workers", "1"),
-             "sitepush API cold": api}
+             "sitepush API cold": api,
+             "python3 -c pass (start-up alone)": lambda: run([sys.executable, "-c", "pass"], env, args.timeout)}
     times: dict[str, list[float]] = {name: [] for name in steps}
     names = list(steps)
     cpu: dict[str, list[float]] = {name: [] for name in steps}
