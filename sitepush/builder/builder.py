@@ -179,8 +179,8 @@ class Builder:
     def warm_up(self) -> None:
         """Make the Markdown renderer and the Jinja environment in this process now.
 
-        A cold build parses and renders in worker processes, so the first small rebuild after it would
-        pay for importing Markdown, Pygments and Jinja2 here. A long-lived builder (the preview server)
+        A cold build of a big site parses and renders in worker processes (POOL_MIN_JOBS), so the first
+        small rebuild after it would pay for importing Markdown, Pygments and Jinja2 here. A long-lived builder (the preview server)
         calls this while it waits for the first edit.
         """
         parse_sources([], self._parse_settings())
