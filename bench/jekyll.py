@@ -16,10 +16,14 @@ Timed, interleaved in each rep (the order rotates, so neither tool always runs o
 - **import:** ``import_jekyll`` (in this process, median of 20 calls);
 - **jekyll:** ``jekyll build -q`` wall time (Ruby start-up included, as a user waits for it);
 - **sitepush CLI cold:** ``python3 -m sitepush build`` wall time, cache and output wiped (with the default
-  workers, one per core, and with ``--workers 1``: on a site this small the pool's start costs more than
-  it saves);
+  workers, which build a site this small in one process — the pool starts from 300 jobs a step — and
+  with ``--workers 1``: the two rows should agree);
 - **sitepush API cold:** one ``Builder.build()`` in a fresh child process (``workers=1``), cache and output
-  wiped, and the seconds spent in Liquid rendering inside it: Liquid's share of the build.
+  wiped, and the seconds spent in Liquid rendering inside it: Liquid's share of the build;
+- **python3 -c pass:** the interpreter's own start-up, which every CLI run pays before sitepush's first line.
+
+Each step's CPU seconds (user + system of its processes, the API row's whole child process) are beside
+the wall times: on a shared machine they move less than wall time does.
 
 Prints the table and the issue's target (sitepush's Jekyll-mode build ≥ 3× Jekyll's speed) with PASS or
 MISS, and writes the report to ``bench/results/jekyll-<date>.md``.
@@ -30,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -139,12 +144,17 @@ def main() -> int:
         return float(record["build_s"])
 
     steps = {"jekyll": jekyll, "sitepush CLI cold": cli, "sitepush CLI cold --workers 1": lambda: cli("--workers", "1"),
-             "sitepush API cold": api}
+             "sitepush API cold": api,
+             "python3 -c pass (start-up alone)": lambda: run([sys.executable, "-c", "pass"], env, args.timeout)}
     times: dict[str, list[float]] = {name: [] for name in steps}
     names = list(steps)
+    cpu: dict[str, list[float]] = {name: [] for name in steps}
     for rep in range(args.reps):
         for name in names[rep % len(names):] + names[:rep % len(names)]:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             times[name].append(steps[name]())
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     jekyll_pages = sum(1 for p in jekyll_out.rglob("*.html"))
     median = {name: statistics.median(values) for name, values in times.items()}
     liquid_share = statistics.median(r["liquid_s"] / r["build_s"] for r in api_records)
@@ -152,10 +162,11 @@ def main() -> int:
     lines = [f"# Jekyll mode beside Jekyll — just-the-docs ({date.today().isoformat()})", "",
              f"Reps: {args.reps}, interleaved; medians. Load average at the end: {os.getloadavg()[0]:.1f} "
              f"on {os.cpu_count()} cores.", "",
-             "| step | median s | runs |", "| --- | ---: | --- |",
-             f"| import (import_jekyll) | {import_s:.4f} | 20 calls |"]
+             "| step | median s | runs | CPU s (median) |", "| --- | ---: | --- | ---: |",
+             f"| import (import_jekyll) | {import_s:.4f} | 20 calls | |"]
     for name in names:
-        lines.append(f"| {name} | {median[name]:.2f} | {', '.join(f'{t:.2f}' for t in times[name])} |")
+        lines.append(f"| {name} | {median[name]:.2f} | {', '.join(f'{t:.2f}' for t in times[name])} | "
+                     f"{statistics.median(cpu[name]):.2f} |")
     lines += ["", f"Pages: Jekyll wrote {jekyll_pages} HTML files; sitepush published "
                   f"{int(api_records[-1]['published'])} pages.",
               f"Liquid rendering: {liquid_share:.1%} of the API build "

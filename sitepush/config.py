@@ -252,7 +252,8 @@ class BuildConfig:
                                 "them, case and spaces included (`/My%20Page/`, as MkDocs and Jekyll do; "
                                 "`sitepush import mkdocs` sets it, Jekyll conventions imply it).")
     workers: int = option(0, check=_non_negative,
-                          doc="Rendering processes; 0 means one per CPU core.")
+                          doc="Rendering processes; 0 means one per CPU core once a build step has "
+                              "300 pages or more (a smaller site builds in one process, where it is quicker).")
     max_page_mb: int = option(10, check=_positive,
                               doc="Largest Markdown file built, in MB; a larger one is an error naming it.")
     exclude: tuple[str, ...] = option((), check=_exclude_check,

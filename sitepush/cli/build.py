@@ -24,7 +24,7 @@ def add_commands(commands: Any) -> None:
     build.add_argument("--drafts", action="store_true", help="also build pages marked draft")
     build.add_argument("--strict", action="store_true", help="treat warnings (broken links) as errors")
     build.add_argument("--output", type=Path, metavar="DIR", help="output folder (default: [build] output_dir)")
-    build.add_argument("--workers", type=int, metavar="N", help="rendering processes (default: one per core)")
+    build.add_argument("--workers", type=int, metavar="N", help="rendering processes (default: one per core, for 300 pages or more)")
     build.set_defaults(handler=cmd_build)
 
 
@@ -48,7 +48,7 @@ def build(config: Config, *, drafts: bool, strict: bool = False, output: Path | 
           workers: int | None = None) -> BuildResult:
     """Build, print the warnings and one summary line."""
     from sitepush.builder import build_site
-    from sitepush.syncer.report import ProgressLine
+    from sitepush.progress import ProgressLine
 
     if workers is not None and workers < 1:
         raise UsageError("--workers must be at least 1")

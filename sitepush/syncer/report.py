@@ -1,4 +1,5 @@
-"""What a deploy shows: the one-screen plan of ``--dry-run``, the progress line, the summary, the JSON.
+"""What a deploy shows: the one-screen plan of ``--dry-run``, the summary, the JSON (the progress line
+is :mod:`sitepush.progress`, re-exported here).
 
 Everything here is text made from frozen data (a :class:`SyncPlan`, a :class:`SyncReport`); nothing
 here talks to AWS, and nothing here ever sees a credential, so nothing here can print one.
@@ -7,23 +8,20 @@ here talks to AWS, and nothing here ever sees a credential, so nothing here can 
 from __future__ import annotations
 
 import json
-import os
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from threading import Lock
 from typing import Any, TextIO
 
 from sitepush.errors import DeployError, printable
+from sitepush.progress import CI_PROGRESS_SECONDS as CI_PROGRESS_SECONDS  # re-exported: the old home
+from sitepush.progress import TTY_REFRESH_SECONDS as TTY_REFRESH_SECONDS
+from sitepush.progress import ProgressLine as ProgressLine
 from sitepush.syncer.apply import SyncReport
 from sitepush.syncer.model import SyncPlan, Upload, UploadReason
 from sitepush.wording import counted
 
 PLAN_LINES = 10
 """Keys listed per section of the dry-run plan; the rest is counted, so it fits on one screen."""
-CI_PROGRESS_SECONDS = 10.0
-"""Without a terminal, a progress line at most this often: a few lines in a CI log, not thousands."""
-TTY_REFRESH_SECONDS = 0.1
 
 _REASON_WORDS = {UploadReason.NEW: "new", UploadReason.CONTENT: "changed",
                  UploadReason.HEADERS: "headers only", UploadReason.REDIRECT: "redirect changed"}
@@ -120,63 +118,11 @@ def write_json(path: Path, document: dict[str, Any]) -> None:
                           hint="pass a file in a folder that exists and is writable") from None
 
 
-class ProgressLine:
-    """Shows apply_plan's progress: one rewritten line on a terminal, an occasional plain line otherwise."""
-
-    def __init__(self, stream: TextIO, *, tty: bool | None = None,
-                 clock: Callable[[], float] = time.monotonic, quiet_for: float = 0.0,
-                 tty_only: bool = False) -> None:
-        """``quiet_for``: no line in the first that many seconds (a quick step shows none); ``tty_only``:
-        nothing at all when the stream is not a terminal."""
-        self._stream = stream
-        self._tty = _is_tty(stream) if tty is None else tty
-        self._clock = clock
-        self._quiet_for = quiet_for
-        self._silent = tty_only and not self._tty
-        self._lock = Lock()
-        self._last = -1e9
-        self._shown = ""
-        self._every = TTY_REFRESH_SECONDS if self._tty else CI_PROGRESS_SECONDS
-        self._started = clock()
-
-    def __call__(self, line: str) -> None:
-        if self._silent:
-            return
-        with self._lock:
-            now = self._clock()
-            # In CI the first line waits a whole period, so a quick deploy prints no progress at all.
-            if (now - self._last < self._every or now - self._started < self._quiet_for
-                    or (not self._tty and now - self._started < self._every)):
-                return
-            self._last = now
-            if self._tty:
-                self._stream.write("\r" + line.ljust(len(self._shown)))
-                self._shown = line
-            else:
-                self._stream.write(line + "\n")
-            self._stream.flush()
-
-    def close(self) -> None:
-        """Clear the terminal line so the summary starts on a clean one."""
-        with self._lock:
-            if self._tty and self._shown:
-                self._stream.write("\r" + " " * len(self._shown) + "\r")
-                self._stream.flush()
-                self._shown = ""
-
-
 def megabytes(size: int) -> str:
     """``532 bytes``, ``12.3 kB``, ``4.5 MB``."""
     if size < 1000:
         return f"{size} bytes" if size != 1 else "1 byte"
     return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.1f} kB"
-
-
-def _is_tty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty() and os.environ.get("TERM") != "dumb"
-    except (AttributeError, ValueError):
-        return False
 
 
 def _kinds(uploads: Sequence[Upload]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -92,3 +94,20 @@ def test_an_unknown_option_shows_the_usage_of_the_command_it_was_given_to(
     err = capsys.readouterr().err
     assert stopped.value.code == 2 and err.startswith(usage)
     assert err.rstrip().endswith("error: unrecognized arguments: --bogus")
+
+
+def test_the_table_of_commands_names_the_module_adding_each_command() -> None:
+    from sitepush.cli import COMMAND_MODULES, MODULE_OF_COMMAND, make_parser
+
+    added = {}
+    for module in COMMAND_MODULES:
+        parser = argparse.ArgumentParser()
+        importlib.import_module(module).add_commands(parser.add_subparsers())
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        added.update(dict.fromkeys(commands.choices, module))
+    assert MODULE_OF_COMMAND == added
+    every = next(a for a in make_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    only = next(a for a in make_parser("rollback")._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(every.choices) == list(added)
+    assert list(only.choices) == ["history", "rollback", "share", "preview"]  # history's module adds four
+    assert only.choices["rollback"].format_help() == every.choices["rollback"].format_help()
