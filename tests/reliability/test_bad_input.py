@@ -3,8 +3,10 @@ and never a traceback — through the real command line (``sitepush.cli.main``).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
+import typing
 from pathlib import Path
 
 import pytest
@@ -13,13 +15,25 @@ from hypothesis import strategies as st
 
 from sitepush.cli import main
 from sitepush.config import Config
-from sitepush.config_schema import iter_options
+from sitepush.config_schema import iter_options, toml_key
 
 
-def wrong_value(default: object) -> str:
-    """A TOML value of the wrong type for an option whose default is ``default``."""
+def option_type(key: str) -> object:
+    """The annotation of the ``table.name`` option of sitepush.toml."""
+    table, name = key.split(".")
+    section = next(f for f in dataclasses.fields(Config) if toml_key(f) == table)
+    section_class = typing.get_type_hints(Config)[section.name]
+    option = next(f for f in dataclasses.fields(section_class) if toml_key(f) == name)
+    return typing.get_type_hints(section_class)[option.name]
+
+
+def wrong_value(default: object, key: str = "") -> str:
+    """A TOML value of the wrong type for the option ``key`` whose default is ``default`` (an option that
+    is unset by default, ``str | None``, gets a number, ``int | None`` a string)."""
     if isinstance(default, bool):
         return '"yes"'
+    if default is None and key and str in typing.get_args(option_type(key)):
+        return "42"
     if isinstance(default, int) or default is None:
         return '"many"'
     if isinstance(default, str):
@@ -44,7 +58,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]]
 def test_every_option_with_a_wrong_type_is_one_line_with_its_line_and_the_fix(
         key: str, default: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     table, name = key.split(".")
-    (tmp_path / "sitepush.toml").write_text(f"# a comment\n[{table}]\n{name} = {wrong_value(default)}\n")
+    (tmp_path / "sitepush.toml").write_text(f"# a comment\n[{table}]\n{name} = {wrong_value(default, key)}\n")
     code, err = run(capsys, "build", str(tmp_path))
     assert code == 1
     assert len(err) == 1 and err[0].startswith(f"error: sitepush.toml:3: `{key}`") and " — " in err[0], err
