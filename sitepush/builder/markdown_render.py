@@ -36,6 +36,7 @@ from sitepush.builder._md_docs import github_slug as github_slug
 from sitepush.builder._md_docs import mkdocs_slug as mkdocs_slug
 from sitepush.builder._md_docs import zola_slug as zola_slug
 from sitepush.builder._md_extensions import SitepushExtension
+from sitepush.builder._md_gates import GatesExtension
 from sitepush.builder._md_inline import ListedInlineExtension
 from sitepush.builder._md_inline import ListedInlineProcessor as ListedInlineProcessor  # tests reach it here
 from sitepush.builder.model import RenderedBody, TocEntry
@@ -94,6 +95,7 @@ class MarkdownRenderer:
             ),
             self._sitepush,
             ListedInlineExtension(),  # the stock inline pass, cheaper (same output)
+            GatesExtension(),  # last: skips the processors a page cannot need (same output)
         ])
 
     # A process pool may pickle the renderer into its workers: send the settings, rebuild the rest.

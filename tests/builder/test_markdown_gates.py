@@ -1,0 +1,160 @@
+"""Block and tree processors a page cannot need are skipped (no table without ``|``, no admonition
+without ``!!!``…), and the output is byte for byte what Python-Markdown makes with all of them."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from markdown.blockparser import BlockParser
+
+from sitepush.builder._md_gates import BLOCK_GATES, TREE_GATES, gate_tree_processor
+from sitepush.builder.frontmatter import parse_front_matter
+from sitepush.builder.markdown_render import MarkdownRenderer
+from tests.fixtures.paths import REPO, corpus_dir
+
+
+def ungated_renderer() -> MarkdownRenderer:
+    """The same renderer with Python-Markdown's own block parser and every tree processor run."""
+    renderer = MarkdownRenderer()
+    md = renderer._md
+    md.parser.__class__ = BlockParser
+    for name in TREE_GATES:
+        del md.treeprocessors[name].run  # the gate in front of the method
+    return renderer
+
+
+def offered(renderer: MarkdownRenderer) -> list[str]:
+    """Names the block processors whose test runs from now on, one entry per test."""
+    registry = renderer._md.parser.blockprocessors
+    tested: list[str] = []
+    for item in registry._priority:  # type: ignore[attr-defined]
+        processor = registry[item.name]
+
+        def counting(parent: Any, block: str, _test: Any = processor.test, _name: str = item.name) -> bool:
+            tested.append(_name)
+            return bool(_test(parent, block))
+
+        processor.test = counting  # type: ignore[method-assign]
+    return tested
+
+
+def test_a_page_of_plain_paragraphs_offers_its_blocks_to_no_table_admonition_or_list_processor() -> None:
+    renderer = MarkdownRenderer()
+    tested = offered(renderer)
+    assert renderer.render("Plain words.\n\nMore plain words.\n").html == \
+        "<p>Plain words.</p>\n<p>More plain words.</p>"
+    assert set(tested) == {"empty", "indent", "code", "paragraph"}
+
+
+def test_a_page_with_a_table_offers_its_blocks_to_the_table_processor_but_not_to_footnotes() -> None:
+    renderer = MarkdownRenderer()
+    tested = offered(renderer)
+    assert "<table>" in renderer.render("| a | b |\n|---|---|\n| 1 | 2 |\n").html
+    assert "table" in tested and not {"footnote", "admonition", "deflist", "abbr"} & set(tested)
+
+
+def test_a_page_with_markdown_inside_html_is_offered_to_every_processor() -> None:
+    renderer = MarkdownRenderer()
+    tested = offered(renderer)
+    html = renderer.render('<div markdown="1">\n!!! note\n    Inside.\n</div>\n').html
+    assert '<div class="admonition note">' in html
+    assert set(tested) >= {"admonition", "details", "table", "deflist", "footnote", "abbr", "markdown_block"}
+
+
+def test_a_page_without_braces_escapes_or_checkboxes_skips_those_tree_processors() -> None:
+    renderer = MarkdownRenderer()
+    ran: list[str] = []
+    for name in TREE_GATES:
+        processor = renderer._md.treeprocessors[name]
+
+        def recording(root: Any, _run: Any = type(processor).run, _self: Any = processor, _name: str = name) -> Any:
+            ran.append(_name)
+            return _run(_self, root)
+
+        processor.run = recording  # type: ignore[method-assign]
+        gate_tree_processor(renderer._md, processor, TREE_GATES[name])  # the gate in front of the recorder
+    renderer.render("# Title\n\nWords.\n")
+    assert ran == []
+    renderer.render("# Title {#t}\n\nA \\*star\\*.\n\n- [x] done\n")
+    assert sorted(ran) == sorted(TREE_GATES)
+
+
+def test_a_processor_an_extension_puts_under_a_stock_name_is_never_skipped() -> None:
+    from markdown.blockprocessors import ParagraphProcessor
+
+    class Shout(ParagraphProcessor):
+        def run(self, parent: Any, blocks: list[str]) -> None:
+            blocks[0] = blocks[0].upper()
+            super().run(parent, blocks)
+
+    renderer = MarkdownRenderer()
+    renderer._md.parser.blockprocessors.register(Shout(renderer._md.parser), "table", 75)
+    assert renderer.render("no pipes here\n").html == "<p>NO PIPES HERE</p>"
+
+
+# Syntax where a prefix is cut away before a processor sees it: quotes, list items, footnotes,
+# definitions, admonitions, HTML blocks with Markdown inside.
+NESTED = [
+    "> | a | b |\n> |---|---|\n> | 1 | 2 |\n",
+    "- !!! note\n\n        In a list.\n",
+    "Term\n: A definition with a | b | c\n: > and a quote\n",
+    "Text[^n].\n\n[^n]: !!! tip\n        A note in a footnote.\n\n    # Not a heading? {.x}\n",
+    "1. ??? note \"Folded\"\n       Body.\n2. - - -\n",
+    "> > - nested\n> >   ---\n> > Setext\n> > ===\n",
+    '<div markdown="1">\n| x | y |\n|---|---|\n| 1 | 2 |\n\n*[HTML]: Hyper\n</div>\n\nHTML here\n',
+    "*[HTML]: Hyper Text\n\nHTML and \\*escapes\\* and {: .no }\n\n- [ ] box\n- [X] done\n",
+    "[ref]: /x/ \"Title\"\n\n[ref] and a [link][ref]\n",
+    "Line\n\n    indented code: with | pipes\n\nPara {: #id }\n{: .cls }\n",
+]
+
+
+@pytest.mark.parametrize("text", NESTED)
+def test_nested_syntax_renders_as_with_every_processor(text: str) -> None:
+    assert MarkdownRenderer().render(text) == ungated_renderer().render(text)
+
+
+PIECES = ["", "> ", "- ", "* ", "1. ", "2) ", "    ", "  ", "\t", ": ", "[^1]: ", "[^1]", "*[HTML]: Hyper", "HTML",
+          "!!! note", '!!! tip "T"', "??? note", "???+ tip", "| a | b |", "|---|---|", "a | b", "--- | ---",
+          "# ", "## h", "===", "---", "- - -", "***", "_ _ _", "[x] ", "[ ] ", "{: .cls }", "{#id}", "\\*",
+          "\\#", '<div markdown="1">', "</div>", "<div>", "[ref]: /x", "[ref]", "term", "text", "*em*",
+          "`code`", "```", "> [!NOTE]", "&amp;", "<b>x</b>", "[TOC]", "1\\. x", "abc: def", "x|y"]
+
+
+def test_thousands_of_random_documents_render_as_with_every_processor() -> None:
+    """Lines glued together from the pieces each gate looks for, nested in every container."""
+    ours, stock = MarkdownRenderer(), ungated_renderer()
+    rnd = random.Random(17)
+    for _ in range(3000):
+        lines = []
+        for _ in range(rnd.randint(1, 14)):
+            lines.append("".join(rnd.choice(PIECES) for _ in range(rnd.choice([1, 1, 2, 2, 3]))))
+            if rnd.random() < 0.3:
+                lines.append("")
+        text = "\n".join(lines) + "\n"
+        assert ours.render(text) == stock.render(text), text
+
+
+def test_the_gates_name_processors_python_markdown_registers_and_keep_their_order() -> None:
+    md = ungated_renderer()._md
+    assert [type(p) for p in MarkdownRenderer()._md.treeprocessors] == [type(p) for p in md.treeprocessors]
+    for name, gate in BLOCK_GATES.items():
+        processor = md.parser.blockprocessors[name]
+        assert (type(processor).__module__, type(processor).__name__) == (gate.module, gate.cls), name
+    for name, gate in TREE_GATES.items():
+        tree_processor = md.treeprocessors[name]
+        assert (type(tree_processor).__module__, type(tree_processor).__name__) == (gate.module, gate.cls), name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", ["hugo-docs/content/en", "httpx-docs/docs", "python-markdown-docs/docs",
+                                    "zola-docs/docs/content", "just-the-docs/docs"])
+def test_corpus_pages_render_as_with_every_processor(folder: str) -> None:
+    ours, stock = MarkdownRenderer(), ungated_renderer()
+    root = corpus_dir(folder.split("/")[0]) / folder.split("/", 1)[1]
+    paths = sorted(root.rglob("*.md")) + sorted((REPO / "example-site" / "content").rglob("*.md"))
+    assert len(paths) > 20
+    for path in paths:
+        body = parse_front_matter(path.read_bytes(), str(path)).body
+        assert ours.render(body) == stock.render(body), str(path)
