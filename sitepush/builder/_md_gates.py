@@ -115,21 +115,32 @@ class GatedBlockParser(BlockParser):
     gated: bool = False
     """Whether processors may be skipped for this document (no Markdown-in-HTML element)."""
     _processors: list[BlockProcessor] | None = None
+    _gates_of: tuple[list[BlockProcessor], list[Gate | None]] | None = None
 
     def parseDocument(self, lines: Any) -> ElementTree:  # noqa: N802 - Python-Markdown's name
         text = "\n".join(lines)
         self.document_text = text
         self.gated = not any(isinstance(block, Element) for block in self.md.htmlStash.rawHtmlBlocks)
-        registry = self.blockprocessors
-        processors = list(registry)  # iterating sorts by priority, as the stock parseBlocks does
+        processors = list(self.blockprocessors)  # iterating sorts by priority, as parseBlocks does
         if self.gated:
-            idle = {id(registry[name]) for name, gate in BLOCK_GATES.items()
-                    if name in registry and _is_stock(gate, registry[name]) and not gate.can_act(text)}
-            processors = [processor for processor in processors if id(processor) not in idle]
+            gates = self._gates(processors)
+            processors = [processor for processor, gate in zip(processors, gates)
+                          if gate is None or gate.can_act(text)]
         self._processors = processors
         self.root = Element(self.md.doc_tag)
         self.parseChunk(self.root, text)
         return ElementTree(self.root)
+
+    def _gates(self, processors: list[BlockProcessor]) -> list[Gate | None]:
+        """Each processor's gate (None: always offered), worked out again only when the registry changed."""
+        if self._gates_of is not None and self._gates_of[0] == processors:  # the same objects in order
+            return self._gates_of[1]
+        registry = self.blockprocessors
+        by_id = {id(registry[name]): gate for name, gate in BLOCK_GATES.items()
+                 if name in registry and _is_stock(gate, registry[name])}
+        gates = [by_id.get(id(processor)) for processor in processors]
+        self._gates_of = (processors, gates)
+        return gates
 
     def parseBlocks(self, parent: Element, blocks: list[str]) -> None:  # noqa: N802
         # The stock loop (markdown/blockparser.py, BlockParser.parseBlocks) over the chosen list.

@@ -5,7 +5,8 @@ its priority registry (a sort check and two lookups per try): on hugo-docs, abou
 of which cannot match because the text lacks the one character the pattern starts with. This
 treeprocessor is the stock ``InlineProcessor`` with two differences:
 
-* the patterns are read once per document into a list, not through the registry on every try;
+* the patterns are read into a list (again when the registry changes), not through the registry on
+  every try;
 * a pattern whose match must contain a character (a link needs ``[``, code a backtick, emphasis ``*``
   or ``_``…) is skipped for a text without it. Only the stock patterns under their stock names are
   skipped this way; any other (an extension's) is always tried.
@@ -56,9 +57,15 @@ _STOCK_RE = {
 class ListedInlineProcessor(InlineProcessor):
     """``InlineProcessor`` reading its patterns from a list, skipping those the text cannot match."""
 
+    _listed: tuple[list[Any], list[tuple[Any, tuple[str, ...]]]] | None = None
+
     def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
-        self._patterns: list[tuple[Any, tuple[str, ...]]] = [
-            (pattern, _needs(name, pattern)) for name, pattern in _named(self.inlinePatterns)]
+        # Read again only when the registry changed (iterating it sorts by priority, as the stock one does).
+        patterns = list(self.inlinePatterns)
+        if self._listed is None or self._listed[0] != patterns:
+            self._listed = (patterns, [(pattern, _needs(name, pattern))
+                                       for name, pattern in _named(self.inlinePatterns)])
+        self._patterns = self._listed[1]
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802
