@@ -1,4 +1,4 @@
-"""Python-Markdown's block and tree processors, skipped for a document that cannot need them.
+"""Python-Markdown's processors, skipped for a document that cannot need them.
 
 The block parser offers every block of a document to each of its twenty processors in priority order,
 reaching them through the registry (a sort check and a list built per block): on hugo-docs, about 25
@@ -6,7 +6,10 @@ blocks a page and 400 tests, most of them regular-expression searches for syntax
 (admonitions, ``???`` details, tables, definition lists, footnotes, abbreviations). Three tree processors
 (attribute lists, task lists, unescaping of ``\\`` escapes) walk the whole tree of every page for the
 same reason. :class:`GatedBlockParser` and :func:`gate_tree_processor` decide once per document, from
-the text the block parser is given, which of them can act at all, and skip the others.
+the text the block parser is given, which of them can act at all, and skip the others. Two more passes
+are cut short the same way: the raw-HTML preprocessor (Python's HTML parser over the whole page) on a
+page without ``<`` (:data:`PRE_GATES`), and the table of contents on a page without headings
+(:class:`HeadinglessTocTreeprocessor`).
 
 Why a skip cannot change the output: every block and every piece of element text that reaches a
 processor is cut out of that text (prefixes such as ``> ``, list markers and indentation removed,
@@ -35,6 +38,8 @@ from markdown import Markdown
 from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 # Lines of three -, _ or * (spaces between allowed), as HRProcessor.RE requires.
@@ -96,6 +101,15 @@ TREE_GATES: dict[str, Gate] = {
     "unescape": Gate("markdown.treeprocessors", "UnescapeTreeprocessor", _holds("\\")),
 }
 """Tree processor name → its gate."""
+
+PRE_GATES: dict[str, Gate] = {
+    # The raw-HTML pass runs Python's HTML parser over the whole text. Without a ``<`` it finds no tag,
+    # and what it writes back is the text as it was, but for numeric character references: it adds the
+    # ``;`` that ``&#38`` lacks (named ones it only takes with their ``;``, and writes back as read).
+    "html_block": Gate("markdown.extensions.md_in_html", "HtmlBlockPreprocessor",
+                       lambda text: "<" in text or "&#" in text),
+}
+"""Preprocessor name → its gate (tested on the preprocessor's own input)."""
 
 
 def _is_stock(gate: Gate | None, processor: object) -> bool:
@@ -169,6 +183,40 @@ def gate_tree_processor(md: Markdown, processor: Treeprocessor, gate: Gate) -> N
     setattr(processor, "run", gated)  # noqa: B010 - an instance attribute in front of the method
 
 
+def gate_preprocessor(processor: Preprocessor, gate: Gate) -> None:
+    """Make ``processor`` (a stock preprocessor) leave the lines as they are when they fail ``gate``."""
+    run = processor.run
+
+    def gated(lines: list[str]) -> list[str]:
+        if not gate.can_act("\n".join(lines)):
+            return lines
+        result: list[str] = run(lines)
+        return result
+
+    setattr(processor, "run", gated)  # noqa: B010 - an instance attribute in front of the method
+
+
+class HeadinglessTocTreeprocessor(TocTreeprocessor):
+    """The toc extension's processor, short on a page without headings (most of Hugo's docs pages).
+
+    The stock pass walks every element twice, for ids and for headings; a page with no heading and no
+    ``[TOC]`` marker gets from it no tokens and the empty table, the same as an empty document, which is
+    what it is given instead (one walk to see there is no heading, with the stock test)."""
+
+    def run(self, doc: Element) -> None:
+        match = self.header_rgx.match
+        if not self.marker and not any(isinstance(tag := element.tag, str) and tag[:1] in "hH" and match(tag)
+                                       for element in doc.iter()):
+            doc = Element(self.md.doc_tag)
+        super().run(doc)
+
+
+class HeadinglessTocExtension(TocExtension):
+    """``TocExtension`` with :class:`HeadinglessTocTreeprocessor`."""
+
+    TreeProcessorClass = HeadinglessTocTreeprocessor
+
+
 class GatesExtension(Extension):
     """Makes the block parser a :class:`GatedBlockParser` and gates the tree processors of
     :data:`TREE_GATES`; add it after every other extension, so that it sees their processors."""
@@ -180,3 +228,6 @@ class GatesExtension(Extension):
         for name, gate in TREE_GATES.items():
             if name in md.treeprocessors and _is_stock(gate, md.treeprocessors[name]):
                 gate_tree_processor(md, md.treeprocessors[name], gate)
+        for name, gate in PRE_GATES.items():
+            if name in md.preprocessors and _is_stock(gate, md.preprocessors[name]):
+                gate_preprocessor(md.preprocessors[name], gate)

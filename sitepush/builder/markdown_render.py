@@ -26,7 +26,6 @@ from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import TocExtension
 from pymdownx.details import DetailsExtension
 from pymdownx.tasklist import TasklistExtension
 
@@ -36,7 +35,7 @@ from sitepush.builder._md_docs import github_slug as github_slug
 from sitepush.builder._md_docs import mkdocs_slug as mkdocs_slug
 from sitepush.builder._md_docs import zola_slug as zola_slug
 from sitepush.builder._md_extensions import SitepushExtension
-from sitepush.builder._md_gates import GatesExtension
+from sitepush.builder._md_gates import GatesExtension, HeadinglessTocExtension
 from sitepush.builder._md_inline import ListedInlineExtension
 from sitepush.builder._md_inline import ListedInlineProcessor as ListedInlineProcessor  # tests reach it here
 from sitepush.builder.model import RenderedBody, TocEntry
@@ -110,7 +109,7 @@ class MarkdownRenderer:
             TasklistExtension(custom_checkbox=False),
             superfences_extension(),
             DocsMarkdownExtension(),
-            TocExtension(
+            HeadinglessTocExtension(  # the stock toc, short on a page without headings
                 permalink="#",
                 permalink_class="anchor",
                 permalink_title="Link to this section",

@@ -8,20 +8,24 @@ from typing import Any
 
 import pytest
 from markdown.blockparser import BlockParser
+from markdown.extensions.toc import TocTreeprocessor
 
-from sitepush.builder._md_gates import BLOCK_GATES, TREE_GATES, gate_tree_processor
+from sitepush.builder._md_gates import BLOCK_GATES, PRE_GATES, TREE_GATES, gate_preprocessor, gate_tree_processor
 from sitepush.builder.frontmatter import parse_front_matter
 from sitepush.builder.markdown_render import MarkdownRenderer
 from tests.fixtures.paths import REPO, corpus_dir
 
 
 def ungated_renderer() -> MarkdownRenderer:
-    """The same renderer with Python-Markdown's own block parser and every tree processor run."""
+    """The same renderer with Python-Markdown's own block parser and toc, and every processor run."""
     renderer = MarkdownRenderer()
     md = renderer._md
     md.parser.__class__ = BlockParser
+    md.treeprocessors["toc"].__class__ = TocTreeprocessor
     for name in TREE_GATES:
         del md.treeprocessors[name].run  # the gate in front of the method
+    for name in PRE_GATES:
+        del md.preprocessors[name].run
     return renderer
 
 
@@ -81,6 +85,33 @@ def test_a_page_without_braces_escapes_or_checkboxes_skips_those_tree_processors
     assert sorted(ran) == sorted(TREE_GATES)
 
 
+def test_a_page_without_tags_or_numeric_references_skips_the_raw_html_pass() -> None:
+    renderer = MarkdownRenderer()
+    processor = renderer._md.preprocessors["html_block"]
+    seen: list[list[str]] = []
+
+    def recording(lines: list[str], _run: Any = type(processor).run) -> list[str]:
+        seen.append(lines)
+        return list(_run(processor, lines))
+
+    processor.run = recording  # type: ignore[method-assign]
+    gate_preprocessor(processor, PRE_GATES["html_block"])
+    assert renderer.render("Tom &amp; Jerry &copy; 2024\n").html == "<p>Tom &amp; Jerry &copy; 2024</p>"
+    assert seen == []
+    # The parser adds the `;` a numeric reference lacks: such a page still goes through it.
+    assert renderer.render("A &#38 B\n").html == ungated_renderer().render("A &#38 B\n").html == "<p>A &#38; B</p>"
+    assert renderer.render("<b>bold</b>\n").html == "<p><b>bold</b></p>"
+    assert len(seen) == 2
+
+
+@pytest.mark.parametrize("text", ["Words, no heading.\n", "[TOC]\n\nNo heading under the marker.\n",
+                                  "<h2>Raw</h2>\n\n## Markdown {#m}\n"])
+def test_a_page_without_headings_gets_the_stock_table_of_contents(text: str) -> None:
+    ours, stock = MarkdownRenderer(), ungated_renderer()
+    assert ours.render(text) == stock.render(text)
+    assert (ours._md.toc, ours._md.toc_tokens) == (stock._md.toc, stock._md.toc_tokens)  # type: ignore[attr-defined]
+
+
 def test_a_processor_an_extension_puts_under_a_stock_name_is_never_skipped() -> None:
     from markdown.blockprocessors import ParagraphProcessor
 
@@ -119,7 +150,8 @@ PIECES = ["", "> ", "- ", "* ", "1. ", "2) ", "    ", "  ", "\t", ": ", "[^1]: "
           "!!! note", '!!! tip "T"', "??? note", "???+ tip", "| a | b |", "|---|---|", "a | b", "--- | ---",
           "# ", "## h", "===", "---", "- - -", "***", "_ _ _", "[x] ", "[ ] ", "{: .cls }", "{#id}", "\\*",
           "\\#", '<div markdown="1">', "</div>", "<div>", "[ref]: /x", "[ref]", "term", "text", "*em*",
-          "`code`", "```", "> [!NOTE]", "&amp;", "<b>x</b>", "[TOC]", "1\\. x", "abc: def", "x|y"]
+          "`code`", "```", "> [!NOTE]", "&amp;", "<b>x</b>", "[TOC]", "1\\. x", "abc: def", "x|y",
+          "&#38", "&#x26;", "&nbsp", "<div>", "</div>: x"]
 
 
 def test_thousands_of_random_documents_render_as_with_every_processor() -> None:
@@ -138,7 +170,9 @@ def test_thousands_of_random_documents_render_as_with_every_processor() -> None:
 
 def test_the_gates_name_processors_python_markdown_registers_and_keep_their_order() -> None:
     md = ungated_renderer()._md
-    assert [type(p) for p in MarkdownRenderer()._md.treeprocessors] == [type(p) for p in md.treeprocessors]
+    # The same processors in the same order (the toc's is the stock one's subclass).
+    assert [TocTreeprocessor if isinstance(p, TocTreeprocessor) else type(p)
+            for p in MarkdownRenderer()._md.treeprocessors] == [type(p) for p in md.treeprocessors]
     for name, gate in BLOCK_GATES.items():
         processor = md.parser.blockprocessors[name]
         assert (type(processor).__module__, type(processor).__name__) == (gate.module, gate.cls), name
