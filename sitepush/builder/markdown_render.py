@@ -49,7 +49,7 @@ _SLUG_SEPARATOR_RE = re.compile(r"[-\s]+")
 _TAG_RE = re.compile(r"<[^<>]*>")
 _FOOTNOTE_REF_RE = re.compile(r'<sup id="fnref[^"<>]*"><a [^<>]*>[^<>]*</a></sup>')
 _OPEN_OR_CLOSE_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
-_WORDLESS_RUN_RE = re.compile(r"(?<!\S)[^\s\w]++(?!\S)")
+_WORDLESS_RUN_RE = re.compile(r"\s[^\s\w]++(?!\S)")
 # Block elements whose paragraphs are not the page's own opening text.
 _CONTAINER_ELEMENTS = frozenset(
     "article aside blockquote dd details dl dt div fieldset figure footer form header li nav ol "
@@ -195,9 +195,10 @@ def count_words(body_html: str) -> int:
     heading permalinks and the ``↩`` of footnote back-links do not count.
     """
     text = _visible_text(body_html)
-    # Counted in C: every run, less the runs without a letter or digit (a possessive run, so a long one
-    # is scanned once).
-    return len(text.split()) - len(_WORDLESS_RUN_RE.findall(text))
+    # Counted in C: every run, less the runs without a letter or digit. Each of those is found with the
+    # whitespace before it (hence the space in front), which lets the search skip to whitespace; the
+    # run is possessive, so a long one is scanned once.
+    return len(text.split()) - len(_WORDLESS_RUN_RE.findall(" " + text))
 
 
 def _summary_html(body_html: str, summary_words: int) -> str:
