@@ -19,7 +19,9 @@ whenever the processor could match: a text without ``|`` holds no table, one wit
 admonition. Each skip below names the strings its processor's stock regular expression cannot match
 without; a processor that is not the stock class under its stock name is never skipped. A processor
 skipped is one whose test would have said no (or whose ``run`` would have put the block back and
-returned False) on every block, and the ones that remain run in the same order.
+returned False) on every block, and the ones that remain run in the same order. The same holds block
+by block: a processor whose test is a search of the block alone is not asked about a block that holds
+none of the strings its match needs (:attr:`Gate.block_needs`).
 
 One case is not covered by the text: Markdown inside HTML (``<div markdown="1">``), whose content the
 ``md_in_html`` preprocessor keeps in the stash as elements. A document with such an element is parsed
@@ -56,6 +58,9 @@ class Gate:
     module: str
     cls: str
     can_act: Callable[[str], bool]
+    block_needs: tuple[str, ...] = ()
+    """For a block processor whose test is a search of the block alone: strings one of which the block
+    must hold for it to say yes (or for its ``run`` to take the block); checked before the test."""
 
 
 def _holds(*parts: str) -> Callable[[str], bool]:
@@ -69,27 +74,30 @@ def _deflist(text: str) -> bool:
 BLOCK_GATES: dict[str, Gate] = {
     "admonition": Gate("markdown.extensions.admonition", "AdmonitionProcessor", _holds("!!!")),
     "details": Gate("pymdownx.details", "DetailsProcessor", _holds("???")),
-    "table": Gate("markdown.extensions.tables", "TableProcessor", _holds("|")),
-    "hashheader": Gate("markdown.blockprocessors", "HashHeaderProcessor", _holds("#")),
-    "setextheader": Gate("markdown.blockprocessors", "SetextHeaderProcessor", _holds("=", "-")),
-    "hr": Gate("markdown.blockprocessors", "HRProcessor", lambda text: bool(_RULE_RE.search(text))),
+    "table": Gate("markdown.extensions.tables", "TableProcessor", _holds("|"), ("|",)),
+    "hashheader": Gate("markdown.blockprocessors", "HashHeaderProcessor", _holds("#"), ("#",)),
+    "setextheader": Gate("markdown.blockprocessors", "SetextHeaderProcessor", _holds("=", "-"),
+                         ("\n=", "\n-")),  # SetextHeaderProcessor.RE: ^.*?\n(?:=+|-+)
+    "hr": Gate("markdown.blockprocessors", "HRProcessor", lambda text: bool(_RULE_RE.search(text)),
+               ("-", "_", "*")),
     "olist": Gate("markdown.blockprocessors", "OListProcessor",
                   lambda text: bool(_ORDERED_ITEM_RE.search(text))),
     "ulist": Gate("markdown.blockprocessors", "UListProcessor",
                   lambda text: bool(_UNORDERED_ITEM_RE.search(text))),
-    "quote": Gate("markdown.blockprocessors", "BlockQuoteProcessor", _holds(">")),
-    "deflist": Gate("markdown.extensions.def_list", "DefListProcessor", _deflist),
+    "quote": Gate("markdown.blockprocessors", "BlockQuoteProcessor", _holds(">"), (">",)),
+    "deflist": Gate("markdown.extensions.def_list", "DefListProcessor", _deflist, (": ",)),
     # Indented content under a <dd>/<dl>: only a definition list makes those (the li/ul/ol cases are
     # taken by the stock ListIndentProcessor, which comes first and tests the same way).
     "defindent": Gate("markdown.extensions.def_list", "DefListIndentProcessor", _deflist),
     "footnote": Gate("markdown.extensions.footnotes", "FootnoteBlockProcessor",
-                     lambda text: "[^" in text and "]:" in text),
-    "abbr": Gate("markdown.extensions.abbr", "AbbrBlockprocessor", _holds("*[")),
-    "reference": Gate("markdown.blockprocessors", "ReferenceProcessor", _holds("]:")),
+                     lambda text: "[^" in text and "]:" in text, ("[^",)),
+    "abbr": Gate("markdown.extensions.abbr", "AbbrBlockprocessor", _holds("*["), ("*[",)),
+    "reference": Gate("markdown.blockprocessors", "ReferenceProcessor", _holds("]:"), ("]:",)),
     # Its run only acts on a placeholder of a stashed element: with one, nothing is skipped at all.
     "markdown_block": Gate("markdown.extensions.md_in_html", "MarkdownInHtmlProcessor", lambda text: False),
 }
-"""Block processor name → its gate. Not here (always offered): empty, indent, code, paragraph."""
+"""Block processor name → its gate. Not here (always offered): empty, indent, code, paragraph. No block
+strings for the admonition and details processors, whose test also takes an indented block after one."""
 
 TREE_GATES: dict[str, Gate] = {
     # AttrListTreeprocessor's BASE_RE: \{\:?[ ]*([^\}\n ][^\n]*)\}
@@ -128,7 +136,7 @@ class GatedBlockParser(BlockParser):
     """The text of the document being converted, as the block parser was given it."""
     gated: bool = False
     """Whether processors may be skipped for this document (no Markdown-in-HTML element)."""
-    _processors: list[BlockProcessor] | None = None
+    _processors: list[tuple[BlockProcessor, tuple[str, ...]]] | None = None
     _gates_of: tuple[list[BlockProcessor], list[Gate | None]] | None = None
 
     def parseDocument(self, lines: Any) -> ElementTree:  # noqa: N802 - Python-Markdown's name
@@ -136,11 +144,10 @@ class GatedBlockParser(BlockParser):
         self.document_text = text
         self.gated = not any(isinstance(block, Element) for block in self.md.htmlStash.rawHtmlBlocks)
         processors = list(self.blockprocessors)  # iterating sorts by priority, as parseBlocks does
-        if self.gated:
-            gates = self._gates(processors)
-            processors = [processor for processor, gate in zip(processors, gates)
-                          if gate is None or gate.can_act(text)]
-        self._processors = processors
+        gates = self._gates(processors)
+        self._processors = [(processor, gate.block_needs if gate is not None else ())
+                            for processor, gate in zip(processors, gates)
+                            if gate is None or not self.gated or gate.can_act(text)]
         self.root = Element(self.md.doc_tag)
         self.parseChunk(self.root, text)
         return ElementTree(self.root)
@@ -157,11 +164,21 @@ class GatedBlockParser(BlockParser):
         return gates
 
     def parseBlocks(self, parent: Element, blocks: list[str]) -> None:  # noqa: N802
-        # The stock loop (markdown/blockparser.py, BlockParser.parseBlocks) over the chosen list.
-        processors = self._processors if self._processors is not None else list(self.blockprocessors)
+        # The stock loop (markdown/blockparser.py, BlockParser.parseBlocks) over the chosen list, a
+        # processor's test skipped for a block without any of its strings.
+        processors = self._processors
+        if processors is None:
+            processors = [(processor, ()) for processor in self.blockprocessors]
         while blocks:
-            for processor in processors:
-                if processor.test(parent, blocks[0]):
+            for processor, needs in processors:
+                block = blocks[0]
+                if needs:
+                    for part in needs:
+                        if part in block:
+                            break
+                    else:
+                        continue
+                if processor.test(parent, block):
                     if processor.run(parent, blocks) is not False:
                         break
 
