@@ -77,7 +77,7 @@ def scan_residue(body: str, *, first_line: int = 1, liquid: bool = True) -> tupl
                     and len(line) - len(line.lstrip()) <= fence_indent + 3:
                 fence = None
             continue
-        opening = _FENCE_RE.match(line)
+        opening = _FENCE_RE.match(line) if "```" in line or "~~~" in line else None
         if opening is not None:
             fence, fence_indent = opening.group(2), len(opening.group(1))
             previous_blank = False
@@ -91,7 +91,10 @@ def scan_residue(body: str, *, first_line: int = 1, liquid: bool = True) -> tupl
             continue
         indented_code = False
         if not line.startswith((" ", "\t")):
-            if _LIST_RE.match(line) or _CONTAINER_RE.match(line):
+            # Both patterns need the line to start with a marker, a digit (any script's) or whitespace.
+            first = line[0]
+            if (first in "-*+!?" or first.isdecimal() or first.isspace()) and \
+                    (_LIST_RE.match(line) or _CONTAINER_RE.match(line)):
                 in_container = True
             elif previous_blank:
                 in_container = False
