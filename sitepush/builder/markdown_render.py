@@ -35,9 +35,13 @@ from sitepush.builder._md_docs import github_slug as github_slug
 from sitepush.builder._md_docs import mkdocs_slug as mkdocs_slug
 from sitepush.builder._md_docs import zola_slug as zola_slug
 from sitepush.builder._md_extensions import SitepushExtension
+from sitepush.builder._md_gates import BLOCK_GATES as BLOCK_GATES  # tests reach the gates here
+from sitepush.builder._md_gates import PRE_GATES as PRE_GATES
+from sitepush.builder._md_gates import TREE_GATES as TREE_GATES
 from sitepush.builder._md_gates import GatesExtension, HeadinglessTocExtension
 from sitepush.builder._md_inline import ListedInlineExtension
 from sitepush.builder._md_inline import ListedInlineProcessor as ListedInlineProcessor  # tests reach it here
+from sitepush.builder._md_inline import bracket_text as bracket_text
 from sitepush.builder.model import RenderedBody, TocEntry
 from sitepush.errors import BuildError
 

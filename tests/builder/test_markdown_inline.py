@@ -11,8 +11,7 @@ from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.treeprocessors import InlineProcessor
 
 from sitepush.builder.frontmatter import parse_front_matter
-from sitepush.builder._md_inline import bracket_text
-from sitepush.builder.markdown_render import ListedInlineProcessor, MarkdownRenderer
+from sitepush.builder.markdown_render import ListedInlineProcessor, MarkdownRenderer, bracket_text
 from tests.fixtures.paths import REPO, corpus_dir
 
 EVERY_INLINE = """\
