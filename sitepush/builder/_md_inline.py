@@ -3,13 +3,16 @@
 Python-Markdown tries each of its fifteen inline patterns on every piece of text, reaching each through
 its priority registry (a sort check and two lookups per try): on hugo-docs, about 400 tries a page, most
 of which cannot match because the text lacks the one character the pattern starts with. This
-treeprocessor is the stock ``InlineProcessor`` with two differences:
+treeprocessor is the stock ``InlineProcessor`` with these differences:
 
 * the patterns are read into a list (again when the registry changes), not through the registry on
   every try;
 * a pattern whose match must contain a character (a link needs ``[``, code a backtick, emphasis ``*``
   or ``_``…) is skipped for a text without it. Only the stock patterns under their stock names are
-  skipped this way; any other (an extension's) is always tried.
+  skipped this way; any other (an extension's) is always tried;
+* a text in which no pattern can match (half the texts of hugo-docs) is left as it is, without the
+  stock passes that would have given it back unchanged;
+* link, reference and image text is cut at its closing bracket by :func:`bracket_text`.
 
 A skipped pattern is one whose regular expression would have found nothing, so the result is the
 stock one; tests compare both over the shared corpora.
