@@ -46,7 +46,7 @@ from markdown.treeprocessors import Treeprocessor
 
 # Lines of three -, _ or * (spaces between allowed), as HRProcessor.RE requires.
 _RULE_RE = re.compile(r"-[ ]{0,2}-[ ]{0,2}-|_[ ]{0,2}_[ ]{0,2}_|\*[ ]{0,2}\*[ ]{0,2}\*")
-_ORDERED_ITEM_RE = re.compile(r"[0-9]\.[ ]")    # OListProcessor.RE: \d+\.[ ]+
+_ORDERED_ITEM_RE = re.compile(r"\d\.[ ]")       # OListProcessor.RE: \d+\.[ ]+ (any script's digits)
 _UNORDERED_ITEM_RE = re.compile(r"[*+-][ ]")    # UListProcessor.RE: [*+-][ ]+
 _TASK_RE = re.compile(r"\[[xX ]\]")             # pymdownx.tasklist RE_CHECKBOX: \[(x|X| )\]
 
@@ -236,7 +236,8 @@ class HeadinglessTocExtension(TocExtension):
 
 class GatesExtension(Extension):
     """Makes the block parser a :class:`GatedBlockParser` and gates the tree processors of
-    :data:`TREE_GATES`; add it after every other extension, so that it sees their processors."""
+    :data:`TREE_GATES` and the preprocessors of :data:`PRE_GATES`; add it after every other extension,
+    so that it sees their processors."""
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
         """Swap the parser's class in place: the block processors hold the parser itself."""

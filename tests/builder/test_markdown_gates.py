@@ -151,6 +151,8 @@ NESTED = [
     "*[HTML]: Hyper Text\n\nHTML and \\*escapes\\* and {: .no }\n\n- [ ] box\n- [X] done\n",
     "[ref]: /x/ \"Title\"\n\n[ref] and a [link][ref]\n",
     "Line\n\n    indented code: with | pipes\n\nPara {: #id }\n{: .cls }\n",
+    "\u0663. Arabic-Indic digits number a list\n\u0664. as \\d matches them\n",
+    "\uff11. fullwidth\n\n> \u0967. Devanagari\n",
 ]
 
 
@@ -159,7 +161,7 @@ def test_nested_syntax_renders_as_with_every_processor(text: str) -> None:
     assert MarkdownRenderer().render(text) == ungated_renderer().render(text)
 
 
-PIECES = ["", "> ", "- ", "* ", "1. ", "2) ", "    ", "  ", "\t", ": ", "[^1]: ", "[^1]", "*[HTML]: Hyper", "HTML",
+PIECES = ["", "> ", "- ", "* ", "1. ", "2) ", "\u0663. ", "    ", "  ", "\t", ": ", "[^1]: ", "[^1]", "*[HTML]: Hyper", "HTML",
           "!!! note", '!!! tip "T"', "??? note", "???+ tip", "| a | b |", "|---|---|", "a | b", "--- | ---",
           "# ", "## h", "===", "---", "- - -", "***", "_ _ _", "[x] ", "[ ] ", "{: .cls }", "{#id}", "\\*",
           "\\#", '<div markdown="1">', "</div>", "<div>", "[ref]: /x", "[ref]", "term", "text", "*em*",
