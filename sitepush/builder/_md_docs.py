@@ -120,6 +120,7 @@ class GitHubAlertTreeprocessor(Treeprocessor):
 
 # --- heading ids as GitHub and MkDocs make them ----------------------------------------------------
 
+_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _GITHUB_DROP_RE = re.compile(r"[^\w\- ]", re.UNICODE)
 _MKDOCS_DROP_RE = re.compile(r"[^\w\s-]")
 _MKDOCS_JOIN_RE = re.compile(r"[-\s]+")
@@ -153,13 +154,20 @@ class HeadingAliasTreeprocessor(Treeprocessor):
     """
 
     def run(self, root: Element) -> None:
-        taken = {element.get("id") for element in root.iter() if element.get("id")}
+        taken: set[str | None] = set()
+        headings: list[Element] = []
+        for element in root.iter():  # one walk: the ids taken, and the headings (before any alias is added)
+            element_id = element.get("id")
+            if element_id:
+                taken.add(element_id)
+                if element.tag in _HEADING_TAGS:
+                    headings.append(element)
+        if not headings:
+            return
         seen_github: dict[str, int] = {}
         seen_mkdocs: dict[str, int] = {}
         seen_zola: dict[str, int] = {}
-        for heading in root.iter():
-            if heading.tag not in ("h1", "h2", "h3", "h4", "h5", "h6") or not heading.get("id"):
-                continue
+        for heading in headings:
             text = "".join(_heading_text(heading))
             aliases = [_numbered(github_slug(text), seen_github, "-"),
                        _numbered(mkdocs_slug(text), seen_mkdocs, "_"),

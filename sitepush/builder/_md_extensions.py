@@ -252,18 +252,20 @@ class LinkPlaceholderTreeprocessor(Treeprocessor):
         self.links: list[str] = []
 
     def run(self, root: Element) -> None:
-        for element in root.iter():
-            attribute = "href" if element.tag == "a" else "src" if element.tag == "img" else None
-            if attribute is None:
-                continue
-            target = element.get(attribute)
+        # Links in document order (the one order that matters: self.links); images after them.
+        for element in root.iter("a"):
+            target = element.get("href")
             if target is None:
                 continue
-            if attribute == "href" and is_markdown_link(target):
+            if is_markdown_link(target):
                 element.set("href", LINK_PLACEHOLDER + target)
                 self.links.append(target)
             elif is_relative_path(target):
-                element.set(attribute, ASSET_PLACEHOLDER + target)
+                element.set("href", ASSET_PLACEHOLDER + target)
+        for element in root.iter("img"):
+            target = element.get("src")
+            if target is not None and is_relative_path(target):
+                element.set("src", ASSET_PLACEHOLDER + target)
 
 
 class SitepushExtension(Extension):

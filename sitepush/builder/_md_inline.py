@@ -3,12 +3,16 @@
 Python-Markdown tries each of its fifteen inline patterns on every piece of text, reaching each through
 its priority registry (a sort check and two lookups per try): on hugo-docs, about 400 tries a page, most
 of which cannot match because the text lacks the one character the pattern starts with. This
-treeprocessor is the stock ``InlineProcessor`` with two differences:
+treeprocessor is the stock ``InlineProcessor`` with these differences:
 
-* the patterns are read once per document into a list, not through the registry on every try;
+* the patterns are read into a list (again when the registry changes), not through the registry on
+  every try;
 * a pattern whose match must contain a character (a link needs ``[``, code a backtick, emphasis ``*``
   or ``_``…) is skipped for a text without it. Only the stock patterns under their stock names are
-  skipped this way; any other (an extension's) is always tried.
+  skipped this way; any other (an extension's) is always tried;
+* a text in which no pattern can match (half the texts of hugo-docs) is left as it is, without the
+  stock passes that would have given it back unchanged;
+* link, reference and image text is cut at its closing bracket by :func:`bracket_text`.
 
 A skipped pattern is one whose regular expression would have found nothing, so the result is the
 stock one; tests compare both over the shared corpora.
@@ -16,7 +20,9 @@ stock one; tests compare both over the shared corpora.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from markdown import Markdown, inlinepatterns, util
 from markdown.extensions import Extension
@@ -56,10 +62,74 @@ _STOCK_RE = {
 class ListedInlineProcessor(InlineProcessor):
     """``InlineProcessor`` reading its patterns from a list, skipping those the text cannot match."""
 
+    _listed: tuple[list[Any], list[tuple[Any, tuple[str, ...]]], re.Pattern[str] | None] | None = None
+
     def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
-        self._patterns: list[tuple[Any, tuple[str, ...]]] = [
-            (pattern, _needs(name, pattern)) for name, pattern in _named(self.inlinePatterns)]
-        return super().run(tree, ancestors)
+        # Read again only when the registry changed (iterating it sorts by priority, as the stock one does).
+        patterns = list(self.inlinePatterns)
+        if self._listed is None or self._listed[0] != patterns:
+            listed = [(pattern, _needs(name, pattern)) for name, pattern in _named(self.inlinePatterns)]
+            for pattern in patterns:
+                if getattr(type(pattern), "getText", None) is inlinepatterns.LinkInlineProcessor.getText:
+                    setattr(pattern, "getText", bracket_text)  # noqa: B010 - the stock scan, faster
+            every = {part for _, needs in listed for part in needs}
+            marked = re.compile("|".join(re.escape(part) for part in sorted(every))) \
+                if listed and all(needs for _, needs in listed) else None
+            self._listed = (patterns, listed, marked)
+        self._patterns = self._listed[1]
+        return self._run(tree, ancestors, self._listed[2])
+
+    def _run(self, tree: Any, ancestors: list[str] | None, marked: re.Pattern[str] | None) -> Any:
+        # The stock method (markdown/treeprocessors.py, InlineProcessor.run), with one short cut: a text
+        # or tail in which no pattern can match (``marked`` finds none of their strings) is what the
+        # stock passes would leave it, so it is left as it is without them.
+        handle = self._InlineProcessor__handleInline
+        process = self._InlineProcessor__processPlaceholders  # type: ignore[attr-defined]
+
+        def plain(text: str) -> bool:
+            return marked is not None and marked.search(text) is None
+
+        self.stashed_nodes: dict[str, Any] = {}
+        tree_parents = [] if ancestors is None else ancestors[:]
+        self.parent_map = {c: p for p in tree.iter() for c in p}
+        stack = [(tree, tree_parents)]
+        self._InlineProcessor__build_ancestors(tree, tree_parents)  # type: ignore[attr-defined]
+        while stack:
+            currElement, parents = stack.pop(0)  # noqa: N806 - the stock names
+            self.ancestors = parents
+            if currElement is not tree:
+                self.ancestors.append(currElement.tag.lower())
+            insertQueue = []  # noqa: N806
+            for child in currElement:
+                if child.text and not isinstance(child.text, util.AtomicString) and not plain(child.text):
+                    self.ancestors.append(child.tag.lower())
+                    text = child.text
+                    child.text = None
+                    lst = process(handle(text), child)
+                    for item in lst:
+                        self.parent_map[item[0]] = child
+                    stack += lst
+                    insertQueue.append((child, lst))
+                    self.ancestors.pop()
+                if child.tail and not plain(child.tail):
+                    tail = handle(child.tail)
+                    dumby = Element("d")
+                    child.tail = None
+                    tailResult = process(tail, dumby, False)  # noqa: N806
+                    if dumby.tail:
+                        child.tail = dumby.tail
+                    pos = list(currElement).index(child) + 1
+                    tailResult.reverse()
+                    for newChild in tailResult:  # noqa: N806
+                        self.parent_map[newChild[0]] = currElement
+                        currElement.insert(pos, newChild[0])
+                if len(child):
+                    self.parent_map[child] = currElement
+                    stack.append((child, self.ancestors[:]))
+            for element, lst in insertQueue:
+                for i, obj in enumerate(lst):
+                    element.insert(i, obj[0])
+        return tree
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802
         # The stock method's loop (markdown/treeprocessors.py, InlineProcessor.__handleInline).
@@ -83,6 +153,26 @@ class ListedInlineProcessor(InlineProcessor):
             if not matched:
                 patternIndex += 1
         return data
+
+
+def bracket_text(data: str, index: int) -> tuple[str, int, bool]:
+    """``LinkInlineProcessor.getText``: the text between ``[`` (just before ``index``) and the ``]``
+    that closes it, nested brackets counted; the index after that ``]``; whether there was one.
+
+    The stock method walks the text a character at a time in Python (the links, references and images
+    of a page each scan the same brackets); this one jumps from bracket to bracket with ``str.find``.
+    """
+    depth, position = 1, index
+    while depth:
+        close = data.find("]", position)
+        if close < 0:
+            return data[index:], max(index, len(data)), False
+        opening = data.find("[", position, close)
+        if opening >= 0:
+            depth, position = depth + 1, opening + 1
+        else:
+            depth, position = depth - 1, close + 1
+    return data[index:position - 1], position, True
 
 
 def _named(registry: util.Registry[Any]) -> list[tuple[str, Any]]:

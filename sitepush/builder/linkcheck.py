@@ -176,10 +176,10 @@ def check_page(key: str, links: PageLinks, files: SiteFiles,
         if target in seen:
             continue
         seen.add(target)
-        # A site-absolute path or a URL resolves alike from every page; a relative one per folder.
-        # ("", "#x" and "?q" name the page itself, so they are per page.)
-        memo_key = (folder if not target.startswith("/") or target.startswith("//") else "", target) \
-            if target and target[0] not in "#?" else None
+        # A site-absolute path or a URL (with a scheme, or //host) resolves alike from every page; a
+        # relative one per folder. ("", "#x" and "?q" name the page itself, so they are per page.)
+        memo_key = ("" if target[0] == "/" or (":" in target and _SCHEME_RE.match(target)) else folder,
+                    target) if target and target[0] not in "#?" else None
         if memo is not None and memo_key is not None and memo_key in memo:
             known = memo[memo_key]
         else:

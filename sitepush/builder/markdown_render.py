@@ -26,7 +26,6 @@ from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import TocExtension
 from pymdownx.details import DetailsExtension
 from pymdownx.tasklist import TasklistExtension
 
@@ -36,8 +35,13 @@ from sitepush.builder._md_docs import github_slug as github_slug
 from sitepush.builder._md_docs import mkdocs_slug as mkdocs_slug
 from sitepush.builder._md_docs import zola_slug as zola_slug
 from sitepush.builder._md_extensions import SitepushExtension
+from sitepush.builder._md_gates import BLOCK_GATES as BLOCK_GATES  # tests reach the gates here
+from sitepush.builder._md_gates import PRE_GATES as PRE_GATES
+from sitepush.builder._md_gates import TREE_GATES as TREE_GATES
+from sitepush.builder._md_gates import GatesExtension, HeadinglessTocExtension
 from sitepush.builder._md_inline import ListedInlineExtension
 from sitepush.builder._md_inline import ListedInlineProcessor as ListedInlineProcessor  # tests reach it here
+from sitepush.builder._md_inline import bracket_text as bracket_text
 from sitepush.builder.model import RenderedBody, TocEntry
 from sitepush.errors import BuildError
 
@@ -49,7 +53,7 @@ _SLUG_SEPARATOR_RE = re.compile(r"[-\s]+")
 _TAG_RE = re.compile(r"<[^<>]*>")
 _FOOTNOTE_REF_RE = re.compile(r'<sup id="fnref[^"<>]*"><a [^<>]*>[^<>]*</a></sup>')
 _OPEN_OR_CLOSE_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
-_WORD_CHAR_RE = re.compile(r"\w")
+_WORDLESS_RUN_RE = re.compile(r"\s[^\s\w]++(?!\S)")
 # Block elements whose paragraphs are not the page's own opening text.
 _CONTAINER_ELEMENTS = frozenset(
     "article aside blockquote dd details dl dt div fieldset figure footer form header li nav ol "
@@ -66,6 +70,29 @@ def slugify_heading(value: str, separator: str) -> str:
     return _SLUG_SEPARATOR_RE.sub(separator, value)
 
 
+class _Markdown(Markdown):
+    """``Markdown`` answering ``is_block_level`` from a table: the tree processors that lay out the HTML
+    ask it about every element (80,000 times over Hugo's docs), and the stock answer lower-cases the tag
+    and scans a list. The table is emptied by ``reset`` (between documents), so a change to
+    ``block_level_elements`` is seen from the next document on."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._block_level: dict[Any, bool] = {}
+        super().__init__(**kwargs)
+
+    def is_block_level(self, tag: Any) -> bool:
+        try:
+            return self._block_level[tag]
+        except KeyError:
+            answer = self._block_level[tag] = super().is_block_level(tag)
+            return answer
+
+    def reset(self) -> _Markdown:
+        self._block_level = {}
+        super().reset()
+        return self
+
+
 class MarkdownRenderer:
     """Renders Markdown bodies; create one per process and call :meth:`render` for each page."""
 
@@ -74,7 +101,7 @@ class MarkdownRenderer:
             raise ValueError(f"summary_words must be at least 1, not {summary_words}")
         self._summary_words = summary_words
         self._sitepush = SitepushExtension()
-        self._md = Markdown(output_format="html", extensions=[
+        self._md = _Markdown(output_format="html", extensions=[
             TableExtension(),
             FootnoteExtension(),
             AttrListExtension(),
@@ -86,7 +113,7 @@ class MarkdownRenderer:
             TasklistExtension(custom_checkbox=False),
             superfences_extension(),
             DocsMarkdownExtension(),
-            TocExtension(
+            HeadinglessTocExtension(  # the stock toc, short on a page without headings
                 permalink="#",
                 permalink_class="anchor",
                 permalink_title="Link to this section",
@@ -94,6 +121,7 @@ class MarkdownRenderer:
             ),
             self._sitepush,
             ListedInlineExtension(),  # the stock inline pass, cheaper (same output)
+            GatesExtension(),  # last: skips the processors a page cannot need (same output)
         ])
 
     # A process pool may pickle the renderer into its workers: send the settings, rebuild the rest.
@@ -170,7 +198,11 @@ def count_words(body_html: str) -> int:
     A word is a whitespace-separated run that holds at least one letter or digit, so the ``#`` of
     heading permalinks and the ``↩`` of footnote back-links do not count.
     """
-    return sum(1 for word in _visible_text(body_html).split() if _WORD_CHAR_RE.search(word))
+    text = _visible_text(body_html)
+    # Counted in C: every run, less the runs without a letter or digit. Each of those is found with the
+    # whitespace before it (hence the space in front), which lets the search skip to whitespace; the
+    # run is possessive, so a long one is scanned once.
+    return len(text.split()) - len(_WORDLESS_RUN_RE.findall(" " + text))
 
 
 def _summary_html(body_html: str, summary_words: int) -> str:

@@ -69,14 +69,15 @@ def scan_residue(body: str, *, first_line: int = 1, liquid: bool = True) -> tupl
     indented_code = False
     paired: str | None = None  # inside {{< name >}} … {{< /name >}}: the name
     for number, line in enumerate(body.split("\n"), first_line):
-        line = _QUOTE_RE.sub("", line)  # a quote's content is read as if it stood alone
+        if ">" in line[:4]:  # _QUOTE_RE needs one there
+            line = _QUOTE_RE.sub("", line)  # a quote's content is read as if it stood alone
         if fence is not None:
             stripped = line.strip()
             if stripped.startswith(fence[0] * len(fence)) and set(stripped) == {fence[0]} \
                     and len(line) - len(line.lstrip()) <= fence_indent + 3:
                 fence = None
             continue
-        opening = _FENCE_RE.match(line)
+        opening = _FENCE_RE.match(line) if "```" in line or "~~~" in line else None
         if opening is not None:
             fence, fence_indent = opening.group(2), len(opening.group(1))
             previous_blank = False
@@ -90,12 +91,15 @@ def scan_residue(body: str, *, first_line: int = 1, liquid: bool = True) -> tupl
             continue
         indented_code = False
         if not line.startswith((" ", "\t")):
-            if _LIST_RE.match(line) or _CONTAINER_RE.match(line):
+            # Both patterns need the line to start with a marker, a digit (any script's) or whitespace.
+            first = line[0]
+            if (first in "-*+!?" or first.isdecimal() or first.isspace()) and \
+                    (_LIST_RE.match(line) or _CONTAINER_RE.match(line)):
                 in_container = True
             elif previous_blank:
                 in_container = False
         previous_blank = False
-        text = _CODE_SPAN_RE.sub("", line)
+        text = _CODE_SPAN_RE.sub("", line) if "`" in line else line
         if "{{" in text:
             shortcode = _SHORTCODE_RE.search(text)
             if shortcode is not None:
@@ -112,7 +116,7 @@ def scan_residue(body: str, *, first_line: int = 1, liquid: bool = True) -> tupl
                 found.setdefault("liquid", (number, template.group(0)))
         if ":::" in text and _DIRECTIVE_RE.match(text):
             found.setdefault("directive", (number, text.strip()))
-        admonition = _ADMONITION_RE.match(text)
+        admonition = _ADMONITION_RE.match(text) if "!!!" in text or "???" in text else None
         if admonition is not None and admonition.group(1).lower() not in KNOWN_ADMONITIONS:
             found.setdefault("admonition", (number, admonition.group(0).strip()))
     return tuple((kind, *found[kind]) for kind in KINDS if kind in found)

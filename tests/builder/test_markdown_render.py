@@ -3,6 +3,7 @@ table of contents, summaries and word counts, on one renderer reused for every p
 
 from __future__ import annotations
 
+import html
 import pickle
 import re
 import subprocess
@@ -277,6 +278,14 @@ def test_word_count_counts_visible_words_including_code() -> None:
     body = "# Hello world\n\nSome *emphasised* text[^1].\n\n```python\nprint(x)\n```\n\n[^1]: A note."
     # hello world# / some emphasised text1. / print(x) / a note. — the "#" and "↩" are not words.
     assert MarkdownRenderer().render(body).word_count == 8
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n\u00a0\u2003-#.—a1é_&;<>", max_size=40))
+def test_a_word_is_a_whitespace_separated_run_holding_a_letter_or_digit(text: str) -> None:
+    visible = re.sub(r"<[^<>]*>", "", text)
+    expected = sum(1 for run in html.unescape(visible).split() if re.search(r"\w", run))
+    assert count_words(text) == expected
 
 
 # --- one renderer for many pages -------------------------------------------------------------------
