@@ -27,7 +27,8 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,54 @@ from sitepush.errors import Problem, SitepushError
 
 _renderers: dict[str, Any] = {}
 """One LiquidRenderer per site digest and process (python-liquid is imported by the first page with Liquid)."""
+
+
+@dataclass(frozen=True)
+class RenderedPart:
+    """``post.excerpt`` or ``post.content`` of a document, rendered only when a page's Liquid prints it
+    (Jekyll renders every excerpt; most sites print none). Jekyll's excerpt is the raw content up to
+    ``excerpt_separator`` (front matter, else ``_config.yml``, else a blank line), rendered as the post
+    is; ``stamp`` (mtime, size) makes an edited file render again in a long-lived builder. Liquid inside
+    an excerpt is not rendered (left alone: it would need the page's own ``page.*``)."""
+
+    path: str
+    stamp: tuple[int, int]
+    separator: str | None
+    """None: the whole content (``post.content``)."""
+
+    def __str__(self) -> str:
+        return _rendered_part(self)
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+@lru_cache(maxsize=4096)
+def _rendered_part(part: RenderedPart) -> str:
+    from sitepush.builder.frontmatter import parse_front_matter
+
+    try:
+        body = parse_front_matter(Path(part.path).read_bytes(), part.path).body
+    except (OSError, SitepushError):
+        return ""
+    if part.separator is not None:
+        body = body.split(part.separator, 1)[0]
+    if not part.path.lower().endswith((".md", ".markdown")):
+        return body
+    html: str = _excerpt_renderer().render(convert_attribute_lists(body)).html
+    return html + "\n"
+
+
+@lru_cache(maxsize=1)
+def _excerpt_renderer() -> Any:
+    from sitepush.builder.markdown_render import MarkdownRenderer
+
+    return MarkdownRenderer()
+
+
+_PRINTS_CONTENT = re.compile(rb"\{\{[^}]*\.(?:excerpt|content)\b|\{%[^%]*\.(?:excerpt|content)\b")
+"""Liquid that reads another document's ``excerpt`` or ``content`` (``{{ post.excerpt }}``, a ``for``
+over ``site.posts`` assigning ``post.content``)."""
 
 
 def complete_front_matter(data: Mapping[str, Any], rel: str, site: JekyllSite, tz: tzinfo
@@ -115,8 +164,9 @@ def prepare_document(front: FrontMatter, source: SourceFile, site: JekyllSite, *
     return replace(front, data=data, body=body, key_lines=lines), warnings
 
 
-_fronts: dict[str, tuple[tuple[int, int], Mapping[str, Any]]] = {}
-"""Front matter of each source by path, with the (mtime, size) it was read at."""
+_fronts: dict[str, tuple[tuple[int, int], Mapping[str, Any], bool]] = {}
+"""Front matter of each source by path, with the (mtime, size) it was read at and whether its Liquid prints
+another document's excerpt or content."""
 
 
 def site_documents(site: JekyllSite, sources: Sequence[SourceFile], tz: tzinfo) -> JekyllSite:
@@ -129,21 +179,29 @@ def site_documents(site: JekyllSite, sources: Sequence[SourceFile], tz: tzinfo) 
     posts: list[dict[str, Any]] = []
     pages: list[dict[str, Any]] = []
     collections: dict[str, list[dict[str, Any]]] = {}
+    printed = False
     for source in sources:
         try:
             stat = source.path.stat()
             stamp = (stat.st_mtime_ns, stat.st_size)
             known = _fronts.get(str(source.path))
             if known is not None and known[0] == stamp:
-                front_data = known[1]
+                front_data, prints = known[1], known[2]
             else:  # read again only when the file changed: a long-lived preview builds often
-                front_data = parse_front_matter(source.path.read_bytes(), source.rel).data
-                _fronts[str(source.path)] = (stamp, front_data)
+                raw = source.path.read_bytes()
+                front_data = parse_front_matter(raw, source.rel).data
+                prints = _PRINTS_CONTENT.search(raw) is not None
+                _fronts[str(source.path)] = (stamp, front_data, prints)
         except (OSError, SitepushError):
             continue  # the page's own parse says what is wrong with it
         data, page = complete_front_matter(front_data, source.rel, site, tz)
         if data.get("draft"):
             continue
+        printed = printed or prints
+        separator = str(data.get("excerpt_separator") or site.site.get("excerpt_separator") or "\n\n")
+        if "excerpt" not in page:
+            page["excerpt"] = RenderedPart(str(source.path), stamp, separator)
+        page["content"] = RenderedPart(str(source.path), stamp, None)
         if page["collection"] == "posts":
             posts.append(page)
         elif page["collection"]:
@@ -162,8 +220,11 @@ def site_documents(site: JekyllSite, sources: Sequence[SourceFile], tz: tzinfo) 
     extra: dict[str, Any] = {"posts": posts, "pages": pages, "html_pages": html_pages, "categories": by_category, "tags": by_tag,
                              "documents": [d for docs in collections.values() for d in docs] + posts,
                              **collections}
+    # A page that prints other documents' excerpts or content re-renders when one of them changes; without
+    # such a page, a body edit re-renders that page alone.
     summary = json.dumps([(p["path"], p["url"], str(p.get("title")), str(p.get("date")), p["categories"],
-                           p["tags"]) for p in [*posts, *pages, *extra["documents"]]], default=str)
+                           p["tags"], p["content"].stamp if printed else None)
+                          for p in [*posts, *pages, *extra["documents"]]], default=str)
     digest = hashlib.md5((site.digest + summary).encode(), usedforsecurity=False).hexdigest()
     return replace(site, digest=digest, site={**site.site, **extra})
 

@@ -121,6 +121,37 @@ def test_site_posts_pages_and_categories_list_every_document(jekyll_build: Jekyl
     assert "news: 2; pages: About,Home" in body
 
 
+EXCERPTS = {
+    "_posts/2024-05-01-first.md": "---\ntitle: First\n---\nThe *first* paragraph.\n\nThe second.\n",
+    "_posts/2024-06-01-second.md": "---\ntitle: Second\nexcerpt_separator: <!--cut-->\n---\nOne\n\nTwo<!--cut-->Three\n",
+    "_posts/2024-07-01-own.md": "---\ntitle: Own\nexcerpt: Written by hand.\n---\nBody.\n",
+    "index.html": "---\ntitle: Home\n---\n<ul>{% for post in site.posts %}<li>{{ post.title }}: {{ post.excerpt }}"
+                  "</li>{% endfor %}</ul>\n<div>{{ site.posts.last.content | strip_html | strip }}</div>\n",
+}
+
+
+def test_a_post_s_excerpt_and_content_are_rendered_where_a_page_prints_them(jekyll_build: JekyllBuild) -> None:
+    # Jekyll's rules: the excerpt is the content up to excerpt_separator (front matter, else _config.yml,
+    # else a blank line), rendered; front-matter `excerpt` is used as written. jekyll 4.3.1 gives the same
+    # elements and text for this folder (kramdown puts a blank line between two paragraphs).
+    body = body_of(jekyll_build(EXCERPTS), "index.html")
+    assert "<li>Own: Written by hand.</li>" in body
+    assert "<li>Second: <p>One</p>\n<p>Two</p>\n</li>" in body
+    assert "<li>First: <p>The <em>first</em> paragraph.</p>\n</li>" in body
+    assert "<div>The first paragraph.\nThe second.</div>" in body
+
+
+def test_a_listing_of_excerpts_follows_an_edited_post_in_a_long_lived_builder(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write(site, {"sitepush.toml": '[build]\nconventions = "jekyll"\ncontent_dir = "."\n', **EXCERPTS})
+    builder = Builder(load_config(site), cache_folder=tmp_path / "cache", workers=1)
+    builder.build(now=NOW)
+    post = site / "_posts" / "2024-05-01-first.md"
+    post.write_text("---\ntitle: First\n---\nAn edited opening.\n\nThe second.\n", "utf-8")
+    result = builder.build(now=NOW)
+    assert "<li>First: <p>An edited opening.</p>" in body_of(result, "index.html")
+
+
 def test_a_plugins_tag_or_filter_is_a_warning_and_left_out_include_cached_is_an_include(jekyll_build: JekyllBuild) -> None:
     result = jekyll_build({
         "_includes/x.html": "<b>x</b>",
