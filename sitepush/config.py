@@ -266,6 +266,13 @@ class BuildConfig:
                                                "pages at the root). A page's own `url` wins.")
 
     @property
+    def shown_prefix(self) -> str:
+        """What a content file's path is shown behind in messages: ``content/``, or nothing when the content
+        folder is the site folder itself (``content_dir = "."``: ``index.md``, not ``./index.md``)."""
+        folder = self.content_dir.rstrip("/")
+        return "" if folder in (".", "") else folder + "/"
+
+    @property
     def names_as_written(self) -> bool:
         """Whether URLs keep file and folder names as written: ``url_names = "as-written"``, or Jekyll
         conventions (Jekyll keeps a page's and a static file's path as it is)."""

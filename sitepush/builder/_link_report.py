@@ -53,7 +53,7 @@ def check_output(index: LinkIndex, output_dir: Path, md5_of: Mapping[str, str], 
 
 def describe(broken: Sequence[BrokenTarget], jobs: Mapping[str, RenderJob], site: Site,
              html_of: Mapping[str, str], origins_of: Mapping[str, Mapping[str, str]],
-             content_dir: str, already: set[tuple[str, str]],
+             shown_prefix: str, already: set[tuple[str, str]],
              memo: dict[tuple[str, str, str, str], Problem | None] | None = None) -> tuple[Problem, ...]:
     """One warning per broken link: the content file and line when the page's Markdown wrote the
     link, else the template; links the Markdown pass already reported (``already``: (rel, target)
@@ -86,7 +86,7 @@ def describe(broken: Sequence[BrokenTarget], jobs: Mapping[str, RenderJob], site
                 except OSError:
                     texts[page.rel] = ""
             occurrence = seen[(page.rel, written)] = seen.get((page.rel, written), -1) + 1
-            problem = Problem(f"broken link to {written}: {item.reason}", f"{content_dir}/{page.rel}",
+            problem = Problem(f"broken link to {written}: {item.reason}", f"{shown_prefix}{page.rel}",
                               line_of_link(texts[page.rel], written, occurrence), HINT)
             memo[memo_key] = problem
             problems.append(problem)

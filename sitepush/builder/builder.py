@@ -266,7 +266,7 @@ class Builder:
                 return self._unchanged_result(cache, len(tree.sources), removed, started)
             cache.fingerprint = ""  # until this build completes
             site = assemble_site(parsed, config, drafts=self.drafts, now=now,
-                                 display_prefix=f"{config.build.content_dir}/")
+                                 display_prefix=config.build.shown_prefix)
             if site.problems:
                 raise BuildError.from_problems(site.problems)
             html_of, link_warnings, origins_of = self._resolve_links(site, tree)
@@ -279,12 +279,12 @@ class Builder:
             warnings = (*front_warnings, *link_warnings, *plan.warnings, *template_warnings)
             if warnings and self.strict:
                 raise BuildError.from_problems(warnings)
-            residue = residue_warnings((f"{config.build.content_dir}/{page.rel}", page.parsed.residue)
+            residue = residue_warnings((f"{config.build.shown_prefix}{page.rel}", page.parsed.residue)
                                        for page in site.pages)
             warnings = (*warnings, *git_warnings, *residue)  # said, but no reason to fail a --strict build
             produced = {job.key for job in jobs} | set(plan.generated) | {HIGHLIGHT_CSS_KEY}
             copies = plan_copies(theme_assets(default_theme_dir()), tree.files, static, site, produced,
-                                 content_dir=config.build.content_dir,
+                                 shown_prefix=config.build.shown_prefix,
                                  static_dir=config.build.static_dir,
                                  as_written=config.build.names_as_written)
             rendered, executor = self._render(jobs, templates, cache, executor, set(copies))
@@ -311,7 +311,7 @@ class Builder:
                               [job.key for job in jobs], self._links_of, tuple(plan.redirects), config.site.base_url)
         self.last_link_check = (cache.links.checked, time.perf_counter() - checked)
         output_warnings = describe(broken, {job.key: job for job in jobs}, site, html_of, origins_of,
-                                   config.build.content_dir, self._markdown_broken, self._described)
+                                   config.build.shown_prefix, self._markdown_broken, self._described)
         warnings = (*warnings, *output_warnings)
         cache.outputs = {k: v for k, v in cache.outputs.items() if k in files}
         if output_warnings and self.strict:
@@ -421,7 +421,7 @@ class Builder:
         jobs: list[ParseJob] = []
         parse_keys: dict[str, str] = {}
         for source in sources:
-            display = f"{config.build.content_dir}/{source.rel}"
+            display = f"{config.build.shown_prefix}{source.rel}"
             try:
                 # A file whose stat changed is read once: its digest is of the very bytes parsed.
                 raw = None
@@ -509,7 +509,7 @@ class Builder:
         warnings: list[Problem] = []
         pairs: set[tuple[str, str]] = set()
         if broken:
-            display = f"{self.config.build.content_dir}/{page.rel}"
+            display = f"{self.config.build.shown_prefix}{page.rel}"
             try:
                 text = page.parsed.source.path.read_text("utf-8", errors="replace")
             except OSError:
@@ -531,7 +531,7 @@ class Builder:
             entry = known.get(source.source.rel)
             if entry is None or entry[0] is not source:
                 entry = (source, tuple(front_matter_warnings(
-                    source, f"{self.config.build.content_dir}/{source.source.rel}")))
+                    source, f"{self.config.build.shown_prefix}{source.source.rel}")))
                 self.last_work["checked"] += 1
             self._front_checked[source.source.rel] = entry
             warnings.extend(entry[1])
@@ -604,7 +604,7 @@ class Builder:
         warnings: dict[tuple[str, str], Problem] = {}
         for job in jobs:
             if job.fallback and not any((folder / job.template).is_file() for folder in folders):
-                display = f"{self.config.build.content_dir}/{job.origin}"
+                display = f"{self.config.build.shown_prefix}{job.origin}"
                 warnings.setdefault((display, job.template), Problem(
                     f'template "{job.template}" not found, using {job.fallback}', display,
                     job.template_line,
@@ -646,7 +646,7 @@ class Builder:
                 out[job.key] = (render_key, b"")  # unchanged: bytes are not needed
                 continue
             origin = job.origin if job.origin.endswith(".html") else \
-                f"{config.build.content_dir}/{job.origin}"
+                f"{config.build.shown_prefix}{job.origin}"
             # The worker writes the page itself, unless a copied file of that name wins (404.html).
             todo.append((job.key, job.template, job.context, origin,
                          known[1:] if known else None, job.key not in copied))

@@ -33,7 +33,7 @@ def content_file_key(item: CopiedFile, site: Site, *, as_written: bool = False) 
 
 
 def plan_copies(theme: Sequence[tuple[str, Path]], content_files: Sequence[CopiedFile],
-                static: Sequence[CopiedFile], site: Site, produced: set[str], *, content_dir: str,
+                static: Sequence[CopiedFile], site: Site, produced: set[str], *, shown_prefix: str,
                 static_dir: str, as_written: bool = False) -> dict[str, Path]:
     """Output key → source file; raises BuildError listing every clash with a built page."""
     copies: dict[str, Path] = {}
@@ -48,10 +48,10 @@ def plan_copies(theme: Sequence[tuple[str, Path]], content_files: Sequence[Copie
             continue
         if key in produced:
             problems.append(Problem(f"would overwrite the built page {key}",
-                                    f"{content_dir}/{item.rel}", None, "rename or move the file"))
+                                    f"{shown_prefix}{item.rel}", None, "rename or move the file"))
             continue
         copies[key] = item.path
-        origin[key] = f"{content_dir}/{item.rel}"
+        origin[key] = f"{shown_prefix}{item.rel}"
     rendered_pages = {k for k in produced if k.endswith(".html") and k != "404.html"}
     for item in static:
         if item.rel in rendered_pages:

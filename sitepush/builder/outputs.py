@@ -546,8 +546,8 @@ def error_page(site: Site, config: Config, problems: list[Problem]) -> Page | No
     page at ``/404/`` and never in the sitemap. Two such pages are a problem naming both."""
     found = [page for page in site.pages if is_error_page(page)]
     if len(found) > 1:
-        problems.append(Problem(f"{config.build.content_dir}/{found[0].rel} and {config.build.content_dir}/"
-                                f"{found[1].rel} are both the 404 page", f"{config.build.content_dir}/{found[1].rel}",
+        problems.append(Problem(f"{config.build.shown_prefix}{found[0].rel} and {config.build.shown_prefix}"
+                                f"{found[1].rel} are both the 404 page", f"{config.build.shown_prefix}{found[1].rel}",
                                 found[1].parsed.line_of("url", "permalink"),
                                 "keep one: content/404.md is the error document"))
     return found[0] if found else None
@@ -585,17 +585,17 @@ def _redirects(site: Site, config: Config, problems: list[Problem], warnings: li
         for alias in page.meta.aliases:
             if alias in urls:
                 problems.append(Problem(f"alias {alias} is the URL of another page",
-                                        f"{config.build.content_dir}/{page.rel}",
+                                        f"{config.build.shown_prefix}{page.rel}",
                                         page.parsed.line_of("aliases"),
                                         "remove the alias or move the other page"))
                 continue
             if alias in owners and redirects[alias] != page.url:
                 warnings.append(Problem(f"alias {alias} is also an alias of {owners[alias]}, "
-                                        "which keeps it", f"{config.build.content_dir}/{page.rel}",
+                                        "which keeps it", f"{config.build.shown_prefix}{page.rel}",
                                         page.parsed.line_of("aliases"), "keep the alias on one page only"))
                 continue
             redirects[alias] = page.url
-            owners[alias] = f"{config.build.content_dir}/{page.rel}"
+            owners[alias] = f"{config.build.shown_prefix}{page.rel}"
     for page in site.pages:
         target = redirect_target(page, config)
         if target:

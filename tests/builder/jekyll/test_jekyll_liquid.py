@@ -54,7 +54,7 @@ def test_includes_take_parameters_and_a_missing_one_is_a_warning_at_its_line(jek
     assert '<aside class="note">Careful (2)</aside>' in body and "After." in body
     assert "nowhere" not in body
     assert [w.render() for w in result.warnings] == [
-        "./index.md:9: include nowhere.html is not in _includes/, left out"
+        "index.md:9: include nowhere.html is not in _includes/, left out"
         " — add _includes/nowhere.html or remove the include"]
 
 
@@ -77,7 +77,7 @@ def test_link_and_post_url_become_the_pages_urls_and_a_dead_one_is_a_broken_link
     assert 'href="/base/docs/guide/">guide' in body and 'href="/base/2024/05/01/launch/">launch' in body
     assert 'href="/base/docs/guide/">raw' in body
     assert [w.render() for w in result.warnings] == [
-        "./index.md:6: broken link to /docs/gone.md: no such page"
+        "index.md:6: broken link to /docs/gone.md: no such page"
         " — fix the path (relative to this file) or remove the link"]
 
 
@@ -95,7 +95,7 @@ def test_raw_and_highlight_keep_liquid_as_code(jekyll_build: JekyllBuild) -> Non
 def test_a_liquid_syntax_error_is_one_line_at_its_line(jekyll_build: JekyllBuild) -> None:
     with pytest.raises(BuildError) as caught:
         jekyll_build({"index.md": "---\ntitle: x\n---\nfine\n{% if %}\n"})
-    assert caught.value.render().startswith("./index.md:5: Liquid: ")
+    assert caught.value.render().startswith("index.md:5: Liquid: ")
 
 
 def test_outside_jekyll_mode_liquid_stays_text(tmp_path: Path) -> None:
@@ -160,8 +160,8 @@ def test_a_plugins_tag_or_filter_is_a_warning_and_left_out_include_cached_is_an_
     })
     assert "Before  after <b>x</b>." in body_of(result, "index.html") and "KEPT" in body_of(result, "index.html")
     assert sorted(w.render() for w in result.warnings) == [
-        "./index.md:4: Liquid tag {% seo %} is a Jekyll plugin's, left out — remove it, or write what it made by hand",
-        "./index.md:6: Liquid filter emojify is a Jekyll plugin's, its input is used as it is"
+        "index.md:4: Liquid tag {% seo %} is a Jekyll plugin's, left out — remove it, or write what it made by hand",
+        "index.md:6: Liquid filter emojify is a Jekyll plugin's, its input is used as it is"
         " — remove the filter, or write what it made by hand"]
 
 
@@ -186,7 +186,7 @@ def test_include_relative_renders_a_file_beside_the_page(jekyll_build: JekyllBui
     })
     assert "<p>Step 2 of Guide.</p>" in body_of(result, "docs/guide.html")  # the default style: /:path/:basename.html
     assert [w.render().split(" — ")[0] for w in result.warnings] == [
-        "./docs/guide.md:8: include_relative ../../outside.md is not beside the page, left out"]
+        "docs/guide.md:8: include_relative ../../outside.md is not beside the page, left out"]
 
 
 def test_a_baseurl_that_disagrees_with_base_url_is_one_error_naming_both(jekyll_build: JekyllBuild) -> None:
