@@ -26,6 +26,12 @@ _UNSAFE = re.compile(r"[\s?#%&\"'<>\\/^`{}|\[\]+=:;,!*@$()~]+")
 _DASHES = re.compile(r"-{2,}")
 
 
+def _printable(text: str) -> str:
+    """``text`` in NFC, stripped, each control or format character (category C) a dash."""
+    text = unicodedata.normalize("NFC", text).strip()
+    return "".join(ch if unicodedata.category(ch)[0] != "C" else "-" for ch in text)
+
+
 @lru_cache(maxsize=65536)
 def slugify(text: str, *, lower: bool = True) -> str:
     """A URL- and S3-safe path segment: ``"Hello & Goodbye!"`` → ``hello-goodbye``.
@@ -34,9 +40,7 @@ def slugify(text: str, *, lower: bool = True) -> str:
     key, path separators and white space become single dashes, and leading or trailing dots go: the
     result is always one segment inside its folder (``"../../x"`` → ``x``), never ``.`` or ``..``.
     """
-    text = unicodedata.normalize("NFC", text).strip()
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else "-" for ch in text)
-    text = _UNSAFE.sub("-", text)
+    text = _UNSAFE.sub("-", _printable(text))
     text = _DASHES.sub("-", text).strip("-.")
     return text.lower() if lower else text
 
@@ -51,9 +55,7 @@ def name_segment(text: str, *, as_written: bool) -> str:
     separators, ``?``, ``#``, ``%`` and control characters; never ``.`` or ``..``."""
     if not as_written:
         return slugify(text)
-    text = unicodedata.normalize("NFC", text).strip()
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else "-" for ch in text)
-    return _NOT_IN_A_NAME.sub("-", text).strip(".")
+    return _NOT_IN_A_NAME.sub("-", _printable(text)).strip(".")
 
 
 _NOT_IN_A_URL = re.compile(r'[\x00-\x20\x7f"<>\\^`{|}]')

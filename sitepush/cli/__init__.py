@@ -28,19 +28,6 @@ from sitepush import __version__
 from sitepush.cli import output
 from sitepush.errors import SitepushError
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "sitepush.cli.new",
-    "sitepush.cli.build",
-    "sitepush.cli.deploy",
-    "sitepush.cli.serve",
-    "sitepush.cli.configure",
-    "sitepush.cli.dns_check",
-    "sitepush.cli.history",
-    "sitepush.cli.sandbox",
-    "sitepush.cli.import_site",
-)
-"""Modules adding the commands, in the order ``--help`` lists them."""
-
 MODULE_OF_COMMAND: dict[str, str] = {
     "new": "sitepush.cli.new", "build": "sitepush.cli.build", "deploy": "sitepush.cli.deploy",
     "serve": "sitepush.cli.serve", "configure": "sitepush.cli.configure", "dns-check": "sitepush.cli.dns_check",
@@ -49,6 +36,9 @@ MODULE_OF_COMMAND: dict[str, str] = {
 }
 """The module adding each command: a command line naming one needs only that module's parser
 (tests/cli/test_cli.py checks the table against what the modules add)."""
+
+COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(MODULE_OF_COMMAND.values()))
+"""Modules adding the commands, in the order ``--help`` lists them."""
 
 
 WITHOUT_COLLECTOR = frozenset({"build"})

@@ -50,6 +50,14 @@ class ObjectSource(Protocol):
         """The bytes of the object ``key`` (looked up just before), in chunks."""
 
 
+def unmounted(key: str, mount: str) -> str | None:
+    """``key`` as the source holds it, for a site answered under the key prefix ``mount`` (``docs/``):
+    ``docs/a/index.html`` → ``a/index.html``; None for a key outside it, which names nothing."""
+    if not mount:
+        return key
+    return key[len(mount):] if key.startswith(mount) else None
+
+
 class FolderSource:
     """A built folder plus the builder's redirect table, seen as the bucket a deploy would make."""
 
@@ -91,12 +99,9 @@ class FolderSource:
         return real
 
     def lookup(self, key: str) -> StoredObject | None:
-        if not self.mount:
-            return self._lookup(key)
-        if not key.startswith(self.mount):
-            return None
-        found = self._lookup(key[len(self.mount):])
-        return replace(found, key=key) if found is not None else None
+        held = unmounted(key, self.mount)
+        found = self._lookup(held) if held is not None else None
+        return replace(found, key=key) if found is not None and held != key else found
 
     def _lookup(self, key: str) -> StoredObject | None:
         location = self._redirects.get(key)
@@ -117,12 +122,10 @@ class FolderSource:
                             headers=headers_for(key, content_type_for(key), self.rules))
 
     def open(self, key: str) -> Iterator[bytes]:
-        if self.mount:
-            if not key.startswith(self.mount):
-                return iter(())
-            key = key[len(self.mount):]
-        if key in self._redirects:
+        held = unmounted(key, self.mount)
+        if held is None or held in self._redirects:
             return iter(())
+        key = held
         path = self.path_of(key)
         if path is None:
             return iter(())
@@ -190,13 +193,10 @@ class BucketSource:
         from sitepush.aws import translated_aws_errors
         from sitepush.syncer.model import ObjectHeaders
 
-        asked = key
-        if self.mount:
-            if not key.startswith(self.mount):
-                return None
-            key = key[len(self.mount):]
-        if not key or key.startswith(self.state_prefix):
-            return None  # sitepush's own state is never part of the site
+        asked, held = key, unmounted(key, self.mount)
+        if not held or held.startswith(self.state_prefix):
+            return None  # outside the site's prefix, or sitepush's own state: never part of the site
+        key = held
         with translated_aws_errors(action="read", resource=f"s3://{self.bucket}/{self.prefix}{key}"):
             try:
                 head = self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)
@@ -216,12 +216,10 @@ class BucketSource:
                             last_modified=head["LastModified"].timestamp())
 
     def open(self, key: str) -> Iterator[bytes]:
-        if self.mount:
-            if not key.startswith(self.mount):
-                return iter(())
-            key = key[len(self.mount):]
-        if not key or key.startswith(self.state_prefix):
+        held = unmounted(key, self.mount)
+        if not held or held.startswith(self.state_prefix):
             return iter(())
+        key = held
         response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
         body = response["Body"]
 
